@@ -1,0 +1,334 @@
+package org.rnn4j.internal.engine;
+
+import java.util.Arrays;
+import java.util.List;
+import org.rnn4j.internal.kernels.Kernels;
+import org.rnn4j.nn.Activation;
+import org.rnn4j.nn.RecurrentSpec;
+
+/**
+ * One direction of one layer scanned over time: the forward loop, the mirrored backward loop and
+ * the workspaces they share, sized for (T, B) and reused across batches.
+ *
+ * <p>Legend: T steps, B batch rows, I layer input features, H hidden size, P output hidden size
+ * (proj_size or H), G gate blocks. Every per-time buffer is indexed by the real time t (not by scan
+ * step), so the weight-gradient GEMMs after the backward loop pair rows of {@code dPre} with rows of
+ * X and of {@code hPrev} directly.
+ *
+ * <p>The algorithm (ARCHITECTURE.md section 4): one GEMM projects the inputs of all T steps; inside
+ * the time loop only {@code h(t-1) x W_hh^T} and one fused pass of gate math; after the backward loop,
+ * three large GEMMs give dW_ih, dW_hh and dX. Nothing is allocated inside the time loops.
+ *
+ * <p>Masking (PyTorch packed sequences, ONNX sequence_lens): step t of row b is active iff
+ * {@code t < lengths[b]}. An inactive step carries the state unchanged and outputs zeros; in the
+ * reverse direction the inactive steps come first, so each row's scan starts at its own last step.
+ *
+ * <p>Not thread-safe: one scan belongs to one caller at a time.
+ */
+final class Scan {
+  final Kernels k;
+  final Cell cell;
+  final RecurrentSpec spec;
+  final int layer;
+  final int direction;
+  final boolean reverse;
+  final int inputSize; // I
+  final int hidden; // H
+  final int outHidden; // P
+  final int gh; // G*H
+  final Activation[] act;
+  final boolean defaultMath;
+  final float clip; // +inf when none
+
+  // Parameter offsets into the store's value/grad buffers (-1 when absent).
+  final int wIh;
+  final int wHh;
+  final int bIh;
+  final int bHh;
+  final int wHr;
+  final int peep;
+
+  float[] values;
+  float[] grads;
+  /** Packed transposes, refreshed by {@link #pack()}; null means "use the NT product on W". */
+  float[] wIhT; // [I, GH]
+  float[] wHhT; // [P, GH]
+  float[] wHrT; // [H, P]
+
+  int capT = -1;
+  int capB = -1;
+  int steps; // T of the current batch
+  int rows; // B of the current batch
+  int[] lengths; // [B] or null = all T
+
+  // Forward caches, indexed by time.
+  float[] pre; // [T, B, GH] pre-activations (after clip, with peepholes): the input projection first
+  float[] gates; // [T, B, GH] post-activations
+  float[] hPrev; // [T, B, P] state fed into step t
+  float[] cPrev; // [T, B, H] (LSTM) cell state fed into step t
+  float[] cNew; // [T, B, H] (LSTM) cell state after step t
+  float[] aux; // [T, B, H] LSTM: h_act(c); GRU reset-after: W_hn h + b_hn; GRU reset-before: r * h
+  float[] m; // [T, B, H] LSTM with projection: o * h_act(c) before W_hr
+  float[] hCur; // [B, P]
+  float[] cCur; // [B, H]
+  float[] rec; // [B, GH] scratch: recurrent product (GRU) / projection input
+  float[] hNew; // [B, P] scratch
+
+  // Backward buffers.
+  float[] dPre; // [T, B, GH]
+  float[] dRec; // [T, B, GH] GRU only: gradient of the recurrent products
+  float[] dhStep; // [T, B, P] LSTM with projection: gradient of each step's h
+  float[] dhCur; // [B, P]
+  float[] dcCur; // [B, H]
+  float[] dhNext; // [B, P]
+  float[] dTmp; // [B, H] scratch (dm with projection, d(r*h) for GRU reset-before)
+
+  Scan(Kernels k, RecurrentSpec spec, ParameterStore store, int layer, int direction) {
+    this.k = k;
+    this.spec = spec;
+    this.layer = layer;
+    this.direction = direction;
+    this.reverse = direction == 1;
+    this.inputSize = spec.layerInputSize(layer);
+    this.hidden = spec.hiddenSize();
+    this.outHidden = spec.outputHiddenSize();
+    this.gh = spec.cell().gates() * hidden;
+    List<Activation> a = spec.activationsFor(direction);
+    this.act = a.toArray(new Activation[0]);
+    this.clip = spec.clip() == null ? Float.POSITIVE_INFINITY : spec.clip();
+    String sfx = Names.suffix(layer, direction);
+    this.wIh = store.slice("weight_ih" + sfx).offset();
+    this.wHh = store.slice("weight_hh" + sfx).offset();
+    this.bIh = spec.bias() ? store.slice("bias_ih" + sfx).offset() : -1;
+    this.bHh = spec.bias() ? store.slice("bias_hh" + sfx).offset() : -1;
+    this.wHr = spec.projSize() > 0 ? store.slice("weight_hr" + sfx).offset() : -1;
+    this.peep = spec.peepholes() ? store.slice("weight_peep" + sfx).offset() : -1;
+    this.defaultMath = spec.clip() == null && !spec.inputForget() && !spec.peepholes()
+        && Arrays.equals(act, spec.withActivations(List.of()).activationsFor(direction)
+            .toArray(new Activation[0]));
+    this.cell = Cell.forSpec(spec);
+  }
+
+  /** Points the scan at the parameter buffers (they are replaced when a store is reallocated). */
+  void bind(float[] values, float[] grads) {
+    this.values = values;
+    this.grads = grads;
+  }
+
+  /** Packs W_ih^T, W_hh^T (and W_hr^T): W does not change within a batch, so the products are NN. */
+  void pack() {
+    if (wIhT == null) {
+      wIhT = new float[inputSize * gh];
+      wHhT = new float[outHidden * gh];
+      if (wHr >= 0) {
+        wHrT = new float[hidden * outHidden];
+      }
+    }
+    transpose(values, wIh, gh, inputSize, wIhT);
+    transpose(values, wHh, gh, outHidden, wHhT);
+    if (wHr >= 0) {
+      transpose(values, wHr, outHidden, hidden, wHrT);
+    }
+  }
+
+  /** dst[c, r] = src[off + r*cols + c] for a [rows, cols] source. */
+  private static void transpose(float[] src, int off, int rows, int cols, float[] dst) {
+    for (int r = 0; r < rows; r++) {
+      int s = off + r * cols;
+      for (int c = 0; c < cols; c++) {
+        dst[c * rows + r] = src[s + c];
+      }
+    }
+  }
+
+  /** Makes sure the workspaces hold (T, B); grows them only when a larger batch arrives. */
+  void ensureCapacity(int t, int b, boolean training) {
+    if (t <= capT && b <= capB && (!training || dPre != null)) {
+      return;
+    }
+    int ct = Math.max(t, Math.max(capT, 0));
+    int cb = Math.max(b, Math.max(capB, 0));
+    boolean lstm = cell instanceof Cell.Lstm;
+    boolean gru = cell instanceof Cell.GruResetAfter || cell instanceof Cell.GruResetBefore;
+    pre = new float[ct * cb * gh];
+    gates = new float[ct * cb * gh];
+    hPrev = new float[ct * cb * outHidden];
+    cPrev = lstm ? new float[ct * cb * hidden] : null;
+    cNew = lstm ? new float[ct * cb * hidden] : null;
+    aux = lstm || gru ? new float[ct * cb * hidden] : null;
+    m = wHr >= 0 ? new float[ct * cb * hidden] : null;
+    hCur = new float[cb * outHidden];
+    cCur = new float[cb * hidden];
+    rec = new float[cb * gh];
+    hNew = new float[cb * outHidden];
+    if (training || dPre != null) {
+      dPre = new float[ct * cb * gh];
+      dRec = gru ? new float[ct * cb * gh] : null;
+      dhStep = wHr >= 0 ? new float[ct * cb * outHidden] : null;
+      dhCur = new float[cb * outHidden];
+      dcCur = new float[cb * hidden];
+      dhNext = new float[cb * outHidden];
+      dTmp = new float[cb * Math.max(hidden, outHidden)];
+    }
+    capT = ct;
+    capB = cb;
+  }
+
+  boolean active(int t, int b) {
+    return lengths == null || t < lengths[b];
+  }
+
+  /**
+   * {@code c[B, n] = beta*c + a[B, P] x W_hh[colOff .. colOff+n, :]^T}: the recurrent product for
+   * gate columns [colOff, colOff + n). Packed when {@link #pack()} ran, else the NT product on W.
+   */
+  void recurrentProduct(int n, int colOff, float[] a, int aOff, float beta, float[] c, int cOff,
+      int ldc) {
+    if (wHhT != null) {
+      k.gemm(false, false, rows, n, outHidden, 1f, a, aOff, outHidden, wHhT, colOff, gh, beta, c, cOff,
+          ldc);
+    } else {
+      k.gemm(false, true, rows, n, outHidden, 1f, a, aOff, outHidden, values, wHh + colOff * outHidden,
+          outHidden, beta, c, cOff, ldc);
+    }
+  }
+
+  /**
+   * Forward over all T steps.
+   *
+   * @param x      [T, B, I] layer input, row stride {@code ldx}
+   * @param h0     initial h [B, P] at {@code h0Off}, or null for zeros
+   * @param c0     initial c [B, H] at {@code c0Off}, or null for zeros (LSTM)
+   * @param out    [T, B, ldo] written: this direction's outputs at column {@code outCol}
+   */
+  void forward(float[] x, int ldx, float[] h0, int h0Off, float[] c0, int c0Off, float[] out, int ldo,
+      int outCol) {
+    int t0 = steps;
+    int b0 = rows;
+    // pre[t, b, :] = input bias + x[t, b, :] W_ih^T for all T*B rows in one GEMM.
+    cell.inputBias(this, pre, 0);
+    for (int r = 1; r < t0 * b0; r++) {
+      System.arraycopy(pre, 0, pre, r * gh, gh);
+    }
+    if (wIhT != null) {
+      k.gemm(false, false, t0 * b0, gh, inputSize, 1f, x, 0, ldx, wIhT, 0, gh, 1f, pre, 0, gh);
+    } else {
+      k.gemm(false, true, t0 * b0, gh, inputSize, 1f, x, 0, ldx, values, wIh, inputSize, 1f, pre, 0, gh);
+    }
+    if (h0 == null) {
+      Arrays.fill(hCur, 0, b0 * outHidden, 0f);
+    } else {
+      System.arraycopy(h0, h0Off, hCur, 0, b0 * outHidden);
+    }
+    if (cPrev != null) {
+      if (c0 == null) {
+        Arrays.fill(cCur, 0, b0 * hidden, 0f);
+      } else {
+        System.arraycopy(c0, c0Off, cCur, 0, b0 * hidden);
+      }
+    }
+    for (int s = 0; s < t0; s++) {
+      int t = reverse ? t0 - 1 - s : s;
+      System.arraycopy(hCur, 0, hPrev, t * b0 * outHidden, b0 * outHidden);
+      if (cPrev != null) {
+        System.arraycopy(cCur, 0, cPrev, t * b0 * hidden, b0 * hidden);
+      }
+      cell.forwardStep(this, t);
+      for (int b = 0; b < b0; b++) {
+        int o = (t * b0 + b) * ldo + outCol;
+        if (active(t, b)) {
+          System.arraycopy(hCur, b * outHidden, out, o, outHidden);
+        } else {
+          Arrays.fill(out, o, o + outHidden, 0f);
+        }
+      }
+    }
+  }
+
+  /**
+   * Backward over all T steps, mirroring {@link #forward}; accumulates (+=) the parameter gradients.
+   *
+   * @param dOut   [T, B, ldo] gradient of this direction's outputs at column {@code outCol}
+   * @param dHn    [B, P] gradient of the final h at {@code dHnOff}, or null
+   * @param dCn    [B, H] gradient of the final c, or null (LSTM)
+   * @param x      the forward's layer input [T, B, I] (row stride ldx)
+   * @param dX     [T, B, I] gradient of the layer input, accumulated (+=), row stride ldx
+   * @param dH0    written: gradient of the initial h [B, P] at dH0Off (when not null)
+   * @param dC0    written: gradient of the initial c (LSTM, when not null)
+   */
+  void backward(float[] dOut, int ldo, int outCol, float[] dHn, int dHnOff, float[] dCn, int dCnOff,
+      float[] x, int ldx, float[] dX, float[] dH0, int dH0Off, float[] dC0, int dC0Off) {
+    int t0 = steps;
+    int b0 = rows;
+    if (dHn == null) {
+      Arrays.fill(dhCur, 0, b0 * outHidden, 0f);
+    } else {
+      System.arraycopy(dHn, dHnOff, dhCur, 0, b0 * outHidden);
+    }
+    if (cPrev != null) {
+      if (dCn == null) {
+        Arrays.fill(dcCur, 0, b0 * hidden, 0f);
+      } else {
+        System.arraycopy(dCn, dCnOff, dcCur, 0, b0 * hidden);
+      }
+    }
+    for (int s = t0 - 1; s >= 0; s--) {
+      int t = reverse ? t0 - 1 - s : s;
+      // The output of an active step is h: its gradient joins the one carried from step t+1.
+      for (int b = 0; b < b0; b++) {
+        if (active(t, b)) {
+          k.axpy(outHidden, 1f, dOut, (t * b0 + b) * ldo + outCol, dhCur, b * outHidden);
+        }
+      }
+      cell.backwardStep(this, t);
+      float[] swap = dhCur;
+      dhCur = dhNext;
+      dhNext = swap;
+    }
+    if (dH0 != null) {
+      System.arraycopy(dhCur, 0, dH0, dH0Off, b0 * outHidden);
+    }
+    if (dC0 != null && cPrev != null) {
+      System.arraycopy(dcCur, 0, dC0, dC0Off, b0 * hidden);
+    }
+    // After the loop: the large GEMMs over all T*B rows.
+    int n = t0 * b0;
+    k.gemm(true, false, gh, inputSize, n, 1f, dPre, 0, gh, x, 0, ldx, 1f, grads, wIh, inputSize);
+    k.gemm(false, false, n, inputSize, gh, 1f, dPre, 0, gh, values, wIh, inputSize, 1f, dX, 0, ldx);
+    if (bIh >= 0) {
+      k.addColumnSums(n, gh, dPre, 0, gh, grads, bIh);
+    }
+    cell.recurrentWeightGradients(this, n);
+    if (wHr >= 0) {
+      // dW_hr [P, H] += dh^T [P, TB] x m [TB, H]
+      k.gemm(true, false, outHidden, hidden, n, 1f, dhStep, 0, outHidden, m, 0, hidden, 1f, grads, wHr,
+          hidden);
+    }
+  }
+
+  /**
+   * Ends a backward step: {@code dhNext = dRecurrent x W_hh (+ direct)}; inactive rows carry
+   * {@code dhCur} unchanged (their gate gradients are zero).
+   *
+   * @param dR   [B, GH] gradient of the recurrent products of step t at dROff
+   * @param cols gate columns that multiply h (GH, or 2H for a GRU with the reset gate before)
+   */
+  void recurrentInputGradient(int t, float[] dR, int dROff, int cols) {
+    k.gemm(false, false, rows, outHidden, cols, 1f, dR, dROff, gh, values, wHh, outHidden, 1f, dhNext, 0,
+        outHidden);
+    for (int b = 0; b < rows; b++) {
+      if (!active(t, b)) {
+        System.arraycopy(dhCur, b * outHidden, dhNext, b * outHidden, outHidden);
+      }
+    }
+  }
+
+  float clamp(float v) {
+    return v > clip ? clip : (v < -clip ? -clip : v);
+  }
+
+  /** Derivative factor of the clip: 0 where the pre-activation sat at the bound. */
+  float clipMask(float clipped) {
+    return Math.abs(clipped) >= clip ? 0f : 1f;
+  }
+}

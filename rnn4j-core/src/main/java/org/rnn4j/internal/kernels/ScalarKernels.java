@@ -1,0 +1,206 @@
+package org.rnn4j.internal.kernels;
+
+/**
+ * Plain-Java kernels: the fallback when the Vector API is not readable, and the reference that the
+ * vector kernels are tested against. Loop orders are chosen so that the inner loop walks contiguous
+ * memory (i-k-j for GEMM). Stateless and thread-safe.
+ */
+public final class ScalarKernels implements Kernels {
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    Gemms.scaleC(m, n, beta, c, cOff, ldc);
+    if (alpha == 0f || k == 0) {
+      return;
+    }
+    if (!transB) {
+      // C[i, :] += alpha * op(A)[i, p] * B[p, :]: the inner loop runs along a row of B and of C.
+      for (int i = 0; i < m; i++) {
+        int ci = cOff + i * ldc;
+        for (int p = 0; p < k; p++) {
+          float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+          if (av == 0f) {
+            continue;
+          }
+          int bp = bOff + p * ldb;
+          for (int j = 0; j < n; j++) {
+            c[ci + j] += av * b[bp + j];
+          }
+        }
+      }
+    } else {
+      // op(B)[p, j] = B[j, p]: C[i, j] is a dot product of a row of op(A) and a row of B.
+      for (int i = 0; i < m; i++) {
+        int ci = cOff + i * ldc;
+        for (int j = 0; j < n; j++) {
+          int bj = bOff + j * ldb;
+          float s = 0f;
+          if (transA) {
+            for (int p = 0; p < k; p++) {
+              s += a[aOff + p * lda + i] * b[bj + p];
+            }
+          } else {
+            int ai = aOff + i * lda;
+            for (int p = 0; p < k; p++) {
+              s += a[ai + p] * b[bj + p];
+            }
+          }
+          c[ci + j] += alpha * s;
+        }
+      }
+    }
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    float s = 0f;
+    for (int i = 0; i < n; i++) {
+      s += a[aOff + i] * b[bOff + i];
+    }
+    return s;
+  }
+
+  @Override
+  public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] += alpha * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void addColumnSums(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff) {
+    for (int r = 0; r < rows; r++) {
+      int ar = aOff + r * lda;
+      for (int j = 0; j < cols; j++) {
+        out[outOff + j] += a[ar + j];
+      }
+    }
+  }
+
+  @Override
+  public void lstmForwardRow(int hidden, float[] pre, int preOff, float[] gates, int gatesOff,
+      float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC, int tanhCOff,
+      float[] h, int hOff) {
+    lstmForwardRange(hidden, 0, pre, preOff, gates, gatesOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff);
+  }
+
+  /** Columns [from, hidden) of {@link #lstmForwardRow}: also the vector kernels' tail. */
+  static void lstmForwardRange(int hidden, int from, float[] pre, int preOff, float[] gates, int gatesOff,
+      float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC, int tanhCOff,
+      float[] h, int hOff) {
+    for (int j = from; j < hidden; j++) {
+      float i = Activations.sigmoid(pre[preOff + j]);
+      float f = Activations.sigmoid(pre[preOff + hidden + j]);
+      float g = (float) Math.tanh(pre[preOff + 2 * hidden + j]);
+      float o = Activations.sigmoid(pre[preOff + 3 * hidden + j]);
+      float cn = f * cPrev[cPrevOff + j] + i * g;
+      float tc = (float) Math.tanh(cn);
+      gates[gatesOff + j] = i;
+      gates[gatesOff + hidden + j] = f;
+      gates[gatesOff + 2 * hidden + j] = g;
+      gates[gatesOff + 3 * hidden + j] = o;
+      c[cOff + j] = cn;
+      tanhC[tanhCOff + j] = tc;
+      h[hOff + j] = o * tc;
+    }
+  }
+
+  @Override
+  public void lstmBackwardRow(int hidden, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+      float[] tanhC, int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff,
+      float[] dPre, int dPreOff) {
+    lstmBackwardRange(hidden, 0, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, dPre, dPreOff);
+  }
+
+  /** Columns [from, hidden) of {@link #lstmBackwardRow}: also the vector kernels' tail. */
+  static void lstmBackwardRange(int hidden, int from, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+      float[] tanhC, int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff,
+      float[] dPre, int dPreOff) {
+    for (int j = from; j < hidden; j++) {
+      float i = gates[gatesOff + j];
+      float f = gates[gatesOff + hidden + j];
+      float g = gates[gatesOff + 2 * hidden + j];
+      float o = gates[gatesOff + 3 * hidden + j];
+      float tc = tanhC[tanhCOff + j];
+      float dhj = dh[dhOff + j];
+      // dL/dc = carried dc + dh * o * tanh'(c)
+      float dcj = dc[dcOff + j] + dhj * o * (1f - tc * tc);
+      dPre[dPreOff + j] = dcj * g * i * (1f - i);                       // d pre_i
+      dPre[dPreOff + hidden + j] = dcj * cPrev[cPrevOff + j] * f * (1f - f); // d pre_f
+      dPre[dPreOff + 2 * hidden + j] = dcj * i * (1f - g * g);          // d pre_g
+      dPre[dPreOff + 3 * hidden + j] = dhj * tc * o * (1f - o);         // d pre_o
+      dc[dcOff + j] = dcj * f;                                          // d cPrev
+    }
+  }
+
+  @Override
+  public void gruForwardRow(int hidden, float[] pre, int preOff, float[] hn, int hnOff,
+      float[] gates, int gatesOff, float[] hPrev, int hPrevOff, float[] h, int hOff) {
+    gruForwardRange(hidden, 0, pre, preOff, hn, hnOff, gates, gatesOff, hPrev, hPrevOff, h, hOff);
+  }
+
+  /** Columns [from, hidden) of {@link #gruForwardRow}: also the vector kernels' tail. */
+  static void gruForwardRange(int hidden, int from, float[] pre, int preOff, float[] hn, int hnOff,
+      float[] gates, int gatesOff, float[] hPrev, int hPrevOff, float[] h, int hOff) {
+    for (int j = from; j < hidden; j++) {
+      float r = Activations.sigmoid(pre[preOff + j]);
+      float z = Activations.sigmoid(pre[preOff + hidden + j]);
+      float n = (float) Math.tanh(pre[preOff + 2 * hidden + j] + r * hn[hnOff + j]);
+      gates[gatesOff + j] = r;
+      gates[gatesOff + hidden + j] = z;
+      gates[gatesOff + 2 * hidden + j] = n;
+      h[hOff + j] = (1f - z) * n + z * hPrev[hPrevOff + j];
+    }
+  }
+
+  @Override
+  public void gruBackwardRow(int hidden, float[] gates, int gatesOff, float[] hn, int hnOff,
+      float[] hPrev, int hPrevOff, float[] dh, int dhOff, float[] dPre, int dPreOff,
+      float[] dRec, int dRecOff, float[] dhPrevDirect, int dhPrevDirectOff) {
+    gruBackwardRange(hidden, 0, gates, gatesOff, hn, hnOff, hPrev, hPrevOff, dh, dhOff, dPre, dPreOff, dRec, dRecOff, dhPrevDirect, dhPrevDirectOff);
+  }
+
+  /** Columns [from, hidden) of {@link #gruBackwardRow}: also the vector kernels' tail. */
+  static void gruBackwardRange(int hidden, int from, float[] gates, int gatesOff, float[] hn, int hnOff,
+      float[] hPrev, int hPrevOff, float[] dh, int dhOff, float[] dPre, int dPreOff,
+      float[] dRec, int dRecOff, float[] dhPrevDirect, int dhPrevDirectOff) {
+    for (int j = from; j < hidden; j++) {
+      float r = gates[gatesOff + j];
+      float z = gates[gatesOff + hidden + j];
+      float n = gates[gatesOff + 2 * hidden + j];
+      float dhj = dh[dhOff + j];
+      float dpn = dhj * (1f - z) * (1f - n * n);                 // d pre_n (input part)
+      float dpz = dhj * (hPrev[hPrevOff + j] - n) * z * (1f - z);  // d pre_z
+      float dpr = dpn * hn[hnOff + j] * r * (1f - r);              // d pre_r
+      dPre[dPreOff + j] = dpr;
+      dPre[dPreOff + hidden + j] = dpz;
+      dPre[dPreOff + 2 * hidden + j] = dpn;
+      dRec[dRecOff + j] = dpr;
+      dRec[dRecOff + hidden + j] = dpz;
+      dRec[dRecOff + 2 * hidden + j] = dpn * r;                  // d (W_hn h + b_hn)
+      dhPrevDirect[dhPrevDirectOff + j] = dhj * z;
+    }
+  }
+
+  @Override
+  public void tanh(int n, float[] x, int xOff, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] = (float) Math.tanh(x[xOff + i]);
+    }
+  }
+
+  @Override
+  public void tanhBackward(int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+    for (int i = 0; i < n; i++) {
+      float v = y[yOff + i];
+      dx[dxOff + i] = dy[dyOff + i] * (1f - v * v);
+    }
+  }
+}

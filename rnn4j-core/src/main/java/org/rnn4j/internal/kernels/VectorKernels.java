@@ -1,0 +1,408 @@
+package org.rnn4j.internal.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the Vector API ({@code jdk.incubator.vector}). Loaded only by {@link KernelProvider}
+ * after it has checked that the module is readable; never referenced directly elsewhere.
+ *
+ * <p>GEMM: a register-blocked micro-kernel of 4 rows x 2 vectors of C, fused multiply-adds along K,
+ * then 1-vector and scalar column tails and 1-row tails that use the same per-element arithmetic (FMA
+ * in K order), so an element's value does not depend on which path or thread computed it. Large
+ * products split their rows between the cores through {@link RowParallel}. Stateless and
+ * thread-safe (the per-thread task object is never shared).
+ */
+final class VectorKernels implements Kernels {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+  /** Multiply-adds below which splitting a GEMM between threads costs more than it saves. */
+  private static final long PARALLEL_MIN_MACS = 1L << 20;
+
+  private final ThreadLocal<GemmTask> tasks = ThreadLocal.withInitial(GemmTask::new);
+
+  @Override
+  public String name() {
+    return "vector(" + S.vectorBitSize() + "-bit, " + L + " lanes)";
+  }
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    if ((long) m * n * k >= PARALLEL_MIN_MACS && RowParallel.shared().threads() > 1) {
+      GemmTask t = tasks.get();
+      t.set(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      boolean ran = RowParallel.shared().tryRun(t, m);
+      t.clear();
+      if (ran) {
+        return;
+      }
+    }
+    gemmRows(transA, transB, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** The reusable, per-thread body of a split GEMM: rows [start, end) of C. */
+  private final class GemmTask implements RowParallel.RowTask {
+    boolean transA, transB;
+    int n, k, aOff, lda, bOff, ldb, cOff, ldc;
+    float alpha, beta;
+    float[] a, b, c;
+
+    void set(boolean transA, boolean transB, int n, int k, float alpha, float[] a, int aOff,
+        int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+      this.transA = transA;
+      this.transB = transB;
+      this.n = n;
+      this.k = k;
+      this.alpha = alpha;
+      this.a = a;
+      this.aOff = aOff;
+      this.lda = lda;
+      this.b = b;
+      this.bOff = bOff;
+      this.ldb = ldb;
+      this.beta = beta;
+      this.c = c;
+      this.cOff = cOff;
+      this.ldc = ldc;
+    }
+
+    void clear() {
+      a = null;
+      b = null;
+      c = null;
+    }
+
+    @Override
+    public void run(int rowStart, int rowEnd) {
+      gemmRows(transA, transB, rowStart, rowEnd, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
+          cOff, ldc);
+    }
+  }
+
+  private void gemmRows(boolean transA, boolean transB, int i0, int i1, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    Gemms.scaleC(i1 - i0, n, beta, c, cOff + i0 * ldc, ldc);
+    if (alpha == 0f || k == 0) {
+      return;
+    }
+    if (transB) {
+      gemmRowsNT(transA, i0, i1, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+      return;
+    }
+    // Element (i, p) of op(A) is at aOff + i*rs + p*ps.
+    int rs = transA ? 1 : lda;
+    int ps = transA ? lda : 1;
+    int i = i0;
+    for (; i + 4 <= i1; i += 4) {
+      rows4(i, n, k, alpha, a, aOff, rs, ps, b, bOff, ldb, c, cOff, ldc);
+    }
+    for (; i < i1; i++) {
+      rows1(i, n, k, alpha, a, aOff, rs, ps, b, bOff, ldb, c, cOff, ldc);
+    }
+  }
+
+  /** C[i..i+3, :] += alpha * op(A)[i..i+3, :] * B, B [K, N] row-major. */
+  private static void rows4(int i, int n, int k, float alpha, float[] a, int aOff, int rs, int ps,
+      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    int a0 = aOff + i * rs;
+    int a1 = a0 + rs;
+    int a2 = a1 + rs;
+    int a3 = a2 + rs;
+    int c0 = cOff + i * ldc;
+    int c1 = c0 + ldc;
+    int c2 = c1 + ldc;
+    int c3 = c2 + ldc;
+    int j = 0;
+    for (; j + 2 * L <= n; j += 2 * L) {
+      FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+      FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+      FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
+      FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+      int bp = bOff + j;
+      for (int p = 0; p < k; p++, bp += ldb) {
+        FloatVector b0 = FloatVector.fromArray(S, b, bp);
+        FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+        int q = p * ps;
+        FloatVector v0 = FloatVector.broadcast(S, a[a0 + q]);
+        s00 = v0.fma(b0, s00);
+        s01 = v0.fma(b1, s01);
+        FloatVector v1 = FloatVector.broadcast(S, a[a1 + q]);
+        s10 = v1.fma(b0, s10);
+        s11 = v1.fma(b1, s11);
+        FloatVector v2 = FloatVector.broadcast(S, a[a2 + q]);
+        s20 = v2.fma(b0, s20);
+        s21 = v2.fma(b1, s21);
+        FloatVector v3 = FloatVector.broadcast(S, a[a3 + q]);
+        s30 = v3.fma(b0, s30);
+        s31 = v3.fma(b1, s31);
+      }
+      store(s00, alpha, c, c0 + j);
+      store(s01, alpha, c, c0 + j + L);
+      store(s10, alpha, c, c1 + j);
+      store(s11, alpha, c, c1 + j + L);
+      store(s20, alpha, c, c2 + j);
+      store(s21, alpha, c, c2 + j + L);
+      store(s30, alpha, c, c3 + j);
+      store(s31, alpha, c, c3 + j + L);
+    }
+    for (; j + L <= n; j += L) {
+      FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+      FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+      int bp = bOff + j;
+      for (int p = 0; p < k; p++, bp += ldb) {
+        FloatVector b0 = FloatVector.fromArray(S, b, bp);
+        int q = p * ps;
+        s0 = FloatVector.broadcast(S, a[a0 + q]).fma(b0, s0);
+        s1 = FloatVector.broadcast(S, a[a1 + q]).fma(b0, s1);
+        s2 = FloatVector.broadcast(S, a[a2 + q]).fma(b0, s2);
+        s3 = FloatVector.broadcast(S, a[a3 + q]).fma(b0, s3);
+      }
+      store(s0, alpha, c, c0 + j);
+      store(s1, alpha, c, c1 + j);
+      store(s2, alpha, c, c2 + j);
+      store(s3, alpha, c, c3 + j);
+    }
+    for (; j < n; j++) {
+      for (int r = 0; r < 4; r++) {
+        int ci = cOff + (i + r) * ldc + j;
+        c[ci] = Math.fma(scalarDot(a, aOff + (i + r) * rs, ps, b, bOff + j, ldb, k), alpha, c[ci]);
+      }
+    }
+  }
+
+  /** C[i, :] += alpha * op(A)[i, :] * B: the same per-element arithmetic as {@link #rows4}. */
+  private static void rows1(int i, int n, int k, float alpha, float[] a, int aOff, int rs, int ps,
+      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    int a0 = aOff + i * rs;
+    int c0 = cOff + i * ldc;
+    int j = 0;
+    for (; j + L <= n; j += L) {
+      FloatVector s0 = FloatVector.zero(S);
+      int bp = bOff + j;
+      for (int p = 0; p < k; p++, bp += ldb) {
+        s0 = FloatVector.broadcast(S, a[a0 + p * ps]).fma(FloatVector.fromArray(S, b, bp), s0);
+      }
+      store(s0, alpha, c, c0 + j);
+    }
+    for (; j < n; j++) {
+      c[c0 + j] = Math.fma(scalarDot(a, a0, ps, b, bOff + j, ldb, k), alpha, c[c0 + j]);
+    }
+  }
+
+  /** sum_p a[aStart + p*ps] * b[bStart + p*ldb], FMA in p order (as the vector lanes do it). */
+  private static float scalarDot(float[] a, int aStart, int ps, float[] b, int bStart, int ldb, int k) {
+    float s = 0f;
+    for (int p = 0; p < k; p++) {
+      s = Math.fma(a[aStart + p * ps], b[bStart + p * ldb], s);
+    }
+    return s;
+  }
+
+  private static void store(FloatVector acc, float alpha, float[] c, int off) {
+    FloatVector old = FloatVector.fromArray(S, c, off);
+    acc.fma(FloatVector.broadcast(S, alpha), old).intoArray(c, off);
+  }
+
+  /** op(B) = B^T: each C element is a dot product of contiguous rows (A row, B row). */
+  private void gemmRowsNT(boolean transA, int i0, int i1, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    for (int i = i0; i < i1; i++) {
+      int ci = cOff + i * ldc;
+      for (int j = 0; j < n; j++) {
+        float s;
+        if (transA) {
+          s = scalarDot(a, aOff + i, lda, b, bOff + j * ldb, 1, k);
+        } else {
+          s = dot(a, aOff + i * lda, b, bOff + j * ldb, k);
+        }
+        c[ci + j] += alpha * s;
+      }
+    }
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+    }
+    float s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      s = Math.fma(a[aOff + i], b[bOff + i], s);
+    }
+    return s;
+  }
+
+  @Override
+  public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    FloatVector av = FloatVector.broadcast(S, alpha);
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i))
+          .intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+  }
+
+  @Override
+  public void addColumnSums(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff) {
+    for (int r = 0; r < rows; r++) {
+      int ar = aOff + r * lda;
+      int j = 0;
+      for (; j + L <= cols; j += L) {
+        FloatVector.fromArray(S, out, outOff + j).add(FloatVector.fromArray(S, a, ar + j))
+            .intoArray(out, outOff + j);
+      }
+      for (; j < cols; j++) {
+        out[outOff + j] += a[ar + j];
+      }
+    }
+  }
+
+  /** 1 / (1 + e^-x); for x < -88 e^-x is +inf and the result exactly 0, the right limit. */
+  private static FloatVector sig(FloatVector x) {
+    return ONE.div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+  }
+
+  private static FloatVector tanhV(FloatVector x) {
+    return x.lanewise(VectorOperators.TANH);
+  }
+
+  @Override
+  public void lstmForwardRow(int hidden, float[] pre, int preOff, float[] gates, int gatesOff,
+      float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC, int tanhCOff,
+      float[] h, int hOff) {
+    int j = 0;
+    for (; j + L <= hidden; j += L) {
+      FloatVector i = sig(FloatVector.fromArray(S, pre, preOff + j));
+      FloatVector f = sig(FloatVector.fromArray(S, pre, preOff + hidden + j));
+      FloatVector g = tanhV(FloatVector.fromArray(S, pre, preOff + 2 * hidden + j));
+      FloatVector o = sig(FloatVector.fromArray(S, pre, preOff + 3 * hidden + j));
+      FloatVector cn = f.mul(FloatVector.fromArray(S, cPrev, cPrevOff + j)).add(i.mul(g));
+      FloatVector tc = tanhV(cn);
+      i.intoArray(gates, gatesOff + j);
+      f.intoArray(gates, gatesOff + hidden + j);
+      g.intoArray(gates, gatesOff + 2 * hidden + j);
+      o.intoArray(gates, gatesOff + 3 * hidden + j);
+      cn.intoArray(c, cOff + j);
+      tc.intoArray(tanhC, tanhCOff + j);
+      o.mul(tc).intoArray(h, hOff + j);
+    }
+    if (j < hidden) {
+      ScalarKernels.lstmForwardRange(hidden, j, pre, preOff, gates, gatesOff, cPrev, cPrevOff, c, cOff,
+          tanhC, tanhCOff, h, hOff);
+    }
+  }
+
+  @Override
+  public void lstmBackwardRow(int hidden, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+      float[] tanhC, int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff,
+      float[] dPre, int dPreOff) {
+    int j = 0;
+    for (; j + L <= hidden; j += L) {
+      FloatVector i = FloatVector.fromArray(S, gates, gatesOff + j);
+      FloatVector f = FloatVector.fromArray(S, gates, gatesOff + hidden + j);
+      FloatVector g = FloatVector.fromArray(S, gates, gatesOff + 2 * hidden + j);
+      FloatVector o = FloatVector.fromArray(S, gates, gatesOff + 3 * hidden + j);
+      FloatVector tc = FloatVector.fromArray(S, tanhC, tanhCOff + j);
+      FloatVector dhj = FloatVector.fromArray(S, dh, dhOff + j);
+      FloatVector one = FloatVector.broadcast(S, 1f);
+      FloatVector dcj = FloatVector.fromArray(S, dc, dcOff + j)
+          .add(dhj.mul(o).mul(one.sub(tc.mul(tc))));
+      dcj.mul(g).mul(i).mul(one.sub(i)).intoArray(dPre, dPreOff + j);
+      dcj.mul(FloatVector.fromArray(S, cPrev, cPrevOff + j)).mul(f).mul(one.sub(f))
+          .intoArray(dPre, dPreOff + hidden + j);
+      dcj.mul(i).mul(one.sub(g.mul(g))).intoArray(dPre, dPreOff + 2 * hidden + j);
+      dhj.mul(tc).mul(o).mul(one.sub(o)).intoArray(dPre, dPreOff + 3 * hidden + j);
+      dcj.mul(f).intoArray(dc, dcOff + j);
+    }
+    if (j < hidden) {
+      ScalarKernels.lstmBackwardRange(hidden, j, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dh,
+          dhOff, dc, dcOff, dPre, dPreOff);
+    }
+  }
+
+  @Override
+  public void gruForwardRow(int hidden, float[] pre, int preOff, float[] hn, int hnOff,
+      float[] gates, int gatesOff, float[] hPrev, int hPrevOff, float[] h, int hOff) {
+    int j = 0;
+    for (; j + L <= hidden; j += L) {
+      FloatVector r = sig(FloatVector.fromArray(S, pre, preOff + j));
+      FloatVector z = sig(FloatVector.fromArray(S, pre, preOff + hidden + j));
+      FloatVector n = tanhV(FloatVector.fromArray(S, pre, preOff + 2 * hidden + j)
+          .add(r.mul(FloatVector.fromArray(S, hn, hnOff + j))));
+      r.intoArray(gates, gatesOff + j);
+      z.intoArray(gates, gatesOff + hidden + j);
+      n.intoArray(gates, gatesOff + 2 * hidden + j);
+      FloatVector hp = FloatVector.fromArray(S, hPrev, hPrevOff + j);
+      // (1 - z) * n + z * hPrev = n + z * (hPrev - n)
+      z.mul(hp.sub(n)).add(n).intoArray(h, hOff + j);
+    }
+    if (j < hidden) {
+      ScalarKernels.gruForwardRange(hidden, j, pre, preOff, hn, hnOff, gates, gatesOff, hPrev, hPrevOff,
+          h, hOff);
+    }
+  }
+
+  @Override
+  public void gruBackwardRow(int hidden, float[] gates, int gatesOff, float[] hn, int hnOff,
+      float[] hPrev, int hPrevOff, float[] dh, int dhOff, float[] dPre, int dPreOff,
+      float[] dRec, int dRecOff, float[] dhPrevDirect, int dhPrevDirectOff) {
+    int j = 0;
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (; j + L <= hidden; j += L) {
+      FloatVector r = FloatVector.fromArray(S, gates, gatesOff + j);
+      FloatVector z = FloatVector.fromArray(S, gates, gatesOff + hidden + j);
+      FloatVector n = FloatVector.fromArray(S, gates, gatesOff + 2 * hidden + j);
+      FloatVector dhj = FloatVector.fromArray(S, dh, dhOff + j);
+      FloatVector dpn = dhj.mul(one.sub(z)).mul(one.sub(n.mul(n)));
+      FloatVector dpz = dhj.mul(FloatVector.fromArray(S, hPrev, hPrevOff + j).sub(n))
+          .mul(z).mul(one.sub(z));
+      FloatVector dpr = dpn.mul(FloatVector.fromArray(S, hn, hnOff + j)).mul(r).mul(one.sub(r));
+      dpr.intoArray(dPre, dPreOff + j);
+      dpz.intoArray(dPre, dPreOff + hidden + j);
+      dpn.intoArray(dPre, dPreOff + 2 * hidden + j);
+      dpr.intoArray(dRec, dRecOff + j);
+      dpz.intoArray(dRec, dRecOff + hidden + j);
+      dpn.mul(r).intoArray(dRec, dRecOff + 2 * hidden + j);
+      dhj.mul(z).intoArray(dhPrevDirect, dhPrevDirectOff + j);
+    }
+    if (j < hidden) {
+      ScalarKernels.gruBackwardRange(hidden, j, gates, gatesOff, hn, hnOff, hPrev, hPrevOff, dh, dhOff,
+          dPre, dPreOff, dRec, dRecOff, dhPrevDirect, dhPrevDirectOff);
+    }
+  }
+
+  @Override
+  public void tanh(int n, float[] x, int xOff, float[] y, int yOff) {
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      tanhV(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = (float) Math.tanh(x[xOff + i]);
+    }
+  }
+
+  @Override
+  public void tanhBackward(int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      FloatVector v = FloatVector.fromArray(S, y, yOff + i);
+      FloatVector.fromArray(S, dy, dyOff + i).mul(v.mul(v).neg().add(1f)).intoArray(dx, dxOff + i);
+    }
+    for (; i < n; i++) {
+      float v = y[yOff + i];
+      dx[dxOff + i] = dy[dyOff + i] * (1f - v * v);
+    }
+  }
+}
