@@ -219,9 +219,9 @@ public final class Recurrent {
    * @throws IllegalStateException for a bidirectional stack
    */
   public Session session() {
-    if (spec.bidirectional()) {
-      throw new IllegalStateException(name + ": a streaming session needs a unidirectional stack; this one"
-          + " is bidirectional (its reverse direction reads the sequence from the end)");
+    if (spec.bidirectional() || spec.reverse()) {
+      throw new IllegalStateException(name + ": a streaming session needs a forward, unidirectional stack;"
+          + " this one has a reverse direction, which reads the sequence from its end");
     }
     return new Session(this, store);
   }

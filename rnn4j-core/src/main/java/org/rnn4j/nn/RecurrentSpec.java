@@ -18,6 +18,9 @@ import java.util.List;
  * @param dropout        dropout probability applied to the outputs of every layer but the last, in
  *                       training only
  * @param bidirectional  two directions per layer, outputs concatenated on the feature axis
+ * @param reverse        with {@code bidirectional == false}: the single direction scans from the end
+ *                       (ONNX {@code direction="reverse"}); its parameters carry the {@code _reverse}
+ *                       suffix
  * @param projSize       LSTM only: PyTorch's {@code proj_size} (0 = none); h has this size
  * @param peepholes      LSTM only: ONNX peephole weights {@code weight_peep_l{k}} [3H] (order i, o, f)
  * @param resetAfter     GRU only: reset gate applied after the hidden product (PyTorch, ONNX
@@ -29,7 +32,7 @@ import java.util.List;
  *                       {@code activationCount * 2} for a bidirectional stack (forward's, then reverse's)
  */
 public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int numLayers, boolean bias,
-    boolean batchFirst, float dropout, boolean bidirectional, int projSize, boolean peepholes,
+    boolean batchFirst, float dropout, boolean bidirectional, boolean reverse, int projSize, boolean peepholes,
     boolean resetAfter, Float clip, boolean inputForget, List<Activation> activations) {
 
   public RecurrentSpec {
@@ -41,6 +44,8 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int nu
     require(hiddenSize >= 1, who + ": expected hiddenSize >= 1, got " + hiddenSize);
     require(numLayers >= 1, who + ": expected numLayers >= 1, got " + numLayers);
     require(dropout >= 0f && dropout < 1f, who + ": expected dropout in [0, 1), got " + dropout);
+    require(!(reverse && bidirectional),
+        who + ": reverse names the single direction of a unidirectional stack; got it with bidirectional");
     require(projSize >= 0, who + ": expected projSize >= 0, got " + projSize);
     require(projSize == 0 || cell == CellType.LSTM,
         who + ": projSize is an LSTM option, got projSize " + projSize + " for " + cell);
@@ -67,6 +72,16 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int nu
   /** A builder with PyTorch's defaults: one layer, biases, seq-first, no dropout, unidirectional. */
   public static Builder builder(CellType cell, int inputSize, int hiddenSize) {
     return new Builder(cell, inputSize, hiddenSize);
+  }
+
+  /** True when direction index {@code d} scans from the end. */
+  public boolean isReverse(int d) {
+    return d == 1 || reverse;
+  }
+
+  /** PyTorch's parameter-name suffix of layer {@code l}, direction {@code d}: {@code _l0}, {@code _l0_reverse}. */
+  public String parameterSuffix(int l, int d) {
+    return "_l" + l + (isReverse(d) ? "_reverse" : "");
   }
 
   /** 2 for a bidirectional stack, else 1. */
@@ -137,7 +152,7 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int nu
   /** A copy with another activation list. */
   public RecurrentSpec withActivations(List<Activation> list) {
     return new RecurrentSpec(cell, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout,
-        bidirectional, projSize, peepholes, resetAfter, clip, inputForget, list);
+        bidirectional, reverse, projSize, peepholes, resetAfter, clip, inputForget, list);
   }
 
   /**
@@ -153,6 +168,7 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int nu
     private boolean batchFirst;
     private float dropout;
     private boolean bidirectional;
+    private boolean reverse;
     private int projSize;
     private boolean peepholes;
     private boolean resetAfter = true;
@@ -191,6 +207,11 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int nu
       return this;
     }
 
+    public Builder reverse(boolean v) {
+      reverse = v;
+      return this;
+    }
+
     public Builder projSize(int v) {
       projSize = v;
       return this;
@@ -223,7 +244,7 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int nu
 
     public RecurrentSpec build() {
       return new RecurrentSpec(cell, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout,
-          bidirectional, projSize, peepholes, resetAfter, clip, inputForget, activations);
+          bidirectional, reverse, projSize, peepholes, resetAfter, clip, inputForget, activations);
     }
   }
 }

@@ -37,7 +37,7 @@ public final class RecurrentStack {
     int g = spec.cell().gates() * spec.hiddenSize();
     for (int l = 0; l < spec.numLayers(); l++) {
       for (int d = 0; d < spec.numDirections(); d++) {
-        String sfx = Names.suffix(l, d);
+        String sfx = spec.parameterSuffix(l, d);
         store.register(prefix + "weight_ih" + sfx, g, spec.layerInputSize(l));
         store.register(prefix + "weight_hh" + sfx, g, spec.outputHiddenSize());
         if (spec.bias()) {

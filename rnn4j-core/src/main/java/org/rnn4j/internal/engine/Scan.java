@@ -88,7 +88,7 @@ final class Scan {
     this.spec = spec;
     this.layer = layer;
     this.direction = direction;
-    this.reverse = direction == 1;
+    this.reverse = spec.isReverse(direction);
     this.inputSize = spec.layerInputSize(layer);
     this.hidden = spec.hiddenSize();
     this.outHidden = spec.outputHiddenSize();
@@ -96,7 +96,7 @@ final class Scan {
     List<Activation> a = spec.activationsFor(direction);
     this.act = a.toArray(new Activation[0]);
     this.clip = spec.clip() == null ? Float.POSITIVE_INFINITY : spec.clip();
-    String sfx = Names.suffix(layer, direction);
+    String sfx = spec.parameterSuffix(layer, direction);
     this.wIh = store.slice("weight_ih" + sfx).offset();
     this.wHh = store.slice("weight_hh" + sfx).offset();
     this.bIh = spec.bias() ? store.slice("bias_ih" + sfx).offset() : -1;
