@@ -42,12 +42,20 @@ public final class Recurrent {
 
   /** A stack with PyTorch's default initialisation, uniform in ±1/sqrt(hiddenSize), seeded. */
   public Recurrent(RecurrentSpec spec, long seed) {
+    this(spec, seed, KernelProvider.get());
+  }
+
+  /** As {@link #Recurrent(RecurrentSpec, long)} on given kernels (provider parity tests). */
+  Recurrent(RecurrentSpec spec, long seed, org.rnn4j.internal.kernels.Kernels kernels) {
+    if (spec == null) {
+      throw new IllegalArgumentException("Recurrent: spec is null");
+    }
     this.spec = spec;
     this.name = spec.cell().name();
     this.store = new ParameterStore();
     RecurrentStack.registerParameters(spec, store, "");
     store.allocate();
-    this.stack = new RecurrentStack(spec, store, KernelProvider.get(), seed);
+    this.stack = new RecurrentStack(spec, store, kernels, seed);
     SplittableRandom r = new SplittableRandom(seed);
     float bound = (float) (1.0 / Math.sqrt(spec.hiddenSize()));
     float[] v = store.values();
@@ -93,6 +101,19 @@ public final class Recurrent {
   /** Total number of parameters (as PyTorch counts them). */
   public int parameterCount() {
     return store.size();
+  }
+
+  /**
+   * The live flat buffer of all parameter values, in {@link #parameterNames()} order, each parameter
+   * row-major: what optimizers and clipping loop over. Writing into it changes the model.
+   */
+  public float[] parameterValues() {
+    return store.values();
+  }
+
+  /** The live flat buffer of accumulated gradients, laid out as {@link #parameterValues()}. */
+  public float[] parameterGradients() {
+    return store.grads();
   }
 
   /** Sets every gradient to zero. */

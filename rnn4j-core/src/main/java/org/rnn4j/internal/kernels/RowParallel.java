@@ -23,6 +23,7 @@ public final class RowParallel {
   private static final RowParallel SHARED = new RowParallel(configuredThreads());
 
   private final int threads;
+  private volatile int active;
   private final ReentrantLock lock = new ReentrantLock();
   private final Thread[] workers;
   private final AtomicInteger pending = new AtomicInteger();
@@ -30,9 +31,11 @@ public final class RowParallel {
   private volatile RowTask task;
   private volatile int rows;
   private volatile Thread caller;
+  private volatile int participants;
 
   private RowParallel(int threads) {
     this.threads = Math.max(1, threads);
+    this.active = this.threads;
     this.workers = new Thread[this.threads - 1];
     for (int w = 0; w < workers.length; w++) {
       final int slot = w + 1;
@@ -50,7 +53,18 @@ public final class RowParallel {
 
   /** Number of threads that take part in a split, the caller included. */
   public int threads() {
-    return threads;
+    return active;
+  }
+
+  /**
+   * Limits the threads that take part in later splits to {@code n} (1 .. the pool size): benchmarks
+   * measure 1 and 2 threads in one JVM. Results do not depend on it (rows are split, not sums).
+   */
+  public void setThreads(int n) {
+    if (n < 1 || n > threads) {
+      throw new IllegalArgumentException("rnn4j threads: expected 1.." + threads + ", got " + n);
+    }
+    active = n;
   }
 
   private static int configuredThreads() {
@@ -75,17 +89,19 @@ public final class RowParallel {
    * (running nothing) when the pool has one thread or is busy with another caller.
    */
   public boolean tryRun(RowTask body, int totalRows) {
-    if (threads == 1 || totalRows < threads || !lock.tryLock()) {
+    int use = active;
+    if (use == 1 || totalRows < use || !lock.tryLock()) {
       return false;
     }
     try {
       task = body;
       rows = totalRows;
+      participants = use;
       caller = Thread.currentThread();
-      pending.set(workers.length);
+      pending.set(use - 1);
       generation = generation + 1;
-      for (Thread w : workers) {
-        LockSupport.unpark(w);
+      for (int w = 0; w < use - 1; w++) {
+        LockSupport.unpark(workers[w]);
       }
       runSlice(body, 0, totalRows);
       int spins = 0;
@@ -104,8 +120,9 @@ public final class RowParallel {
   }
 
   private void runSlice(RowTask body, int slot, int totalRows) {
-    int start = (int) ((long) totalRows * slot / threads);
-    int end = (int) ((long) totalRows * (slot + 1) / threads);
+    int n = participants;
+    int start = (int) ((long) totalRows * slot / n);
+    int end = (int) ((long) totalRows * (slot + 1) / n);
     if (start < end) {
       body.run(start, end);
     }
@@ -123,6 +140,9 @@ public final class RowParallel {
         }
       }
       seen = generation;
+      if (slot >= participants) {
+        continue; // not needed in this split
+      }
       try {
         runSlice(task, slot, rows);
       } finally {
