@@ -55,7 +55,7 @@ public final class Recurrent {
     this.store = new ParameterStore();
     RecurrentStack.registerParameters(spec, store, "");
     store.allocate();
-    this.stack = new RecurrentStack(spec, store, kernels, seed);
+    this.stack = new RecurrentStack(spec, store, "", kernels, seed);
     SplittableRandom r = new SplittableRandom(seed);
     float bound = (float) (1.0 / Math.sqrt(spec.hiddenSize()));
     float[] v = store.values();

@@ -18,7 +18,7 @@ public final class Session {
 
   Session(Recurrent owner, ParameterStore store) {
     this.spec = owner.spec();
-    this.state = new StreamState(spec, store, KernelProvider.get());
+    this.state = new StreamState(spec, store, "", KernelProvider.get());
   }
 
   /**

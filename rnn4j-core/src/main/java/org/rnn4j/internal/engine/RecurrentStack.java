@@ -54,7 +54,8 @@ public final class RecurrentStack {
     }
   }
 
-  public RecurrentStack(RecurrentSpec spec, ParameterStore store, Kernels kernels, long seed) {
+  public RecurrentStack(RecurrentSpec spec, ParameterStore store, String prefix, Kernels kernels,
+      long seed) {
     this.spec = spec;
     this.store = store;
     this.kernels = kernels;
@@ -63,7 +64,7 @@ public final class RecurrentStack {
     this.scans = new Scan[spec.numLayers()][dirs];
     for (int l = 0; l < spec.numLayers(); l++) {
       for (int d = 0; d < dirs; d++) {
-        scans[l][d] = new Scan(kernels, spec, store, l, d);
+        scans[l][d] = new Scan(kernels, spec, store, prefix, l, d);
       }
     }
     this.random = new SplittableRandom(seed);

@@ -83,7 +83,7 @@ final class Scan {
   float[] dhNext; // [B, P]
   float[] dTmp; // [B, H] scratch (dm with projection, d(r*h) for GRU reset-before)
 
-  Scan(Kernels k, RecurrentSpec spec, ParameterStore store, int layer, int direction) {
+  Scan(Kernels k, RecurrentSpec spec, ParameterStore store, String prefix, int layer, int direction) {
     this.k = k;
     this.spec = spec;
     this.layer = layer;
@@ -97,12 +97,13 @@ final class Scan {
     this.act = a.toArray(new Activation[0]);
     this.clip = spec.clip() == null ? Float.POSITIVE_INFINITY : spec.clip();
     String sfx = spec.parameterSuffix(layer, direction);
-    this.wIh = store.slice("weight_ih" + sfx).offset();
-    this.wHh = store.slice("weight_hh" + sfx).offset();
-    this.bIh = spec.bias() ? store.slice("bias_ih" + sfx).offset() : -1;
-    this.bHh = spec.bias() ? store.slice("bias_hh" + sfx).offset() : -1;
-    this.wHr = spec.projSize() > 0 ? store.slice("weight_hr" + sfx).offset() : -1;
-    this.peep = spec.peepholes() ? store.slice("weight_peep" + sfx).offset() : -1;
+    String pre = prefix;
+    this.wIh = store.slice(pre + "weight_ih" + sfx).offset();
+    this.wHh = store.slice(pre + "weight_hh" + sfx).offset();
+    this.bIh = spec.bias() ? store.slice(pre + "bias_ih" + sfx).offset() : -1;
+    this.bHh = spec.bias() ? store.slice(pre + "bias_hh" + sfx).offset() : -1;
+    this.wHr = spec.projSize() > 0 ? store.slice(pre + "weight_hr" + sfx).offset() : -1;
+    this.peep = spec.peepholes() ? store.slice(pre + "weight_peep" + sfx).offset() : -1;
     this.defaultMath = spec.clip() == null && !spec.inputForget() && !spec.peepholes()
         && Arrays.equals(act, spec.withActivations(List.of()).activationsFor(direction)
             .toArray(new Activation[0]));

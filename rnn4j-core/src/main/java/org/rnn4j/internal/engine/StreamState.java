@@ -17,13 +17,13 @@ public final class StreamState {
   private final Scan[] scans; // one per layer
   private final float[][] layerOut; // [L][P]
 
-  public StreamState(RecurrentSpec spec, ParameterStore store, Kernels kernels) {
+  public StreamState(RecurrentSpec spec, ParameterStore store, String prefix, Kernels kernels) {
     this.spec = spec;
     this.store = store;
     this.scans = new Scan[spec.numLayers()];
     this.layerOut = new float[spec.numLayers()][spec.outputHiddenSize()];
     for (int l = 0; l < scans.length; l++) {
-      Scan s = new Scan(kernels, spec, store, l, 0);
+      Scan s = new Scan(kernels, spec, store, prefix, l, 0);
       s.ensureCapacity(1, 1, false);
       s.steps = 1;
       s.rows = 1;
