@@ -30,7 +30,7 @@ public final class RecurrentStack {
   private int steps;
   private int rows;
   private boolean trained; // the last forward kept what backward needs
-  private final SplittableRandom random;
+  private SplittableRandom random;
 
   /** Registers the parameters in PyTorch's {@code named_parameters()} order. */
   public static void registerParameters(RecurrentSpec spec, ParameterStore store, String prefix) {
@@ -193,6 +193,11 @@ public final class RecurrentStack {
       }
       dAbove = dIn;
     }
+  }
+
+  /** Restarts the dropout randomness: models derive it from (seed, step) so a resumed run repeats it. */
+  public void reseed(long seed) {
+    random = new SplittableRandom(seed);
   }
 
   /** Kernels in use (for logs). */

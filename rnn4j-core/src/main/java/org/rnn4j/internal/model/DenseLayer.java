@@ -1,0 +1,149 @@
+package org.rnn4j.internal.model;
+
+import java.util.SplittableRandom;
+import org.rnn4j.internal.engine.ParameterStore;
+import org.rnn4j.internal.kernels.Activations;
+import org.rnn4j.internal.kernels.Kernels;
+import org.rnn4j.nn.DenseActivation;
+import org.rnn4j.nn.DenseSpec;
+
+/**
+ * {@code y = act(x W^T + b)} on every row of the flow ([T*B, F] for a sequence, [B, F] for vectors):
+ * PyTorch's {@code nn.Linear} (weight [U, F], bias [U]) plus an activation. Padded steps are computed
+ * like the others; the loss masks them. Not thread-safe.
+ */
+final class DenseLayer extends Layer {
+  private final DenseSpec spec;
+  private final int in;
+  private Flow x; // the input of the last forward (not copied)
+  private final Flow y = new Flow();
+  private final Flow dx = new Flow();
+  private float[] dPre = new float[0];
+  private int w;
+  private int b = -1;
+
+  DenseLayer(DenseSpec spec, int in, Kernels k) {
+    super(spec.name(), k);
+    this.spec = spec;
+    this.in = in;
+  }
+
+  @Override
+  public void register(ParameterStore s) {
+    store = s;
+    s.register(name + ".weight", spec.units(), in);
+    if (spec.bias()) {
+      s.register(name + ".bias", spec.units());
+    }
+  }
+
+  @Override
+  public void initialize(SplittableRandom random) {
+    // PyTorch's nn.Linear default: uniform in ±1/sqrt(in) for weight and bias.
+    w = offset("weight");
+    b = spec.bias() ? offset("bias") : -1;
+    float bound = (float) (1.0 / Math.sqrt(in));
+    float[] v = store.values();
+    for (int i = 0; i < spec.units() * in; i++) {
+      v[w + i] = (float) random.nextDouble(-bound, bound);
+    }
+    if (b >= 0) {
+      for (int i = 0; i < spec.units(); i++) {
+        v[b + i] = (float) random.nextDouble(-bound, bound);
+      }
+    }
+  }
+
+  void bindOffsets() {
+    w = offset("weight");
+    b = spec.bias() ? offset("bias") : -1;
+  }
+
+  @Override
+  public boolean outputIsSequence(boolean sequenceIn) {
+    return sequenceIn;
+  }
+
+  @Override
+  public int outputFeatures(int inFeatures) {
+    return spec.units();
+  }
+
+  @Override
+  public Flow forward(Flow input, boolean training, SplittableRandom random) {
+    x = input;
+    int rows = input.rows();
+    int u = spec.units();
+    y.reshape(input.sequence, input.steps, input.batch, u, input.lengths);
+    float[] v = store.values();
+    for (int r = 0; r < rows; r++) {
+      if (b >= 0) {
+        System.arraycopy(v, b, y.data, r * u, u);
+      } else {
+        java.util.Arrays.fill(y.data, r * u, (r + 1) * u, 0f);
+      }
+    }
+    // y [rows, U] += x [rows, F] W^T
+    k.gemm(false, true, rows, u, in, 1f, input.data, 0, in, v, w, in, 1f, y.data, 0, u);
+    DenseActivation a = spec.activation();
+    if (a != DenseActivation.LINEAR) {
+      float[] d = y.data;
+      for (int i = 0; i < rows * u; i++) {
+        d[i] = apply(a, d[i]);
+      }
+    }
+    return y;
+  }
+
+  private static float apply(DenseActivation a, float p) {
+    switch (a) {
+      case RELU:
+        return p > 0f ? p : 0f;
+      case TANH:
+        return (float) Math.tanh(p);
+      case SIGMOID:
+        return Activations.sigmoid(p);
+      default:
+        return p;
+    }
+  }
+
+  /** Derivative from the output value y. */
+  private static float derivative(DenseActivation a, float yv) {
+    switch (a) {
+      case RELU:
+        return yv > 0f ? 1f : 0f;
+      case TANH:
+        return 1f - yv * yv;
+      case SIGMOID:
+        return yv * (1f - yv);
+      default:
+        return 1f;
+    }
+  }
+
+  @Override
+  public Flow backward(Flow dOut) {
+    int rows = x.rows();
+    int u = spec.units();
+    float[] dp = dOut.data;
+    if (spec.activation() != DenseActivation.LINEAR) {
+      if (dPre.length < rows * u) {
+        dPre = new float[rows * u];
+      }
+      for (int i = 0; i < rows * u; i++) {
+        dPre[i] = dOut.data[i] * derivative(spec.activation(), y.data[i]);
+      }
+      dp = dPre;
+    }
+    float[] g = store.grads();
+    // dW [U, F] += dPre^T [U, rows] x [rows, F]; db += column sums; dx [rows, F] = dPre W
+    k.gemm(true, false, u, in, rows, 1f, dp, 0, u, x.data, 0, in, 1f, g, w, in);
+    if (b >= 0) {
+      k.addColumnSums(rows, u, dp, 0, u, g, b);
+    }
+    dx.reshape(x.sequence, x.steps, x.batch, in, x.lengths);
+    k.gemm(false, false, rows, in, u, 1f, dp, 0, u, store.values(), w, in, 0f, dx.data, 0, in);
+    return dx;
+  }
+}
