@@ -103,6 +103,17 @@ public final class Model {
     return runtime.lossAndBackward(true);
   }
 
+  /**
+   * The training-mode loss of examples {@code idx[from .. from+count)} with the randomness of
+   * {@code stepSeed}, without gradients: what {@link #computeGradients} differentiates (gradient
+   * checks use it).
+   */
+  public double computeLoss(Dataset data, int[] idx, int from, int count, long stepSeed) {
+    runtime.assemble(data, idx, from, count);
+    runtime.forward(true, new SplittableRandom(stepSeed));
+    return runtime.lossAndBackward(false);
+  }
+
   /** Mean loss over a dataset, in batches, in inference mode. */
   public double evaluateLoss(Dataset data, int batchSize) {
     double total = 0;
