@@ -1,0 +1,280 @@
+package org.rnn4j.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.rnn4j.Model;
+import org.rnn4j.Sequential;
+import org.rnn4j.Tensor;
+import org.rnn4j.data.Dataset;
+import org.rnn4j.internal.kernels.KernelProvider;
+import org.rnn4j.internal.kernels.RowParallel;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Recurrent;
+import org.rnn4j.nn.RecurrentSpec;
+import org.rnn4j.nn.Session;
+import org.rnn4j.nn.Loss;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code rnn4j bench}: sequences per second of the five configurations of the peers' CONFIGS.md
+ * (A-E), inference and training step, for LSTM/GRU/RNN and 1 or 2 threads, measured as the PyTorch
+ * reference script measures them (warm-up, then the median of timed iterations). Not thread-safe (a
+ * command runs once).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure rnn4j on the benchmark configurations A-E (sequences/s, effective GFLOP/s).")
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--configs", split = ",", defaultValue = "A,B,C,D,E",
+      description = "Configurations to run (default: ${DEFAULT-VALUE}).")
+  List<String> configs;
+
+  @Option(names = "--cells", split = ",", defaultValue = "LSTM,GRU,RNN",
+      description = "Cells for configurations A-C (default: ${DEFAULT-VALUE}); D and E are LSTM.")
+  List<String> cells;
+
+  @Option(names = "--threads", split = ",", defaultValue = "1,2",
+      description = "Thread counts (default: ${DEFAULT-VALUE}).")
+  List<Integer> threads;
+
+  @Option(names = "--seconds", defaultValue = "2",
+      description = "Timed seconds per case after warm-up (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--modes", split = ",", defaultValue = "inference,training",
+      description = "inference and/or training (default: ${DEFAULT-VALUE}).")
+  List<String> modes;
+
+  /** One configuration of CONFIGS.md. */
+  record Config(String name, int inputSize, int hidden, int layers, int steps, int batch, int vocab) {
+    long forwardFlops(CellType cell) {
+      long total = 0;
+      for (int l = 0; l < layers; l++) {
+        int in = l == 0 ? inputSize : hidden;
+        total += 2L * batch * (in + hidden) * cell.gates() * hidden * steps;
+      }
+      return total;
+    }
+  }
+
+  static final Config A = new Config("A", 32, 128, 1, 50, 32, 0);
+  static final Config B = new Config("B", 256, 256, 1, 100, 64, 0);
+  static final Config C = new Config("C", 512, 512, 2, 100, 64, 0);
+  static final Config D = new Config("D", 64, 512, 2, 100, 32, 65);
+  static final Config E = new Config("E", 256, 256, 1, 1, 1, 0);
+
+  @Override
+  public Integer call() {
+    int pool = RowParallel.shared().threads();
+    System.out.printf(Locale.ROOT, "rnn4j bench: kernels %s, %d cores, Java %s%n",
+        KernelProvider.get().name(), Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
+    System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %3s %10s %10s %10s %10s %9s%n", "config", "cell",
+        "mode", "thr", "median ms", "min ms", "max ms", "seq/s", "GFLOP/s");
+    for (int th : threads) {
+      if (th < 1 || th > pool) {
+        throw new IllegalArgumentException("--threads: expected values in 1.." + pool + " (this JVM's pool;"
+            + " set -Drnn4j.threads=N for more), got " + th);
+      }
+      RowParallel.shared().setThreads(th);
+      for (String cfgName : configs) {
+        Config cfg = config(cfgName);
+        List<CellType> cellTypes = new ArrayList<>();
+        if (cfg == D || cfg == E) {
+          cellTypes.add(CellType.LSTM);
+        } else {
+          for (String c : cells) {
+            cellTypes.add(CellType.parse(c));
+          }
+        }
+        for (CellType cell : cellTypes) {
+          for (String mode : modes) {
+            boolean training = mode.equalsIgnoreCase("training");
+            if (!training && !mode.equalsIgnoreCase("inference")) {
+              throw new IllegalArgumentException("--modes: expected inference or training, got '" + mode + "'");
+            }
+            if (cfg == E && training) {
+              continue;
+            }
+            run(cfg, cell, training, th);
+          }
+        }
+      }
+    }
+    RowParallel.shared().setThreads(pool);
+    return 0;
+  }
+
+  private static Config config(String name) {
+    switch (name.trim().toUpperCase(Locale.ROOT)) {
+      case "A":
+        return A;
+      case "B":
+        return B;
+      case "C":
+        return C;
+      case "D":
+        return D;
+      case "E":
+        return E;
+      default:
+        throw new IllegalArgumentException("--configs: expected letters among A,B,C,D,E, got '" + name + "'");
+    }
+  }
+
+  private void run(Config cfg, CellType cell, boolean training, int th) {
+    Workload w = cfg == E ? new Streaming(cfg) : new Batch(cfg, cell);
+    Runnable body = training ? w::trainStep : w::infer;
+    double[] ms = time(body, seconds);
+    if (cfg == E) {
+      for (int i = 0; i < ms.length; i++) {
+        ms[i] /= Streaming.STEPS_PER_CALL;
+      }
+    }
+    double median = ms[ms.length / 2];
+    String unit;
+    double seqPerSec = cfg.batch() * 1000.0 / median;
+    double gflops = cfg.forwardFlops(cell) * (training ? 3.0 : 1.0) / (median * 1e6);
+    if (cfg == E) {
+      unit = String.format(Locale.ROOT, "%10.1f µs/step", median * 1000.0);
+      System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %3d %10.4f %10.4f %10.4f %10.0f %9.1f  (%s)%n",
+          cfg.name(), cell.name().replace("_TANH", ""), "stream", th, median, ms[0], ms[ms.length - 1],
+          seqPerSec, gflops, unit.trim());
+      return;
+    }
+    System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %3d %10.3f %10.3f %10.3f %10.1f %9.1f%n", cfg.name(),
+        cell.name().replace("_TANH", ""), training ? "training" : "inference", th, median, ms[0],
+        ms[ms.length - 1], seqPerSec, gflops);
+  }
+
+  /** Warm-up (>= 2 runs and >= 0.5 s), then timed runs (>= 5 and >= seconds); sorted ms per run. */
+  static double[] time(Runnable body, double seconds) {
+    long t0 = System.nanoTime();
+    int n = 0;
+    while (n < 2 || System.nanoTime() - t0 < 500_000_000L) {
+      body.run();
+      n++;
+    }
+    double[] times = new double[16];
+    int count = 0;
+    t0 = System.nanoTime();
+    while (count < 5 || System.nanoTime() - t0 < seconds * 1e9) {
+      long s = System.nanoTime();
+      body.run();
+      if (count == times.length) {
+        times = Arrays.copyOf(times, count * 2);
+      }
+      times[count++] = (System.nanoTime() - s) / 1e6;
+    }
+    double[] out = Arrays.copyOf(times, count);
+    Arrays.sort(out);
+    return out;
+  }
+
+  interface Workload {
+    void infer();
+
+    void trainStep();
+  }
+
+  /**
+   * Configs A-D through the model API: recurrent stack and a Linear head, on the last step (A-C, MSE
+   * against random targets [B, 10]) or on every step after an embedding (D, cross-entropy over all T*B
+   * positions); the training step is zero grads + forward + loss + backward + one SGD update (lr 0.01).
+   */
+  static final class Batch implements Workload {
+    final Model model;
+    final Dataset data;
+    final int[] order;
+    final int batch;
+    final float lr = 0.01f;
+    long step;
+
+    Batch(Config cfg, CellType cell) {
+      SplittableRandom r = new SplittableRandom(0);
+      int t = cfg.steps();
+      int b = cfg.batch();
+      batch = b;
+      order = new int[b];
+      for (int i = 0; i < b; i++) {
+        order[i] = i;
+      }
+      if (cfg.vocab() > 0) {
+        model = Sequential.embedding(cfg.vocab(), cfg.inputSize())
+            .recurrent(cell, cfg.hidden(), o -> o.numLayers(cfg.layers()).returnSequences(true))
+            .dense(cfg.vocab()).loss(Loss.CROSS_ENTROPY).build(0);
+        int[] tokens = new int[b * t];
+        int[] targets = new int[b * t];
+        for (int i = 0; i < tokens.length; i++) {
+          tokens[i] = r.nextInt(cfg.vocab());
+          targets[i] = r.nextInt(cfg.vocab());
+        }
+        data = Dataset.ofTokens(tokens, b, t, null, targets);
+      } else {
+        model = Sequential.features(cfg.inputSize())
+            .recurrent(cell, cfg.hidden(), o -> o.numLayers(cfg.layers()))
+            .dense(10).loss(Loss.MSE).build(0);
+        data = Dataset.ofFeatures(uniform(r, b, t, cfg.inputSize()), null, uniform(r, b, 10));
+      }
+    }
+
+    private static Tensor uniform(SplittableRandom r, int... shape) {
+      Tensor x = Tensor.zeros(shape);
+      for (int i = 0; i < x.size(); i++) {
+        x.data()[i] = (float) r.nextDouble(-1, 1);
+      }
+      return x;
+    }
+
+    @Override
+    public void infer() {
+      model.predict(data, batch);
+    }
+
+    @Override
+    public void trainStep() {
+      model.computeGradients(data, order, 0, batch, step++);
+      float[] p = model.parameterValues();
+      float[] g = model.parameterGradients();
+      for (int i = 0; i < p.length; i++) {
+        p[i] -= lr * g[i];
+      }
+    }
+  }
+
+  /** Config E: one step of a one-layer LSTM with carried state, B = 1, through a {@link Session}. */
+  static final class Streaming implements Workload {
+    /** Steps per timed call: one step is microseconds, below the timer's useful resolution. */
+    static final int STEPS_PER_CALL = 100;
+    final Session session;
+    final float[] step;
+
+    Streaming(Config cfg) {
+      Recurrent rnn = new Recurrent(
+          RecurrentSpec.builder(CellType.LSTM, cfg.inputSize(), cfg.hidden()).build(), 0);
+      session = rnn.session();
+      step = new float[cfg.inputSize()];
+      SplittableRandom r = new SplittableRandom(1);
+      for (int i = 0; i < step.length; i++) {
+        step[i] = (float) r.nextDouble(-1, 1);
+      }
+    }
+
+    @Override
+    public void infer() {
+      for (int i = 0; i < STEPS_PER_CALL; i++) {
+        session.step(step);
+      }
+    }
+
+    @Override
+    public void trainStep() {
+      throw new UnsupportedOperationException("config E is inference only");
+    }
+  }
+}
