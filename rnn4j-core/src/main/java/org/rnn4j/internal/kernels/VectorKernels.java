@@ -98,101 +98,111 @@ final class VectorKernels implements Kernels {
     // Element (i, p) of op(A) is at aOff + i*rs + p*ps.
     int rs = transA ? 1 : lda;
     int ps = transA ? lda : 1;
-    int i = i0;
-    for (; i + 4 <= i1; i += 4) {
-      rows4(i, n, k, alpha, a, aOff, rs, ps, b, bOff, ldb, c, cOff, ldc);
+    // Column panels outermost: a panel of B (K x 2L floats) is read from L1/L2 by every row block,
+    // instead of all of B being streamed again for every 4 rows.
+    int j = 0;
+    for (; j + 2 * L <= n; j += 2 * L) {
+      int i = i0;
+      for (; i + 4 <= i1; i += 4) {
+        block4x2(i, j, k, alpha, a, aOff, rs, ps, b, bOff, ldb, c, cOff, ldc);
+      }
+      for (; i < i1; i++) {
+        block1(i, j, k, alpha, a, aOff, rs, ps, b, bOff, ldb, c, cOff, ldc);
+        block1(i, j + L, k, alpha, a, aOff, rs, ps, b, bOff, ldb, c, cOff, ldc);
+      }
     }
-    for (; i < i1; i++) {
-      rows1(i, n, k, alpha, a, aOff, rs, ps, b, bOff, ldb, c, cOff, ldc);
+    for (; j + L <= n; j += L) {
+      int i = i0;
+      for (; i + 4 <= i1; i += 4) {
+        block4x1(i, j, k, alpha, a, aOff, rs, ps, b, bOff, ldb, c, cOff, ldc);
+      }
+      for (; i < i1; i++) {
+        block1(i, j, k, alpha, a, aOff, rs, ps, b, bOff, ldb, c, cOff, ldc);
+      }
+    }
+    for (; j < n; j++) {
+      for (int i = i0; i < i1; i++) {
+        int ci = cOff + i * ldc + j;
+        c[ci] = Math.fma(scalarDot(a, aOff + i * rs, ps, b, bOff + j, ldb, k), alpha, c[ci]);
+      }
     }
   }
 
-  /** C[i..i+3, :] += alpha * op(A)[i..i+3, :] * B, B [K, N] row-major. */
-  private static void rows4(int i, int n, int k, float alpha, float[] a, int aOff, int rs, int ps,
+  /** C[i..i+3, j..j+2L) += alpha * op(A)[i..i+3, :] * B[:, j..j+2L): 8 accumulators, FMA along K. */
+  private static void block4x2(int i, int j, int k, float alpha, float[] a, int aOff, int rs, int ps,
       float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
     int a0 = aOff + i * rs;
     int a1 = a0 + rs;
     int a2 = a1 + rs;
     int a3 = a2 + rs;
-    int c0 = cOff + i * ldc;
-    int c1 = c0 + ldc;
-    int c2 = c1 + ldc;
-    int c3 = c2 + ldc;
-    int j = 0;
-    for (; j + 2 * L <= n; j += 2 * L) {
-      FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
-      FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
-      FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
-      FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
-      int bp = bOff + j;
-      for (int p = 0; p < k; p++, bp += ldb) {
-        FloatVector b0 = FloatVector.fromArray(S, b, bp);
-        FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-        int q = p * ps;
-        FloatVector v0 = FloatVector.broadcast(S, a[a0 + q]);
-        s00 = v0.fma(b0, s00);
-        s01 = v0.fma(b1, s01);
-        FloatVector v1 = FloatVector.broadcast(S, a[a1 + q]);
-        s10 = v1.fma(b0, s10);
-        s11 = v1.fma(b1, s11);
-        FloatVector v2 = FloatVector.broadcast(S, a[a2 + q]);
-        s20 = v2.fma(b0, s20);
-        s21 = v2.fma(b1, s21);
-        FloatVector v3 = FloatVector.broadcast(S, a[a3 + q]);
-        s30 = v3.fma(b0, s30);
-        s31 = v3.fma(b1, s31);
-      }
-      store(s00, alpha, c, c0 + j);
-      store(s01, alpha, c, c0 + j + L);
-      store(s10, alpha, c, c1 + j);
-      store(s11, alpha, c, c1 + j + L);
-      store(s20, alpha, c, c2 + j);
-      store(s21, alpha, c, c2 + j + L);
-      store(s30, alpha, c, c3 + j);
-      store(s31, alpha, c, c3 + j + L);
+    FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+    FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+    FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
+    FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+    int bp = bOff + j;
+    for (int p = 0; p < k; p++, bp += ldb) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+      int q = p * ps;
+      FloatVector v0 = FloatVector.broadcast(S, a[a0 + q]);
+      s00 = v0.fma(b0, s00);
+      s01 = v0.fma(b1, s01);
+      FloatVector v1 = FloatVector.broadcast(S, a[a1 + q]);
+      s10 = v1.fma(b0, s10);
+      s11 = v1.fma(b1, s11);
+      FloatVector v2 = FloatVector.broadcast(S, a[a2 + q]);
+      s20 = v2.fma(b0, s20);
+      s21 = v2.fma(b1, s21);
+      FloatVector v3 = FloatVector.broadcast(S, a[a3 + q]);
+      s30 = v3.fma(b0, s30);
+      s31 = v3.fma(b1, s31);
     }
-    for (; j + L <= n; j += L) {
-      FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
-      FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
-      int bp = bOff + j;
-      for (int p = 0; p < k; p++, bp += ldb) {
-        FloatVector b0 = FloatVector.fromArray(S, b, bp);
-        int q = p * ps;
-        s0 = FloatVector.broadcast(S, a[a0 + q]).fma(b0, s0);
-        s1 = FloatVector.broadcast(S, a[a1 + q]).fma(b0, s1);
-        s2 = FloatVector.broadcast(S, a[a2 + q]).fma(b0, s2);
-        s3 = FloatVector.broadcast(S, a[a3 + q]).fma(b0, s3);
-      }
-      store(s0, alpha, c, c0 + j);
-      store(s1, alpha, c, c1 + j);
-      store(s2, alpha, c, c2 + j);
-      store(s3, alpha, c, c3 + j);
-    }
-    for (; j < n; j++) {
-      for (int r = 0; r < 4; r++) {
-        int ci = cOff + (i + r) * ldc + j;
-        c[ci] = Math.fma(scalarDot(a, aOff + (i + r) * rs, ps, b, bOff + j, ldb, k), alpha, c[ci]);
-      }
-    }
+    int c0 = cOff + i * ldc + j;
+    store(s00, alpha, c, c0);
+    store(s01, alpha, c, c0 + L);
+    store(s10, alpha, c, c0 + ldc);
+    store(s11, alpha, c, c0 + ldc + L);
+    store(s20, alpha, c, c0 + 2 * ldc);
+    store(s21, alpha, c, c0 + 2 * ldc + L);
+    store(s30, alpha, c, c0 + 3 * ldc);
+    store(s31, alpha, c, c0 + 3 * ldc + L);
   }
 
-  /** C[i, :] += alpha * op(A)[i, :] * B: the same per-element arithmetic as {@link #rows4}. */
-  private static void rows1(int i, int n, int k, float alpha, float[] a, int aOff, int rs, int ps,
+  /** C[i..i+3, j..j+L) += alpha * op(A)[i..i+3, :] * B[:, j..j+L). */
+  private static void block4x1(int i, int j, int k, float alpha, float[] a, int aOff, int rs, int ps,
       float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
     int a0 = aOff + i * rs;
-    int c0 = cOff + i * ldc;
-    int j = 0;
-    for (; j + L <= n; j += L) {
-      FloatVector s0 = FloatVector.zero(S);
-      int bp = bOff + j;
-      for (int p = 0; p < k; p++, bp += ldb) {
-        s0 = FloatVector.broadcast(S, a[a0 + p * ps]).fma(FloatVector.fromArray(S, b, bp), s0);
-      }
-      store(s0, alpha, c, c0 + j);
+    int a1 = a0 + rs;
+    int a2 = a1 + rs;
+    int a3 = a2 + rs;
+    FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+    FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+    int bp = bOff + j;
+    for (int p = 0; p < k; p++, bp += ldb) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      int q = p * ps;
+      s0 = FloatVector.broadcast(S, a[a0 + q]).fma(b0, s0);
+      s1 = FloatVector.broadcast(S, a[a1 + q]).fma(b0, s1);
+      s2 = FloatVector.broadcast(S, a[a2 + q]).fma(b0, s2);
+      s3 = FloatVector.broadcast(S, a[a3 + q]).fma(b0, s3);
     }
-    for (; j < n; j++) {
-      c[c0 + j] = Math.fma(scalarDot(a, a0, ps, b, bOff + j, ldb, k), alpha, c[c0 + j]);
+    int c0 = cOff + i * ldc + j;
+    store(s0, alpha, c, c0);
+    store(s1, alpha, c, c0 + ldc);
+    store(s2, alpha, c, c0 + 2 * ldc);
+    store(s3, alpha, c, c0 + 3 * ldc);
+  }
+
+  /** C[i, j..j+L) += alpha * op(A)[i, :] * B[:, j..j+L): the same per-element arithmetic. */
+  private static void block1(int i, int j, int k, float alpha, float[] a, int aOff, int rs, int ps,
+      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    int a0 = aOff + i * rs;
+    FloatVector s0 = FloatVector.zero(S);
+    int bp = bOff + j;
+    for (int p = 0; p < k; p++, bp += ldb) {
+      s0 = FloatVector.broadcast(S, a[a0 + p * ps]).fma(FloatVector.fromArray(S, b, bp), s0);
     }
+    store(s0, alpha, c, cOff + i * ldc + j);
   }
 
   /** sum_p a[aStart + p*ps] * b[bStart + p*ldb], FMA in p order (as the vector lanes do it). */
