@@ -19,6 +19,8 @@ final class VectorKernels implements Kernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+  /** K block: 256 rows of a 2-vector B panel are 32 KB, inside L1. */
+  private static final int KC = 256;
   /** Multiply-adds below which splitting a GEMM between threads costs more than it saves. */
   private static final long PARALLEL_MIN_MACS = 1L << 20;
 
@@ -98,6 +100,17 @@ final class VectorKernels implements Kernels {
     // Element (i, p) of op(A) is at aOff + i*rs + p*ps.
     int rs = transA ? 1 : lda;
     int ps = transA ? lda : 1;
+    // K in blocks of KC: a panel of B (KC x 2L floats, 32 KB) stays in L1 while every row block of
+    // A passes over it; each block's partial sums are added into C.
+    for (int kb = 0; kb < k; kb += KC) {
+      int kc = Math.min(KC, k - kb);
+      panels(i0, i1, n, kc, alpha, a, aOff + kb * ps, rs, ps, b, bOff + kb * ldb, ldb, c, cOff, ldc);
+    }
+  }
+
+  /** Rows [i0, i1) of C += alpha * op(A)[:, 0..kc) * B[0..kc, :], column panels outermost. */
+  private static void panels(int i0, int i1, int n, int k, float alpha, float[] a, int aOff, int rs,
+      int ps, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
     // Column panels outermost: a panel of B (K x 2L floats) is read from L1/L2 by every row block,
     // instead of all of B being streamed again for every 4 rows.
     int j = 0;
