@@ -1,2 +1,103 @@
 package org.rnn4j.cli;
-public final class Main { public static void main(String[] a) { } }
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/**
+ * The {@code rnn4j} command: one picocli subcommand class per job.
+ *
+ * <p>Exit codes: 0 success, 1 the job ran and found a failure (e.g. a conformance case failed), 2 a
+ * user error (bad option, missing file), reported as ONE line on stderr. Anything else is a bug and
+ * keeps its stack trace. Not thread-safe (a command runs once).
+ */
+@Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Recurrent neural networks (RNN, LSTM, GRU) for the JVM, in pure Java.",
+    subcommands = {ConformanceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  /** Exit status of a user error. */
+  public static final int USAGE = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Without a subcommand: say what exists. */
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "rnn4j: missing a command (try 'rnn4j --help')");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /**
+   * Runs the command line in-process (what tests call).
+   *
+   * @return the exit status
+   */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+    PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(o);
+    cl.setErr(e);
+    // A bad option or parameter: one line, exit 2 (picocli would print the whole usage).
+    cl.setParameterExceptionHandler((ex, a) -> {
+      CommandLine c = ex.getCommandLine();
+      String msg = ex.getMessage();
+      String cmd = c.getCommandSpec().qualifiedName();
+      c.getErr().println(msg.startsWith("rnn4j") ? msg
+          : cmd + ": " + msg + " (see '" + cmd + " --help')");
+      return USAGE;
+    });
+    // A user error found while running: one line, exit 2. Bugs: picocli's default (stack trace).
+    CommandLine.IExecutionExceptionHandler bugs = cl.getExecutionExceptionHandler();
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+      if (ex instanceof UserInputException) {
+        c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        return USAGE;
+      }
+      if (bugs != null) {
+        return bugs.handleExecutionException(ex, c, parsed);
+      }
+      throw ex;
+    });
+    try {
+      return cl.execute(args);
+    } finally {
+      o.flush();
+      e.flush();
+    }
+  }
+
+  /** {@code --version}: the project version written into a resource at build time. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"rnn4j " + version(),
+          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+    }
+
+    static String version() {
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException ignored) {
+        // fall through to "unknown"
+      }
+      String v = p.getProperty("version", "");
+      return v.isEmpty() || v.startsWith("${") ? "(unknown version)" : v;
+    }
+  }
+}
