@@ -86,6 +86,19 @@ class ConformanceCommandTest {
   }
 
   @Test
+  void theSelfMadeCasesBeyondTheSamplePass() throws Exception {
+    // numpy references from the spec equations (see conformance-extra/README.md): ONNX directions,
+    // clip, activations, layouts; packed bidirectional stacks; training v2 with every optimizer
+    Path extra = Path.of(ConformanceCommandTest.class.getResource("/conformance-extra").toURI());
+    List<String> expected = caseNames(extra, "rnn-");
+    assertThat(expected).hasSize(20);
+    Run r = rnn4j("conformance", extra.toString());
+    assertThat(r.out()).noneMatch(l -> l.startsWith("FAIL") || l.startsWith("ERROR") || l.startsWith("SKIP"));
+    assertThat(r.starting("PASS ")).extracting(l -> l.substring(5)).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(r.exit()).isZero();
+  }
+
+  @Test
   void importCasesAreErrorsNotPassesForNow() throws Exception {
     Path imports = sample().resolve("import");
     List<String> names = caseNames(imports, "rnn-import-");
