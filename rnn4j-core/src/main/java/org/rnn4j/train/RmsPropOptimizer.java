@@ -1,0 +1,55 @@
+package org.rnn4j.train;
+
+/**
+ * The state and update of {@link RmsProp}: PyTorch 1.13 {@code _single_tensor_rmsprop}. Not
+ * thread-safe.
+ */
+final class RmsPropOptimizer implements Optimizer {
+  private final int count;
+  private final float lr;
+  private final float alpha;
+  private final float oneMinusAlpha;
+  private final float eps;
+  private final float weightDecay;
+  private final float momentum;
+  private final float[] sq; // [N] running average of g^2
+  private final float[] ga; // [N] running average of g (centered), else null
+  private final float[] buf; // [N] momentum buffer (momentum > 0), else null
+
+  RmsPropOptimizer(RmsProp spec, int count) {
+    this.count = count;
+    this.lr = spec.lr();
+    this.alpha = spec.alpha();
+    this.oneMinusAlpha = (float) (1.0 - Hyper.decimal(spec.alpha()));
+    this.eps = spec.eps();
+    this.weightDecay = spec.weightDecay();
+    this.momentum = spec.momentum();
+    this.sq = new float[count];
+    this.ga = spec.centered() ? new float[count] : null;
+    this.buf = spec.momentum() > 0f ? new float[count] : null;
+  }
+
+  @Override
+  public void step(float[] params, float[] grads) {
+    Hyper.checkStep("RMSprop", count, params, grads);
+    for (int i = 0; i < count; i++) {
+      float g = grads[i];
+      if (weightDecay != 0f) {
+        g += weightDecay * params[i];
+      }
+      sq[i] = alpha * sq[i] + oneMinusAlpha * g * g;
+      float var = sq[i];
+      if (ga != null) {
+        ga[i] = alpha * ga[i] + oneMinusAlpha * g;
+        var = sq[i] - ga[i] * ga[i]; // E[g^2] - E[g]^2 (PyTorch: square_avg.addcmul(ga, ga, value=-1))
+      }
+      float avg = (float) Math.sqrt(var) + eps;
+      if (buf != null) {
+        buf[i] = momentum * buf[i] + g / avg;
+        params[i] -= lr * buf[i];
+      } else {
+        params[i] -= lr * g / avg;
+      }
+    }
+  }
+}
