@@ -4,10 +4,9 @@ package org.rnn4j.train;
  * The state and update of {@link Adam} and {@link AdamW}: PyTorch 1.13 {@code _single_tensor_adam}
  * and {@code _single_tensor_adamw}, which differ only in where the weight decay goes. Not thread-safe.
  */
-final class AdamOptimizer implements Optimizer {
+final class AdamOptimizer extends BaseOptimizer {
   private final String who;
   private final int count;
-  private final float lr;
   private final double beta1; // as the decimal the user wrote, for the bias corrections
   private final double beta2;
   private final float b1;
@@ -20,13 +19,12 @@ final class AdamOptimizer implements Optimizer {
   private final float[] m; // [N] first moment
   private final float[] v; // [N] second moment
   private final float[] vMax; // [N] AMSGrad running maximum of v, else null
-  private long t;
 
   AdamOptimizer(String who, int count, float lr, float beta1, float beta2, float eps, float weightDecay,
       boolean decoupled, boolean amsgrad) {
+    super(lr);
     this.who = who;
     this.count = count;
-    this.lr = lr;
     this.beta1 = Hyper.decimal(beta1);
     this.beta2 = Hyper.decimal(beta2);
     this.b1 = beta1;
@@ -36,9 +34,9 @@ final class AdamOptimizer implements Optimizer {
     this.eps = eps;
     this.weightDecay = weightDecay;
     this.decoupled = decoupled;
-    this.m = new float[count];
-    this.v = new float[count];
-    this.vMax = amsgrad ? new float[count] : null;
+    this.m = buffer("exp_avg", count);
+    this.v = buffer("exp_avg_sq", count);
+    this.vMax = amsgrad ? buffer("max_exp_avg_sq", count) : null;
   }
 
   @Override

@@ -18,4 +18,22 @@ public interface Optimizer {
    * @throws IllegalArgumentException when an array is null or not N long
    */
   void step(float[] params, float[] grads);
+
+  /** The learning rate the next step uses. */
+  float learningRate();
+
+  /** Changes the learning rate for the next steps (learning-rate schedules). */
+  void setLearningRate(float rate);
+
+  /** Steps done so far. */
+  long stepCount();
+
+  /** Sets the step count (restoring a checkpoint). */
+  void setStepCount(long steps);
+
+  /**
+   * The state buffers by PyTorch's state names ({@code exp_avg}, {@code momentum_buffer}, ...), each
+   * mirroring the parameter buffer: live arrays, so a checkpoint can save and restore them.
+   */
+  java.util.Map<String, float[]> state();
 }

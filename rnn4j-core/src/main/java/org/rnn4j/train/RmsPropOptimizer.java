@@ -4,9 +4,8 @@ package org.rnn4j.train;
  * The state and update of {@link RmsProp}: PyTorch 1.13 {@code _single_tensor_rmsprop}. Not
  * thread-safe.
  */
-final class RmsPropOptimizer implements Optimizer {
+final class RmsPropOptimizer extends BaseOptimizer {
   private final int count;
-  private final float lr;
   private final float alpha;
   private final float oneMinusAlpha;
   private final float eps;
@@ -17,21 +16,22 @@ final class RmsPropOptimizer implements Optimizer {
   private final float[] buf; // [N] momentum buffer (momentum > 0), else null
 
   RmsPropOptimizer(RmsProp spec, int count) {
+    super(spec.lr());
     this.count = count;
-    this.lr = spec.lr();
     this.alpha = spec.alpha();
     this.oneMinusAlpha = (float) (1.0 - Hyper.decimal(spec.alpha()));
     this.eps = spec.eps();
     this.weightDecay = spec.weightDecay();
     this.momentum = spec.momentum();
-    this.sq = new float[count];
-    this.ga = spec.centered() ? new float[count] : null;
-    this.buf = spec.momentum() > 0f ? new float[count] : null;
+    this.sq = buffer("square_avg", count);
+    this.ga = spec.centered() ? buffer("grad_avg", count) : null;
+    this.buf = spec.momentum() > 0f ? buffer("momentum_buffer", count) : null;
   }
 
   @Override
   public void step(float[] params, float[] grads) {
     Hyper.checkStep("RMSprop", count, params, grads);
+    t++;
     for (int i = 0; i < count; i++) {
       float g = grads[i];
       if (weightDecay != 0f) {

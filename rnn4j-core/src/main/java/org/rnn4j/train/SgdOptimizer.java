@@ -3,24 +3,22 @@ package org.rnn4j.train;
 /**
  * The state and update of {@link Sgd}: PyTorch 1.13 {@code _single_tensor_sgd}. Not thread-safe.
  */
-final class SgdOptimizer implements Optimizer {
+final class SgdOptimizer extends BaseOptimizer {
   private final int count;
-  private final float lr;
   private final float momentum;
   private final float keep; // 1 - dampening
   private final float weightDecay;
   private final boolean nesterov;
   private final float[] buf; // [N] momentum buffer, null without momentum
-  private long t;
 
   SgdOptimizer(Sgd spec, int count) {
+    super(spec.lr());
     this.count = count;
-    this.lr = spec.lr();
     this.momentum = spec.momentum();
     this.keep = (float) (1.0 - Hyper.decimal(spec.dampening()));
     this.weightDecay = spec.weightDecay();
     this.nesterov = spec.nesterov();
-    this.buf = spec.momentum() != 0f ? new float[count] : null;
+    this.buf = spec.momentum() != 0f ? buffer("momentum_buffer", count) : null;
   }
 
   @Override
