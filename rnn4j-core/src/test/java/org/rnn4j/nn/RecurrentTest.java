@@ -149,6 +149,54 @@ class RecurrentTest {
   }
 
   @Test
+  void manySessionsShareOneModelAcrossThreads() throws Exception {
+    RecurrentSpec spec = RecurrentSpec.builder(CellType.LSTM, 4, 16).numLayers(2).build();
+    Recurrent r = new Recurrent(spec, 12);
+    int streams = 8;
+    int steps = 50;
+    SplittableRandom rnd = new SplittableRandom(13);
+    float[][][] inputs = new float[streams][steps][4];
+    for (float[][] s : inputs) {
+      for (float[] x : s) {
+        for (int j = 0; j < 4; j++) {
+          x[j] = (float) rnd.nextDouble(-1, 1);
+        }
+      }
+    }
+    // expected: each stream alone, one after the other
+    float[][] expected = new float[streams][];
+    for (int s = 0; s < streams; s++) {
+      Session one = r.session();
+      float[] h = null;
+      for (float[] x : inputs[s]) {
+        h = one.step(x);
+      }
+      expected[s] = h.clone();
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<float[]>> results = new java.util.ArrayList<>();
+      for (int s = 0; s < streams; s++) {
+        final int stream = s;
+        results.add(pool.submit(() -> {
+          Session mine = r.session();
+          float[] h = null;
+          for (float[] x : inputs[stream]) {
+            h = mine.step(x);
+            Thread.yield(); // interleave the streams
+          }
+          return h.clone();
+        }));
+      }
+      for (int s = 0; s < streams; s++) {
+        assertThat(results.get(s).get()).as("stream %d", s).containsExactly(expected[s]);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void sessionRefusesAReverseDirection() {
     Recurrent r = new Recurrent(lstm().bidirectional(true).build(), 1);
     assertThatThrownBy(r::session).isInstanceOf(IllegalStateException.class)
