@@ -99,6 +99,12 @@ public final class Sequential {
       return this;
     }
 
+    /** Keras's recurrent_dropout: one mask per sequence on the h entering the recurrent product. */
+    public RecurrentOptions recurrentDropout(float p) {
+      rnn.recurrentDropout(p);
+      return this;
+    }
+
     public RecurrentOptions mergeMode(MergeMode m) {
       mergeMode = m;
       return this;

@@ -81,6 +81,26 @@ class ModelGradientCheckTest {
   }
 
   @Test
+  void recurrentDropoutWithItsFixedMasks() {
+    SplittableRandom r = new SplittableRandom(9);
+    Dataset d = Dataset.ofFeatures(random(r, 3, 5, 2), new int[] {5, 2, 4}, random(r, 3, 2));
+    Model lstm = Sequential.features(2).lstm(4, o -> o.recurrentDropout(0.4f).numLayers(2)).dense(2)
+        .loss(Loss.MSE).build(4);
+    Model gruAfter = Sequential.features(2).gru(4, o -> o.recurrentDropout(0.4f).bidirectional(true))
+        .dense(2).loss(Loss.MSE).build(4);
+    Model gruBefore = Sequential.features(2).gru(4, o -> o.recurrentDropout(0.4f).resetAfter(false))
+        .dense(2).loss(Loss.MSE).build(4);
+    Model rnn = Sequential.features(2).rnn(4).dense(2).loss(Loss.MSE).build(4);
+    assertThat(worstError(lstm, d)).as("lstm").isLessThan(2e-3);
+    assertThat(worstError(gruAfter, d)).as("gru reset after").isLessThan(2e-3);
+    assertThat(worstError(gruBefore, d)).as("gru reset before").isLessThan(2e-3);
+    assertThat(worstError(rnn, d)).as("rnn").isLessThan(2e-3);
+    // the mask really acts in training and not at inference
+    int[] idx = {0, 1, 2};
+    assertThat(lstm.computeLoss(d, idx, 0, 3, 1)).isNotEqualTo(lstm.evaluateLoss(d, 3));
+  }
+
+  @Test
   void embeddingWithClassificationLosses() {
     SplittableRandom r = new SplittableRandom(3);
     int[] tokens = new int[4 * 5];

@@ -178,6 +178,7 @@ public final class ModelFiles {
           acts.add(am);
         }
         j.put("activations", acts);
+        j.put("recurrent_dropout", (double) s.recurrentDropout());
         j.put("return_sequences", r.returnSequences());
         j.put("merge_mode", r.mergeMode().name());
         j.put("init", r.init().name());
@@ -225,7 +226,7 @@ public final class ModelFiles {
               num(j.get("dropout")).floatValue(), (Boolean) j.get("bidirectional"), (Boolean) j.get("reverse"),
               num(j.get("proj_size")).intValue(), (Boolean) j.get("peepholes"), (Boolean) j.get("reset_after"),
               j.get("clip") == null ? null : num(j.get("clip")).floatValue(), (Boolean) j.get("input_forget"),
-              acts);
+              acts, j.containsKey("recurrent_dropout") ? num(j.get("recurrent_dropout")).floatValue() : 0f);
           layers.add(new RecurrentLayerSpec(name, s, (Boolean) j.get("return_sequences"),
               MergeMode.valueOf((String) j.get("merge_mode")), Init.valueOf((String) j.get("init"))));
           break;

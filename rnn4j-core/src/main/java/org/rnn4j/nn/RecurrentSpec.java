@@ -30,10 +30,14 @@ import java.util.List;
  * @param activations    the ONNX activation list: empty for the cell's defaults, else
  *                       {@code activationCount} functions (used by every direction) or
  *                       {@code activationCount * 2} for a bidirectional stack (forward's, then reverse's)
+ * @param recurrentDropout Keras's recurrent_dropout: in training, the h that enters the recurrent
+ *                       product is multiplied by a dropout mask drawn once per sequence and kept for
+ *                       all its steps (0 = off)
  */
 public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int numLayers, boolean bias,
     boolean batchFirst, float dropout, boolean bidirectional, boolean reverse, int projSize, boolean peepholes,
-    boolean resetAfter, Float clip, boolean inputForget, List<Activation> activations) {
+    boolean resetAfter, Float clip, boolean inputForget, List<Activation> activations,
+    float recurrentDropout) {
 
   public RecurrentSpec {
     String who = (cell == null ? "recurrent" : cell.name()) + " spec";
@@ -55,6 +59,8 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int nu
     require(!inputForget || cell == CellType.LSTM, who + ": inputForget is an LSTM option");
     require(clip == null || (clip > 0f && Float.isFinite(clip)),
         who + ": expected clip > 0 (or none), got " + clip);
+    require(recurrentDropout >= 0f && recurrentDropout < 1f,
+        who + ": expected recurrentDropout in [0, 1), got " + recurrentDropout);
     activations = activations == null ? List.of() : List.copyOf(activations);
     int per = cell.activationCount();
     int dirs = bidirectional ? 2 : 1;
@@ -152,7 +158,7 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int nu
   /** A copy with another activation list. */
   public RecurrentSpec withActivations(List<Activation> list) {
     return new RecurrentSpec(cell, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout,
-        bidirectional, reverse, projSize, peepholes, resetAfter, clip, inputForget, list);
+        bidirectional, reverse, projSize, peepholes, resetAfter, clip, inputForget, list, recurrentDropout);
   }
 
   /**
@@ -175,6 +181,7 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int nu
     private Float clip;
     private boolean inputForget;
     private List<Activation> activations = List.of();
+    private float recurrentDropout;
 
     private Builder(CellType cell, int inputSize, int hiddenSize) {
       this.cell = cell;
@@ -242,9 +249,15 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int nu
       return this;
     }
 
+    public Builder recurrentDropout(float v) {
+      recurrentDropout = v;
+      return this;
+    }
+
     public RecurrentSpec build() {
       return new RecurrentSpec(cell, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout,
-          bidirectional, reverse, projSize, peepholes, resetAfter, clip, inputForget, activations);
+          bidirectional, reverse, projSize, peepholes, resetAfter, clip, inputForget, activations,
+          recurrentDropout);
     }
   }
 }

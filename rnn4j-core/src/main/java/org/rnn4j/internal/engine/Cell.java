@@ -48,7 +48,7 @@ abstract class Cell {
 
   /** dW_hh and db_hh from all T*B rows after the backward loop. */
   void recurrentWeightGradients(Scan s, int n) {
-    s.k.gemm(true, false, s.gh, s.outHidden, n, 1f, s.dPre, 0, s.gh, s.hPrev, 0, s.outHidden, 1f,
+    s.k.gemm(true, false, s.gh, s.outHidden, n, 1f, s.dPre, 0, s.gh, s.recIn(), 0, s.outHidden, 1f,
         s.grads, s.wHh, s.outHidden);
     if (s.bHh >= 0) {
       s.k.addColumnSums(n, s.gh, s.dPre, 0, s.gh, s.grads, s.bHh);
@@ -61,7 +61,7 @@ abstract class Cell {
     @Override
     void forwardStep(Scan s, int t) {
       int base = t * s.rows * s.gh;
-      s.recurrentProduct(s.gh, 0, s.hPrev, t * s.rows * s.outHidden, 1f, s.pre, base, s.gh);
+      s.recurrentProduct(s.gh, 0, s.recIn(), t * s.rows * s.outHidden, 1f, s.pre, base, s.gh);
       Activation f = s.act[0];
       boolean fastTanh = s.defaultMath && f.kind() == Activation.Kind.TANH;
       for (int b = 0; b < s.rows; b++) {
@@ -106,7 +106,7 @@ abstract class Cell {
         }
       }
       Arrays.fill(s.dhNext, 0, s.rows * s.outHidden, 0f);
-      s.recurrentInputGradient(t, s.dPre, base, s.gh);
+      s.recurrentInputGradient(t, s.dPre, base, s.gh, false);
     }
   }
 
@@ -123,7 +123,7 @@ abstract class Cell {
       int hid = s.hidden;
       int base = t * rows * s.gh;
       int cBase = t * rows * hid;
-      s.recurrentProduct(s.gh, 0, s.hPrev, t * rows * s.outHidden, 1f, s.pre, base, s.gh);
+      s.recurrentProduct(s.gh, 0, s.recIn(), t * rows * s.outHidden, 1f, s.pre, base, s.gh);
       boolean proj = s.wHr >= 0;
       // Without projection the step's h goes straight into hCur; with it, into m first.
       float[] hOut = proj ? s.m : s.hCur;
@@ -238,7 +238,7 @@ abstract class Cell {
         }
       }
       Arrays.fill(s.dhNext, 0, rows * s.outHidden, 0f);
-      s.recurrentInputGradient(t, s.dPre, base, s.gh);
+      s.recurrentInputGradient(t, s.dPre, base, s.gh, false);
     }
 
     private static void backwardGeneric(Scan s, int g, int c, float[] dm, int dmOff) {
@@ -316,8 +316,8 @@ abstract class Cell {
       int hid = s.hidden;
       int base = t * rows * s.gh;
       int hBase = t * rows * hid;
-      // rec [B, 3H] = hPrev x W_hh^T
-      s.recurrentProduct(s.gh, 0, s.hPrev, hBase, 0f, s.rec, 0, s.gh);
+      // rec [B, 3H] = hPrev x W_hh^T (hPrev with the recurrent-dropout mask, when there is one)
+      s.recurrentProduct(s.gh, 0, s.recIn(), hBase, 0f, s.rec, 0, s.gh);
       Activation fa = s.act[0];
       Activation ga = s.act[1];
       for (int b = 0; b < rows; b++) {
@@ -398,12 +398,12 @@ abstract class Cell {
           s.dhNext[b * hid + j] = dh * z;
         }
       }
-      s.recurrentInputGradient(t, s.dRec, base, s.gh);
+      s.recurrentInputGradient(t, s.dRec, base, s.gh, false);
     }
 
     @Override
     void recurrentWeightGradients(Scan s, int n) {
-      s.k.gemm(true, false, s.gh, s.outHidden, n, 1f, s.dRec, 0, s.gh, s.hPrev, 0, s.outHidden, 1f,
+      s.k.gemm(true, false, s.gh, s.outHidden, n, 1f, s.dRec, 0, s.gh, s.recIn(), 0, s.outHidden, 1f,
           s.grads, s.wHh, s.outHidden);
       if (s.bHh >= 0) {
         s.k.addColumnSums(n, s.gh, s.dRec, 0, s.gh, s.grads, s.bHh);
@@ -425,7 +425,7 @@ abstract class Cell {
       int base = t * rows * s.gh;
       int hBase = t * rows * hid;
       // pre[:, r|z] += hPrev x W_hh[r|z]^T
-      s.recurrentProduct(2 * hid, 0, s.hPrev, hBase, 1f, s.pre, base, s.gh);
+      s.recurrentProduct(2 * hid, 0, s.recIn(), hBase, 1f, s.pre, base, s.gh);
       Activation fa = s.act[0];
       Activation ga = s.act[1];
       for (int b = 0; b < rows; b++) {
@@ -437,7 +437,7 @@ abstract class Cell {
           s.gates[g + j] = fa.apply(p);
         }
         for (int j = 0; j < hid; j++) {
-          s.aux[a + j] = s.gates[g + j] * s.hPrev[a + j];
+          s.aux[a + j] = s.gates[g + j] * s.recIn()[a + j];
         }
       }
       // pre[:, n] += (r * hPrev) x W_hn^T
@@ -499,18 +499,18 @@ abstract class Cell {
           float r = s.gates[g + j];
           float drh = s.dTmp[b * hid + j];
           float preR = s.pre[g + j];
-          s.dPre[g + j] = drh * s.hPrev[a + j] * fa.derivative(preR, r) * s.clipMask(preR);
-          s.dhNext[b * hid + j] += drh * r;
+          s.dPre[g + j] = drh * s.recIn()[a + j] * fa.derivative(preR, r) * s.clipMask(preR);
+          s.dhRec[b * hid + j] = drh * r; // joins the recurrent product's gradient (same mask)
         }
       }
-      s.recurrentInputGradient(t, s.dPre, base, 2 * hid);
+      s.recurrentInputGradient(t, s.dPre, base, 2 * hid, true);
     }
 
     @Override
     void recurrentWeightGradients(Scan s, int n) {
       int hid = s.hidden;
       // r and z rows pair with hPrev, the n rows with r * hPrev.
-      s.k.gemm(true, false, 2 * hid, hid, n, 1f, s.dPre, 0, s.gh, s.hPrev, 0, hid, 1f, s.grads, s.wHh,
+      s.k.gemm(true, false, 2 * hid, hid, n, 1f, s.dPre, 0, s.gh, s.recIn(), 0, hid, 1f, s.grads, s.wHh,
           hid);
       s.k.gemm(true, false, hid, hid, n, 1f, s.dPre, 2 * hid, s.gh, s.aux, 0, hid, 1f, s.grads,
           s.wHh + 2 * hid * hid, hid);

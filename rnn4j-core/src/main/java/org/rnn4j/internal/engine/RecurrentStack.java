@@ -110,6 +110,7 @@ public final class RecurrentStack {
         s.rows = b;
         s.lengths = lengths;
         s.pack();
+        s.recMask = training && spec.recurrentDropout() > 0f ? recurrentMask(s, b) : null;
         int idx = l * dirs + d;
         s.forward(in, ldx, h0, idx * b * p, c0, idx * b * h, o, outSize, d * p);
         System.arraycopy(s.hCur, 0, hN, idx * b * p, b * p);
@@ -123,6 +124,20 @@ public final class RecurrentStack {
       in = o;
       ldx = outSize;
     }
+  }
+
+  /** One mask per sequence [B, P] for the recurrent input, inverted-dropout scaled. */
+  private float[] recurrentMask(Scan s, int b) {
+    int n = b * spec.outputHiddenSize();
+    float[] m = s.recMask != null && s.recMask.length >= n ? s.recMask : new float[n];
+    float keep = 1f - spec.recurrentDropout();
+    for (int i = 0; i < n; i++) {
+      m[i] = random.nextDouble() < keep ? 1f / keep : 0f;
+    }
+    if (s.hRec == null || s.hRec.length < s.capT * s.capB * spec.outputHiddenSize()) {
+      s.hRec = new float[s.capT * s.capB * spec.outputHiddenSize()];
+    }
+    return m;
   }
 
   private void applyDropout(int layer, float[] o, int n) {

@@ -65,6 +65,8 @@ final class Scan {
   float[] pre; // [T, B, GH] pre-activations (after clip, with peepholes): the input projection first
   float[] gates; // [T, B, GH] post-activations
   float[] hPrev; // [T, B, P] state fed into step t
+  float[] hRec; // [T, B, P] hPrev times the recurrent-dropout mask (training with recurrentDropout)
+  float[] recMask; // [B, P] recurrent-dropout mask of this batch, or null
   float[] cPrev; // [T, B, H] (LSTM) cell state fed into step t
   float[] cNew; // [T, B, H] (LSTM) cell state after step t
   float[] aux; // [T, B, H] LSTM: h_act(c); GRU reset-after: W_hn h + b_hn; GRU reset-before: r * h
@@ -82,6 +84,7 @@ final class Scan {
   float[] dcCur; // [B, H]
   float[] dhNext; // [B, P]
   float[] dTmp; // [B, H] scratch (dm with projection, d(r*h) for GRU reset-before)
+  float[] dhRec; // [B, P] gradient of the recurrent product's input (masked before joining dhNext)
 
   Scan(Kernels k, RecurrentSpec spec, ParameterStore store, String prefix, int layer, int direction) {
     this.k = k;
@@ -170,9 +173,21 @@ final class Scan {
       dcCur = new float[cb * hidden];
       dhNext = new float[cb * outHidden];
       dTmp = new float[cb * Math.max(hidden, outHidden)];
+      dhRec = new float[cb * outHidden];
+    }
+    if (recMask != null || spec.recurrentDropout() > 0f) {
+      hRec = new float[ct * cb * outHidden];
     }
     capT = ct;
     capB = cb;
+  }
+
+  /**
+   * What the recurrent product multiplies: hPrev, or hPrev times the recurrent-dropout mask (Keras's
+   * recurrent_dropout: one mask per sequence for all steps, on the recurrent input only).
+   */
+  float[] recIn() {
+    return recMask != null ? hRec : hPrev;
   }
 
   boolean active(int t, int b) {
@@ -231,6 +246,12 @@ final class Scan {
     for (int s = 0; s < t0; s++) {
       int t = reverse ? t0 - 1 - s : s;
       System.arraycopy(hCur, 0, hPrev, t * b0 * outHidden, b0 * outHidden);
+      if (recMask != null) {
+        int o = t * b0 * outHidden;
+        for (int i = 0; i < b0 * outHidden; i++) {
+          hRec[o + i] = hCur[i] * recMask[i];
+        }
+      }
       if (cPrev != null) {
         System.arraycopy(cCur, 0, cPrev, t * b0 * hidden, b0 * hidden);
       }
@@ -308,18 +329,26 @@ final class Scan {
   }
 
   /**
-   * Ends a backward step: {@code dhNext = dRecurrent x W_hh (+ direct)}; inactive rows carry
-   * {@code dhCur} unchanged (their gate gradients are zero).
+   * Ends a backward step: {@code dhNext += mask * (dRecurrent x W_hh)}, on top of the direct terms the
+   * cell wrote into dhNext; inactive rows carry {@code dhCur} unchanged (their gate gradients are zero).
    *
-   * @param dR   [B, GH] gradient of the recurrent products of step t at dROff
-   * @param cols gate columns that multiply h (GH, or 2H for a GRU with the reset gate before)
+   * @param dR         [B, GH] gradient of the recurrent products of step t at dROff
+   * @param cols       gate columns that multiply h (GH, or 2H for a GRU with the reset gate before)
+   * @param accumulate dhRec already holds a part of the recurrent input's gradient (add to it)
    */
-  void recurrentInputGradient(int t, float[] dR, int dROff, int cols) {
-    k.gemm(false, false, rows, outHidden, cols, 1f, dR, dROff, gh, values, wHh, outHidden, 1f, dhNext, 0,
-        outHidden);
+  void recurrentInputGradient(int t, float[] dR, int dROff, int cols, boolean accumulate) {
+    k.gemm(false, false, rows, outHidden, cols, 1f, dR, dROff, gh, values, wHh, outHidden,
+        accumulate ? 1f : 0f, dhRec, 0, outHidden);
     for (int b = 0; b < rows; b++) {
+      int o = b * outHidden;
       if (!active(t, b)) {
-        System.arraycopy(dhCur, b * outHidden, dhNext, b * outHidden, outHidden);
+        System.arraycopy(dhCur, o, dhNext, o, outHidden);
+      } else if (recMask != null) {
+        for (int j = 0; j < outHidden; j++) {
+          dhNext[o + j] += recMask[o + j] * dhRec[o + j];
+        }
+      } else {
+        k.axpy(outHidden, 1f, dhRec, o, dhNext, o);
       }
     }
   }

@@ -44,7 +44,7 @@ final class RecurrentLayer extends Layer {
     // The model is time-major inside: the stack's own batchFirst flag is not used here.
     this.rnn = new RecurrentSpec(r.cell(), inputSize, r.hiddenSize(), r.numLayers(), r.bias(), false,
         r.dropout(), r.bidirectional(), r.reverse(), r.projSize(), r.peepholes(), r.resetAfter(), r.clip(),
-        r.inputForget(), r.activations());
+        r.inputForget(), r.activations(), r.recurrentDropout());
     this.spec = new RecurrentLayerSpec(spec.name(), this.rnn, spec.returnSequences(), spec.mergeMode(),
         spec.init());
     this.dirs = rnn.numDirections();
