@@ -23,6 +23,21 @@ public final class AtomicFiles {
   }
 
   /**
+   * Temp files are created owner-only; give the result the permissions of the file it replaces, or
+   * the usual rw-r--r-- for a new file (where the file system has POSIX permissions).
+   */
+  private static void relaxPermissions(Path tmp, Path target) {
+    try {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+          ? Files.getPosixFilePermissions(target)
+          : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+      Files.setPosixFilePermissions(tmp, perms);
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: keep the defaults
+    }
+  }
+
+  /**
    * Writes {@code target} atomically.
    *
    * @throws IOException naming the target when the folder is missing or not writable
@@ -42,6 +57,7 @@ public final class AtomicFiles {
         out.flush();
         ch.force(true);
       }
+      relaxPermissions(tmp, abs);
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -1,0 +1,155 @@
+package org.rnn4j.cli.forecast;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rnn4j.Model;
+import org.rnn4j.Tensor;
+import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.data.CsvSeriesReader;
+import org.rnn4j.data.MissingValues;
+import org.rnn4j.data.Scaler;
+import org.rnn4j.data.SeriesTable;
+import org.rnn4j.io.AtomicFiles;
+import org.rnn4j.io.ModelFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rnn4j forecast}: applies a forecaster saved by {@code rnn4j train} to new data. For every
+ * position with enough history it forecasts the next steps; the last line is the forecast beyond the
+ * end of the data. CSV to stdout or a file. Not thread-safe (a command runs once).
+ */
+@Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Forecast with a model saved by 'rnn4j train'.",
+        "The CSV needs the model's feature columns (and its date column, if it had one).",
+        "Output: one row per forecast origin: origin, step, forecast, actual (empty when unknown)."})
+public final class ForecastCommand implements Callable<Integer> {
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model file from 'rnn4j train'.")
+  Path modelFile;
+
+  @Option(names = "--data", required = true, paramLabel = "CSV", description = "The series to forecast from.")
+  Path data;
+
+  @Option(names = "--horizon", paramLabel = "N",
+      description = "Steps ahead to print (at most the model's horizon; default: all of them).")
+  Integer horizon;
+
+  @Option(names = "--last", description = "Only the forecast beyond the end of the data.")
+  boolean lastOnly;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the CSV here instead of stdout.")
+  Path output;
+
+  @Override
+  public Integer call() throws IOException {
+    ModelFiles.Loaded loaded;
+    try {
+      loaded = ModelFiles.load(modelFile);
+    } catch (IOException e) {
+      throw new UserInputException(e.getMessage());
+    }
+    Map<String, String> meta = loaded.metadata();
+    if (!"forecast".equals(meta.get("task"))) {
+      throw new UserInputException(modelFile + ": this model was not trained by 'rnn4j train' for forecasting"
+          + " (its task is " + (meta.get("task") == null ? "not recorded" : "'" + meta.get("task") + "'") + ")");
+    }
+    Model model = loaded.model();
+    List<String> features = Arrays.asList(meta.get("features").split(","));
+    String target = meta.get("target");
+    int lookback = Integer.parseInt(meta.get("lookback"));
+    int trained = Integer.parseInt(meta.get("horizon"));
+    int h = horizon == null ? trained : horizon;
+    if (h < 1 || h > trained) {
+      throw new UserInputException("--horizon: expected 1.." + trained + " (the horizon the model was trained for),"
+          + " got " + h);
+    }
+    Scaler scaler = Scaler.fromMap(meta, "scaler.");
+    String dateCol = meta.getOrDefault("date_column", "");
+    SeriesTable raw = CsvSeriesReader.read(data, null, dateCol.isEmpty() ? null : dateCol).table();
+    for (String feature : features) {
+      if (!raw.hasColumn(feature)) {
+        throw new UserInputException(data + ": the model needs the numeric column '" + feature + "'; the file has "
+            + raw.columnNames());
+      }
+    }
+    List<String> columns = new java.util.ArrayList<>(features);
+    boolean hasTarget = raw.hasColumn(target);
+    if (hasTarget && !columns.contains(target)) {
+      columns.add(target);
+    }
+    SeriesTable table;
+    try {
+      MissingValues.Result r = MissingValues.parse(meta.getOrDefault("missing", "interpolate"))
+          .apply(raw.select(columns));
+      table = r.table();
+      if (r.report().totalFilled() > 0 || r.report().rowsDropped() > 0) {
+        System.err.println(r.report().summary());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(data + ": " + e.getMessage());
+    }
+    if (table.rows() < lookback) {
+      throw new UserInputException(data + ": " + table.rows() + " rows, the model needs at least " + lookback
+          + " (its lookback)");
+    }
+    SeriesTable scaled = scaler.transform(table);
+    int first = lastOnly ? table.rows() : lookback;
+    int n = table.rows() - first + 1;
+    int f = features.size();
+    float[] x = new float[n * lookback * f];
+    for (int w = 0; w < n; w++) {
+      int end = first + w; // exclusive end of the window's inputs: the first forecast row is `end`
+      for (int s = 0; s < lookback; s++) {
+        for (int j = 0; j < f; j++) {
+          x[(w * lookback + s) * f + j] = (float) scaled.value(features.get(j), end - lookback + s);
+        }
+      }
+    }
+    float[] pred;
+    try {
+      pred = model.predict(new Tensor(x, n, lookback, f)).data();
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(modelFile + ": the model does not fit the data: " + e.getMessage());
+    }
+    StringWriter sw = new StringWriter();
+    PrintWriter p = new PrintWriter(sw);
+    p.println("origin,step," + target + "_forecast," + target + "_actual");
+    for (int w = 0; w < n; w++) {
+      int end = first + w;
+      for (int k = 0; k < h; k++) {
+        int row = end + k;
+        double forecast = scaler.inverse(target, pred[w * trained + k]);
+        String actual = hasTarget && row < table.rows() ? fmt(table.value(target, row)) : "";
+        String origin = end - 1 < table.rows() ? table.rowLabel(end - 1) : "";
+        p.println(origin + "," + (k + 1) + "," + fmt(forecast) + "," + actual);
+      }
+    }
+    p.flush();
+    if (output == null) {
+      spec.commandLine().getOut().print(sw);
+      spec.commandLine().getOut().flush();
+    } else {
+      byte[] bytes = sw.toString().getBytes(StandardCharsets.UTF_8);
+      AtomicFiles.write(output, os -> os.write(bytes));
+      spec.commandLine().getOut().println("wrote " + n * h + " forecasts to " + output);
+    }
+    return 0;
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.4f", v);
+  }
+}
