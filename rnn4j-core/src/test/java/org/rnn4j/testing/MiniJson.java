@@ -3,34 +3,22 @@ package org.rnn4j.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rnn4j.internal.io.Json;
 
 /**
- * A small recursive-descent JSON reader for test fixtures (core has no JSON library): objects become
- * {@link LinkedHashMap}s, arrays {@link ArrayList}s, numbers {@link Double}s, plus strings, booleans
- * and null. Strict enough for the conformance files; not a general-purpose parser (no surrogate-pair
- * checks). Stateless entry points; one instance parses one text. Not thread-safe per instance.
+ * Test helpers over the core's JSON reader ({@link Json}) for reading reference cases: a resource
+ * loader, a path walker and a tensor-to-doubles converter. Numbers come back as {@link Double} from
+ * {@link #at}, whether the file wrote them as integers or not. Stateless and thread-safe.
  */
 public final class MiniJson {
-  private final String s;
-  private int i;
-
-  private MiniJson(String s) {
-    this.s = s;
+  private MiniJson() {
   }
 
-  /** Parses a whole JSON text. */
+  /** Parses a JSON text. */
   public static Object parse(String text) {
-    MiniJson p = new MiniJson(text);
-    Object v = p.value();
-    p.ws();
-    if (p.i != text.length()) {
-      throw p.error("end of input");
-    }
-    return v;
+    return Json.parse(text);
   }
 
   /** Parses a UTF-8 JSON resource on the test class path. */
@@ -45,7 +33,7 @@ public final class MiniJson {
     }
   }
 
-  /** Follows object keys (and list indices written as numbers) from {@code root}. */
+  /** Follows object keys (and list indices given as Integers) from {@code root}; numbers as Double. */
   @SuppressWarnings("unchecked")
   public static Object at(Object root, Object... path) {
     Object cur = root;
@@ -60,7 +48,7 @@ public final class MiniJson {
         cur = m.get(key);
       }
     }
-    return cur;
+    return cur instanceof Number n ? (Object) n.doubleValue() : cur;
   }
 
   /** The {@code data} list of a {@code {"shape", "data"}} tensor (or a plain number list) as doubles. */
@@ -70,151 +58,8 @@ public final class MiniJson {
     List<Object> list = (List<Object>) d;
     double[] out = new double[list.size()];
     for (int k = 0; k < out.length; k++) {
-      out[k] = (Double) list.get(k);
+      out[k] = ((Number) list.get(k)).doubleValue();
     }
     return out;
-  }
-
-  private Object value() {
-    ws();
-    if (i >= s.length()) {
-      throw error("a value");
-    }
-    char c = s.charAt(i);
-    switch (c) {
-      case '{':
-        return object();
-      case '[':
-        return array();
-      case '"':
-        return string();
-      case 't':
-        return literal("true", Boolean.TRUE);
-      case 'f':
-        return literal("false", Boolean.FALSE);
-      case 'n':
-        return literal("null", null);
-      default:
-        return number();
-    }
-  }
-
-  private Map<String, Object> object() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    i++; // {
-    ws();
-    if (peek() == '}') {
-      i++;
-      return m;
-    }
-    while (true) {
-      ws();
-      if (peek() != '"') {
-        throw error("a string key");
-      }
-      String k = string();
-      ws();
-      expect(':');
-      m.put(k, value());
-      ws();
-      if (peek() == ',') {
-        i++;
-      } else {
-        expect('}');
-        return m;
-      }
-    }
-  }
-
-  private List<Object> array() {
-    List<Object> l = new ArrayList<>();
-    i++; // [
-    ws();
-    if (peek() == ']') {
-      i++;
-      return l;
-    }
-    while (true) {
-      l.add(value());
-      ws();
-      if (peek() == ',') {
-        i++;
-      } else {
-        expect(']');
-        return l;
-      }
-    }
-  }
-
-  private String string() {
-    StringBuilder b = new StringBuilder();
-    i++; // opening quote
-    while (true) {
-      if (i >= s.length()) {
-        throw error("a closing quote");
-      }
-      char c = s.charAt(i++);
-      if (c == '"') {
-        return b.toString();
-      }
-      if (c != '\\') {
-        b.append(c);
-        continue;
-      }
-      char e = s.charAt(i++);
-      switch (e) {
-        case 'n': b.append('\n'); break;
-        case 't': b.append('\t'); break;
-        case 'r': b.append('\r'); break;
-        case 'b': b.append('\b'); break;
-        case 'f': b.append('\f'); break;
-        case 'u':
-          b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-          i += 4;
-          break;
-        default: b.append(e); // \" \\ \/
-      }
-    }
-  }
-
-  private Double number() {
-    int start = i;
-    while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-      i++;
-    }
-    if (start == i) {
-      throw error("a value");
-    }
-    return Double.parseDouble(s.substring(start, i));
-  }
-
-  private Object literal(String word, Object v) {
-    if (!s.startsWith(word, i)) {
-      throw error("'" + word + "'");
-    }
-    i += word.length();
-    return v;
-  }
-
-  private void ws() {
-    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-      i++;
-    }
-  }
-
-  private char peek() {
-    return i < s.length() ? s.charAt(i) : '\0';
-  }
-
-  private void expect(char c) {
-    if (peek() != c) {
-      throw error("'" + c + "'");
-    }
-    i++;
-  }
-
-  private IllegalArgumentException error(String expected) {
-    return new IllegalArgumentException("MiniJson: expected " + expected + " at offset " + i + ", got '"
-        + (i < s.length() ? s.substring(i, Math.min(s.length(), i + 20)) : "end of input") + "'");
   }
 }
