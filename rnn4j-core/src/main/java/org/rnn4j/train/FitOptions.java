@@ -21,10 +21,13 @@ import java.nio.file.Path;
  * @param checkpoint         file to checkpoint to (null = none); a run resumes from it
  * @param checkpointEvery    also checkpoint every this many updates (0 = only at epoch ends)
  * @param explodeFactor      stop when a batch loss exceeds this many times the first one (0 = off)
+ * @param metrics            validation metrics recorded each epoch: {@code mae, rmse, mape, smape}
+ *                           (float targets), {@code accuracy, top5, macro_f1, perplexity, bpc}
+ *                           (class labels)
  */
 public record FitOptions(int epochs, int batchSize, OptimizerSpec optimizer, LrSchedule schedule, long seed,
     boolean shuffle, boolean stateful, float clipNorm, float clipValue, int patience, boolean restoreBest,
-    Path checkpoint, int checkpointEvery, float explodeFactor) {
+    Path checkpoint, int checkpointEvery, float explodeFactor, java.util.List<String> metrics) {
 
   public FitOptions {
     req(epochs >= 1, "expected epochs >= 1, got " + epochs);
@@ -35,6 +38,10 @@ public record FitOptions(int epochs, int batchSize, OptimizerSpec optimizer, LrS
     req(patience >= 0, "expected patience >= 0, got " + patience);
     req(checkpointEvery >= 0, "expected checkpointEvery >= 0, got " + checkpointEvery);
     req(explodeFactor == 0f || explodeFactor > 1f, "expected explodeFactor 0 (off) or > 1, got " + explodeFactor);
+    metrics = metrics == null ? java.util.List.of() : java.util.List.copyOf(metrics);
+    for (String m : metrics) {
+      req(ValidationMetrics.NAMES.contains(m), "expected metrics among " + ValidationMetrics.NAMES + ", got '" + m + "'");
+    }
   }
 
   private static void req(boolean ok, String msg) {
@@ -63,6 +70,7 @@ public record FitOptions(int epochs, int batchSize, OptimizerSpec optimizer, LrS
     private Path checkpoint;
     private int checkpointEvery;
     private float explodeFactor = 1e4f;
+    private java.util.List<String> metrics = java.util.List.of();
 
     public Builder epochs(int v) {
       epochs = v;
@@ -135,9 +143,15 @@ public record FitOptions(int epochs, int batchSize, OptimizerSpec optimizer, LrS
       return this;
     }
 
+    /** Validation metrics to record each epoch (see {@link FitOptions#metrics()}). */
+    public Builder metrics(String... names) {
+      metrics = java.util.List.of(names);
+      return this;
+    }
+
     public FitOptions build() {
       return new FitOptions(epochs, batchSize, optimizer, schedule, seed, shuffle, stateful, clipNorm,
-          clipValue, patience, restoreBest, checkpoint, checkpointEvery, explodeFactor);
+          clipValue, patience, restoreBest, checkpoint, checkpointEvery, explodeFactor, metrics);
     }
   }
 }

@@ -113,8 +113,10 @@ public final class Trainer {
         val = model.evaluateLoss(validation, bs);
         model.setStateful(options.stateful());
       }
+      Map<String, Double> metrics = Double.isNaN(val) ? Map.of()
+          : ValidationMetrics.compute(options.metrics(), model, validation, val);
       History.Epoch record = new History.Epoch(run.epoch + 1, run.lossSum / Math.max(1, run.seen), val, rate,
-          (System.nanoTime() - started) / 1e9 + run.carriedSeconds);
+          (System.nanoTime() - started) / 1e9 + run.carriedSeconds, metrics);
       run.carriedSeconds = 0;
       run.history.add(record);
       listener.epochFinished(record);

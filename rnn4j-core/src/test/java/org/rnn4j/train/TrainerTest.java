@@ -55,6 +55,24 @@ class TrainerTest {
   }
 
   @Test
+  void validationMetricsAreRecordedAndSurviveTheCsvRoundTrip() throws Exception {
+    Dataset train = meanTask(64, 11);
+    Dataset val = meanTask(16, 12);
+    Model m = Sequential.features(2).gru(4).dense(1).loss(Loss.MSE).build(1);
+    History h = Trainer.fit(m, train, val, FitOptions.builder().epochs(2).batchSize(16)
+        .metrics("mae", "rmse").build(), new TrainingListener() { });
+    History.Epoch last = h.epochs().get(1);
+    assertThat(last.metrics()).containsOnlyKeys("mae", "rmse");
+    float[] pred = m.predict(val).data();
+    assertThat(last.metrics().get("mae")).isCloseTo(Metrics.mae(pred, val.targetArray()),
+        org.assertj.core.data.Offset.offset(1e-12));
+    String csv = h.toCsv();
+    assertThat(csv).startsWith("epoch,train_loss,val_loss,lr,seconds,val_mae,val_rmse\n");
+    assertThat(History.fromCsv(csv).epochs().get(1).metrics()).isEqualTo(last.metrics());
+    assertThatThrownBy(() -> FitOptions.builder().metrics("f2").build()).hasMessageContaining("'f2'");
+  }
+
+  @Test
   void aKilledRunResumesToTheSameParameters(@TempDir Path dir) throws Exception {
     Dataset train = meanTask(100, 3);
     Dataset val = meanTask(20, 4);

@@ -106,6 +106,8 @@ public final class Charts {
   // matplotlib's "tab10" blue and orange: distinguishable with the common colour-vision deficiencies.
   private static final Color BLUE = new Color(0x1f77b4);
   private static final Color ORANGE = new Color(0xff7f0e);
+  private static final Color GREEN = new Color(0x2ca02c);
+  private static final Color PURPLE = new Color(0x9467bd);
   private static final Color GRID = new Color(0xdddddd);
   private static final Color MINOR_GRID = new Color(0xf0f0f0);
   private static final Color TEXT = new Color(0x202020);
@@ -208,7 +210,8 @@ public final class Charts {
       plot.addDomainMarker(marker);
     }
 
-    JFreeChart chart = chart(title == null || title.isBlank() ? "Training history" : title, plot);
+    JFreeChart chart = chart(title == null || title.isBlank() ? "Training history" : title,
+        withMetrics(plot, x, epochs));
     History.Epoch last = epochs.get(epochs.size() - 1);
     StringBuilder sub = new StringBuilder(String.format(Locale.ROOT, "%d %s; last: train %s",
         epochs.size(), epochs.size() == 1 ? "epoch" : "epochs", number(last.trainLoss())));
@@ -221,6 +224,51 @@ public final class Charts {
     }
     subtitle(chart, sub.toString());
     write(chart, png, LOSS_WIDTH, LOSS_HEIGHT);
+  }
+
+  /**
+   * The loss plot alone, or, when the epochs carry validation metrics, the loss plot above a second
+   * plot of the metrics (one line each) sharing the epoch axis.
+   */
+  private static XYPlot withMetrics(XYPlot lossPlot, NumberAxis x, List<History.Epoch> epochs) {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    for (History.Epoch e : epochs) {
+      names.addAll(e.metrics().keySet());
+    }
+    if (names.isEmpty()) {
+      return lossPlot;
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (String n : names) {
+      XYSeries series = new XYSeries("val_" + n, false, true);
+      for (History.Epoch e : epochs) {
+        Double v = e.metrics().get(n);
+        if (v != null && Double.isFinite(v)) {
+          series.add(e.epoch(), v);
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+      }
+      if (!series.isEmpty()) {
+        data.addSeries(series);
+      }
+    }
+    if (data.getSeriesCount() == 0) {
+      return lossPlot;
+    }
+    XYLineAndShapeRenderer renderer = lineRenderer(epochs.size() <= MARKERS_UP_TO);
+    Color[] palette = {GREEN, PURPLE, BLUE, ORANGE};
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      renderer.setSeriesPaint(i, palette[i % palette.length]);
+    }
+    XYPlot metrics = plot(data, numberAxis("epoch"), valueAxis("metric", min, max), renderer);
+    org.jfree.chart.plot.CombinedDomainXYPlot combined = new org.jfree.chart.plot.CombinedDomainXYPlot(x);
+    combined.setGap(12);
+    combined.add(lossPlot, 3);
+    combined.add(metrics, 2);
+    return combined;
   }
 
   /** Logarithmic when all losses are positive and the largest is over 100 times the smallest. */

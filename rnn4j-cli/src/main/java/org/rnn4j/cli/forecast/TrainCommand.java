@@ -227,7 +227,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     FitOptions options = FitOptions.builder().epochs(epochs).batchSize(batchSize)
         .optimizer(new Adam(lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(seed).clipNorm(clipNorm)
-        .earlyStopping(patience).restoreBest(true).checkpoint(checkpoint).build();
+        .earlyStopping(patience).restoreBest(true).checkpoint(checkpoint).metrics("mae", "rmse").build();
     long t0 = System.nanoTime();
     History history = Trainer.fit(model, parts.train().dataset(), parts.validation().dataset(), options,
         ProgressListener.forConsole());

@@ -134,9 +134,20 @@ final class ProgressFormat {
   /** {@code "loss 0.0431 val_loss 0.0512 lr 1.00e-03 3.2s"}; no val_loss when it is NaN. */
   static String epochFields(double trainLoss, double validationLoss, double learningRate,
       double seconds) {
+    return epochFields(trainLoss, validationLoss, java.util.Map.of(), learningRate, seconds);
+  }
+
+  /** As above, with validation metrics after val_loss: {@code val_mae 0.2310}. */
+  static String epochFields(double trainLoss, double validationLoss, java.util.Map<String, Double> metrics,
+      double learningRate, double seconds) {
     StringBuilder sb = new StringBuilder("loss ").append(loss(trainLoss));
     if (!Double.isNaN(validationLoss)) {
       sb.append(" val_loss ").append(loss(validationLoss));
+    }
+    for (java.util.Map.Entry<String, Double> m : metrics.entrySet()) {
+      if (!m.getValue().isNaN()) {
+        sb.append(" val_").append(m.getKey()).append(' ').append(loss(m.getValue()));
+      }
     }
     if (learningRate > 0 && !Double.isInfinite(learningRate)) {
       sb.append(String.format(Locale.ROOT, " lr %.2e", learningRate));

@@ -159,8 +159,8 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
 
   @Override
   public void epochFinished(History.Epoch e) {
-    String fields = ProgressFormat.epochFields(e.trainLoss(), e.validationLoss(), e.learningRate(),
-        e.seconds());
+    String fields = ProgressFormat.epochFields(e.trainLoss(), e.validationLoss(), e.metrics(),
+        e.learningRate(), e.seconds());
     if (bar != null) {
       renderer.summary = fields;
       closeBar(); // the final redraw writes the summary in place of the running fields
