@@ -35,14 +35,14 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> configs;
 
   @Option(names = "--cells", split = ",", defaultValue = "LSTM,GRU,RNN",
-      description = "Cells for configurations A-C (default: ${DEFAULT-VALUE}); D and E are LSTM.")
+      description = "Cells for configurations A-C and E (default: ${DEFAULT-VALUE}); D is LSTM.")
   List<String> cells;
 
   @Option(names = "--threads", split = ",", defaultValue = "1,2",
       description = "Thread counts (default: ${DEFAULT-VALUE}).")
   List<Integer> threads;
 
-  @Option(names = "--seconds", defaultValue = "2",
+  @Option(names = "--seconds", defaultValue = "4",
       description = "Timed seconds per case after warm-up (default: ${DEFAULT-VALUE}).")
   double seconds;
 
@@ -71,11 +71,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     int pool = RowParallel.shared().threads();
-    System.out.printf(Locale.ROOT, "rnn4j bench: kernels %s, %d cores, Java %s%n",
+    System.out.printf(Locale.ROOT, "# rnn4j kernels=%s cores=%d java=%s%n",
         KernelProvider.get().name(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %3s %10s %10s %10s %10s %9s%n", "config", "cell",
-        "mode", "thr", "median ms", "min ms", "max ms", "seq/s", "GFLOP/s");
+    System.out.println("# name          cfg cell mode  thr  ms_median     ms_min     ms_max    n  seq_per_s  eff_GFLOPs");
     for (int th : threads) {
       if (th < 1 || th > pool) {
         throw new IllegalArgumentException("--threads: expected values in 1.." + pool + " (this JVM's pool;"
@@ -85,7 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
       for (String cfgName : configs) {
         Config cfg = config(cfgName);
         List<CellType> cellTypes = new ArrayList<>();
-        if (cfg == D || cfg == E) {
+        if (cfg == D) {
           cellTypes.add(CellType.LSTM);
         } else {
           for (String c : cells) {
@@ -128,7 +127,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private void run(Config cfg, CellType cell, boolean training, int th) {
-    Workload w = cfg == E ? new Streaming(cfg) : new Batch(cfg, cell);
+    Workload w = cfg == E ? new Streaming(cfg, cell) : new Batch(cfg, cell);
     Runnable body = training ? w::trainStep : w::infer;
     double[] ms = time(body, seconds);
     if (cfg == E) {
@@ -137,19 +136,12 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     double median = ms[ms.length / 2];
-    String unit;
     double seqPerSec = cfg.batch() * 1000.0 / median;
     double gflops = cfg.forwardFlops(cell) * (training ? 3.0 : 1.0) / (median * 1e6);
-    if (cfg == E) {
-      unit = String.format(Locale.ROOT, "%10.1f µs/step", median * 1000.0);
-      System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %3d %10.4f %10.4f %10.4f %10.0f %9.1f  (%s)%n",
-          cfg.name(), cell.name().replace("_TANH", ""), "stream", th, median, ms[0], ms[ms.length - 1],
-          seqPerSec, gflops, unit.trim());
-      return;
-    }
-    System.out.printf(Locale.ROOT, "%-6s %-5s %-9s %3d %10.3f %10.3f %10.3f %10.1f %9.1f%n", cfg.name(),
-        cell.name().replace("_TANH", ""), training ? "training" : "inference", th, median, ms[0],
-        ms[ms.length - 1], seqPerSec, gflops);
+    // The columns of the peers' reference script, so one parser reads both.
+    System.out.printf(Locale.ROOT, "%-14s %s %-4s %-5s %d %10.4f %10.4f %10.4f %4d %10.1f %8.1f%n", "rnn4j",
+        cfg.name(), cell.name().replace("_TANH", ""), training ? "train" : "infer", th, median, ms[0],
+        ms[ms.length - 1], ms.length, seqPerSec, gflops);
   }
 
   /** Warm-up (>= 2 runs and >= 0.5 s), then timed runs (>= 5 and >= seconds); sorted ms per run. */
@@ -247,16 +239,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Config E: one step of a one-layer LSTM with carried state, B = 1, through a {@link Session}. */
+  /** Config E: one step of a one-layer stack with carried state, B = 1, through a {@link Session}. */
   static final class Streaming implements Workload {
     /** Steps per timed call: one step is microseconds, below the timer's useful resolution. */
     static final int STEPS_PER_CALL = 100;
     final Session session;
     final float[] step;
 
-    Streaming(Config cfg) {
+    Streaming(Config cfg, CellType cell) {
       Recurrent rnn = new Recurrent(
-          RecurrentSpec.builder(CellType.LSTM, cfg.inputSize(), cfg.hidden()).build(), 0);
+          RecurrentSpec.builder(cell, cfg.inputSize(), cfg.hidden()).build(), 0);
       session = rnn.session();
       step = new float[cfg.inputSize()];
       SplittableRandom r = new SplittableRandom(1);
