@@ -99,6 +99,19 @@ class ConformanceCommandTest {
   }
 
   @Test
+  void thePyTorchGeneratedCasesBeyondTheSamplePass() throws Exception {
+    // computed by PyTorch 1.13 itself (make_torch_cases.py): module cases for more combinations and
+    // training v2 with every optimizer type, cross-entropy, last-step heads and clipping
+    Path torch = Path.of(ConformanceCommandTest.class.getResource("/conformance-torch").toURI());
+    List<String> expected = caseNames(torch, "rnn-");
+    assertThat(expected).hasSize(11);
+    Run r = rnn4j("conformance", torch.toString());
+    assertThat(r.out()).noneMatch(l -> l.startsWith("FAIL") || l.startsWith("ERROR") || l.startsWith("SKIP"));
+    assertThat(r.starting("PASS ")).extracting(l -> l.substring(5)).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(r.exit()).isZero();
+  }
+
+  @Test
   void importCasesAreErrorsNotPassesForNow() throws Exception {
     Path imports = sample().resolve("import");
     List<String> names = caseNames(imports, "rnn-import-");
