@@ -126,6 +126,9 @@ final class ConformanceRunner {
         case TrainingCase.FORMAT_V2:
           TrainingCase.run(root, check);
           break;
+        case ImportCase.TORCH_STATE_DICT:
+          ImportCase.runTorchStateDict(root, file, check);
+          break;
         default:
           if (format.startsWith("rnn-import-")) {
             throw new CaseException("import case (" + format + "): rnn4j's importers are not supported yet");

@@ -99,23 +99,41 @@ class ConformanceCommandTest {
   }
 
   @Test
-  void importCasesAreErrorsNotPassesForNow() throws Exception {
+  void theStateDictImportCasesPassThroughTheRealReaders() throws Exception {
     Path imports = sample().resolve("import");
-    List<String> names = caseNames(imports, "rnn-import-");
-    assertThat(names).hasSize(5);
-    Run r = rnn4j("conformance", imports.toString());
-    assertThat(r.starting("PASS")).isEmpty();
-    assertThat(r.starting("ERROR ")).hasSize(names.size()).allMatch(l -> l.contains("not supported yet"));
-    assertThat(r.last()).isEqualTo("0 passed, " + names.size() + " failed");
-    assertThat(r.exit()).isEqualTo(1);
+    List<String> stateDicts = caseNames(imports, "rnn-import-torch-state-dict/");
+    assertThat(stateDicts).containsExactlyInAnyOrder("lstm_2layer", "lstm_bidir_state_dict");
+    Run r = rnn4j("conformance", imports.resolve("safetensors").toString(), imports.resolve("torch_pt").toString());
+    assertThat(r.out()).containsExactly("PASS lstm_2layer", "PASS lstm_bidir_state_dict", "2 passed, 0 failed");
+    assertThat(r.exit()).isZero();
+  }
+
+  @Test
+  void aBrokenOrTamperedImportCaseIsAnErrorOrAFailure(@TempDir Path tmp) throws Exception {
+    Path src = sample().resolve("import/safetensors");
+    byte[] bytes = Files.readAllBytes(src.resolve("lstm_2layer.safetensors"));
+    Files.write(tmp.resolve("lstm_2layer.safetensors"), Arrays.copyOf(bytes, bytes.length - 8));
+    Files.copy(src.resolve("lstm_2layer.json"), tmp.resolve("lstm_2layer.json"));
+    Run cut = rnn4j("conformance", tmp.toString());
+    assertThat(cut.out().get(0)).startsWith("ERROR lstm_2layer: ").contains("lstm_2layer.safetensors")
+        .contains("weight_ih_l1").contains("truncated file?");
+    assertThat(cut.exit()).isEqualTo(1);
+
+    Files.write(tmp.resolve("lstm_2layer.safetensors"), bytes);
+    ObjectNode c = (ObjectNode) JSON.readTree(src.resolve("lstm_2layer.json").toFile());
+    ArrayNode hn = (ArrayNode) c.at("/expected/float32/h_n/data");
+    hn.set(7, hn.get(7).asDouble() + 0.5);
+    JSON.writeValue(tmp.resolve("lstm_2layer.json").toFile(), c);
+    Run tampered = rnn4j("conformance", tmp.toString());
+    assertThat(tampered.out().get(0)).startsWith("FAIL lstm_2layer: h_n [0,1,2] expected ");
   }
 
   @Test
   void theWholeSampleCountsImportErrorsAsFailed() throws Exception {
     Run r = rnn4j("conformance", sample().toString());
     int cases = caseNames(sample(), "rnn-").size();
-    int imports = caseNames(sample(), "rnn-import-").size();
-    assertThat(r.last()).isEqualTo((cases - imports) + " passed, " + imports + " failed");
+    int notYet = caseNames(sample(), "rnn-import-").size() - caseNames(sample(), "rnn-import-torch-state-dict/").size();
+    assertThat(r.last()).isEqualTo((cases - notYet) + " passed, " + notYet + " failed");
     assertThat(r.starting("FAIL")).isEmpty();
     assertThat(r.exit()).isEqualTo(1);
   }
