@@ -10,9 +10,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.rnn4j.Tensor;
 import org.rnn4j.interop.ImportException;
+import org.rnn4j.interop.onnx.OnnxModel;
+import org.rnn4j.interop.onnx.OnnxTensor;
 import org.rnn4j.interop.StateDict;
 import org.rnn4j.interop.TorchImport;
 import org.rnn4j.io.SafeTensors;
@@ -23,11 +27,13 @@ import org.rnn4j.nn.RecurrentSpec;
 /**
  * Import cases (conformance README section 4): each loads the model file beside the case JSON
  * through rnn4j's importers (never the JSON copy of the weights), runs it and checks every expected
- * output. This class holds the PyTorch state dict cases ({@code rnn-import-torch-state-dict/1}: a
- * safetensors file or a {@code torch.save} {@code .pt} file). Stateless.
+ * output: PyTorch state dicts ({@code rnn-import-torch-state-dict/1}: a safetensors file or a
+ * {@code torch.save} {@code .pt} file), exported ONNX graphs ({@code rnn-import-onnx-export/1}), and
+ * the {@code --via-onnx} run of ONNX operator cases. Stateless.
  */
 final class ImportCase {
   static final String TORCH_STATE_DICT = "rnn-import-torch-state-dict/1";
+  static final String ONNX_EXPORT = "rnn-import-onnx-export/1";
 
   private ImportCase() {
   }
@@ -82,6 +88,107 @@ final class ImportCase {
         throw new CaseException("bad case file: c_n expected for a " + cell + " stack");
       }
       check.compare("c_n", tensor(expected, "c_n", "expected.float32"), out.cN());
+    }
+  }
+
+  /**
+   * An exported ONNX graph ({@code rnn-import-onnx-export/1}): {@code model.onnx} loaded and run by
+   * rnn4j's ONNX importer on the feeds of {@code files.inputs} (TensorProto files; the JSON
+   * {@code inputs} when the case has none), every graph output compared with the case's
+   * {@code outputs}.
+   */
+  static void runOnnxExport(JsonNode root, Path caseFile, Checker check) throws CaseException {
+    JsonNode files = req(root, "files", "");
+    OnnxModel model = loadOnnx(besideCase(caseFile, text(files, "model", "files"), "files.model"));
+    Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+    JsonNode pbInputs = opt(files, "inputs");
+    if (pbInputs != null && pbInputs.size() > 0) {
+      for (JsonNode i : pbInputs) {
+        String name = text(i, "name", "files.inputs[]");
+        feeds.put(name, readPb(besideCase(caseFile, text(i, "file", "files.inputs[]"), "files.inputs[].file")));
+      }
+    } else {
+      for (JsonNode i : req(root, "inputs", "")) {
+        feeds.put(text(i, "name", "inputs[]"), OnnxTensor.of(tensor(i, "inputs[]").toTensor()));
+      }
+    }
+    Map<String, OnnxTensor> out = runOnnx(model, feeds);
+    JsonNode outputs = req(root, "outputs", "");
+    for (JsonNode o : outputs) {
+      String name = text(o, "name", "outputs[]");
+      OnnxTensor got = out.get(name);
+      if (got == null) {
+        throw new CaseException(model + ": the case expects output '" + name + "', the graph has " + out.keySet());
+      }
+      check.compare(name, tensor(o, "outputs." + name), got.toTensor());
+    }
+  }
+
+  /**
+   * {@code --via-onnx} for an ONNX operator case: its {@code model.onnx} run by the ONNX importer on
+   * the TensorProto files of {@code files.inputs}, the requested outputs compared by role.
+   */
+  static void runOnnxViaModel(JsonNode root, Path caseFile, Checker check) throws CaseException {
+    JsonNode files = opt(root, "files");
+    if (files == null || opt(files, "model") == null) {
+      throw new CaseException("--via-onnx: the case names no model file (files.model), so there is no ONNX"
+          + " model to import");
+    }
+    OnnxModel model = loadOnnx(besideCase(caseFile, text(files, "model", "files"), "files.model"));
+    Map<String, String> nameOfRole = new LinkedHashMap<>();
+    for (JsonNode i : req(root, "inputs", "")) {
+      nameOfRole.put(text(i, "role", "inputs[]"), text(i, "name", "inputs[]"));
+    }
+    for (JsonNode o : req(root, "outputs", "")) {
+      nameOfRole.put(text(o, "role", "outputs[]"), text(o, "name", "outputs[]"));
+    }
+    Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+    for (JsonNode i : req(files, "inputs", "files")) {
+      String role = text(i, "role", "files.inputs[]");
+      Path pb = besideCase(caseFile, text(i, "file", "files.inputs[]"), "files.inputs[].file");
+      String name = nameOfRole.get(role);
+      if (name == null) {
+        throw new CaseException("bad case file: files.inputs names role '" + role + "', which 'inputs' lacks");
+      }
+      feeds.put(name, readPb(pb));
+    }
+    Map<String, OnnxTensor> out = runOnnx(model, feeds);
+    JsonNode outputs = req(root, "outputs", "");
+    if (outputs.size() == 0) {
+      throw new CaseException("bad case file: no requested output to compare");
+    }
+    for (JsonNode o : outputs) {
+      String role = text(o, "role", "outputs[]");
+      OnnxTensor got = out.get(nameOfRole.get(role));
+      if (got == null) {
+        throw new CaseException(model + ": output " + role + " ('" + nameOfRole.get(role) + "') is not a graph"
+            + " output (the graph has " + out.keySet() + ")");
+      }
+      check.compare(role, tensor(o, "outputs." + role), got.toTensor());
+    }
+  }
+
+  private static OnnxModel loadOnnx(Path file) throws CaseException {
+    try {
+      return OnnxModel.load(file);
+    } catch (IOException e) {
+      throw new CaseException(e.getMessage());
+    }
+  }
+
+  private static OnnxTensor readPb(Path pb) throws CaseException {
+    try {
+      return OnnxModel.readTensor(pb);
+    } catch (IOException e) {
+      throw new CaseException(e.getMessage());
+    }
+  }
+
+  private static Map<String, OnnxTensor> runOnnx(OnnxModel model, Map<String, OnnxTensor> feeds) throws CaseException {
+    try {
+      return model.run(feeds);
+    } catch (ImportException e) {
+      throw new CaseException(e.getMessage());
     }
   }
 

@@ -99,12 +99,15 @@ class ConformanceCommandTest {
   }
 
   @Test
-  void theStateDictImportCasesPassThroughTheRealReaders() throws Exception {
+  void theStateDictAndOnnxImportCasesPassThroughTheRealReaders() throws Exception {
     Path imports = sample().resolve("import");
-    List<String> stateDicts = caseNames(imports, "rnn-import-torch-state-dict/");
-    assertThat(stateDicts).containsExactlyInAnyOrder("lstm_2layer", "lstm_bidir_state_dict");
-    Run r = rnn4j("conformance", imports.resolve("safetensors").toString(), imports.resolve("torch_pt").toString());
-    assertThat(r.out()).containsExactly("PASS lstm_2layer", "PASS lstm_bidir_state_dict", "2 passed, 0 failed");
+    assertThat(caseNames(imports, "rnn-import-torch-state-dict/"))
+        .containsExactlyInAnyOrder("lstm_2layer", "lstm_bidir_state_dict");
+    assertThat(caseNames(imports, "rnn-import-onnx-export/")).containsExactly("lstm_1layer_bf_nostate_dynamic");
+    Run r = rnn4j("conformance", imports.resolve("onnx_export").toString(), imports.resolve("safetensors").toString(),
+        imports.resolve("torch_pt").toString());
+    assertThat(r.out()).containsExactly("PASS lstm_1layer_bf_nostate_dynamic", "PASS lstm_2layer",
+        "PASS lstm_bidir_state_dict", "3 passed, 0 failed");
     assertThat(r.exit()).isZero();
   }
 
@@ -132,19 +135,44 @@ class ConformanceCommandTest {
   void theWholeSampleCountsImportErrorsAsFailed() throws Exception {
     Run r = rnn4j("conformance", sample().toString());
     int cases = caseNames(sample(), "rnn-").size();
-    int notYet = caseNames(sample(), "rnn-import-").size() - caseNames(sample(), "rnn-import-torch-state-dict/").size();
+    int notYet = caseNames(sample(), "rnn-import-keras-case/").size();
     assertThat(r.last()).isEqualTo((cases - notYet) + " passed, " + notYet + " failed");
     assertThat(r.starting("FAIL")).isEmpty();
     assertThat(r.exit()).isEqualTo(1);
   }
 
   @Test
-  void viaOnnxIsAnErrorForOnnxCasesForNow() throws Exception {
-    Run r = rnn4j("conformance", "--via-onnx", sample().resolve("onnx/torch_lstm_forward").toString());
-    assertThat(r.out()).containsExactly(
-        "ERROR torch_lstm_forward: --via-onnx: loading model.onnx through rnn4j's ONNX importer is not supported yet",
-        "0 passed, 1 failed");
-    assertThat(r.exit()).isEqualTo(1);
+  void viaOnnxRunsEveryOnnxCaseThroughTheImporter() throws Exception {
+    Path onnx = sample().resolve("onnx");
+    List<String> expected = caseNames(onnx, "rnn-holdout-onnx-case/");
+    Run r = rnn4j("conformance", "--via-onnx", onnx.toString());
+    assertThat(r.out()).noneMatch(l -> l.startsWith("FAIL") || l.startsWith("ERROR") || l.startsWith("SKIP"));
+    assertThat(r.starting("PASS ")).extracting(l -> l.substring(5)).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(r.exit()).isZero();
+  }
+
+  @Test
+  void viaOnnxNeedsAModelFileAndChecksWhatItComputes(@TempDir Path tmp) throws Exception {
+    Path src = sample().resolve("onnx/torch_lstm_forward");
+    Path dir = tmp.resolve("torch_lstm_forward");
+    Files.createDirectories(dir.resolve("test_data_set_0"));
+    for (String f : List.of("model.onnx", "test_data_set_0/input_0.pb", "test_data_set_0/input_1.pb",
+        "test_data_set_0/input_2.pb", "test_data_set_0/input_3.pb", "test_data_set_0/input_4.pb",
+        "test_data_set_0/input_5.pb")) {
+      Files.copy(src.resolve(f), dir.resolve(f));
+    }
+    ObjectNode c = (ObjectNode) JSON.readTree(src.resolve("case.json").toFile());
+    ArrayNode y = (ArrayNode) c.at("/outputs/0/data");
+    y.set(4, y.get(4).asDouble() + 1.0);
+    JSON.writeValue(dir.resolve("case.json").toFile(), c);
+    Run tampered = rnn4j("conformance", "--via-onnx", dir.toString());
+    assertThat(tampered.out().get(0)).startsWith("FAIL torch_lstm_forward: Y [0,0,1,1] expected ");
+
+    c.remove("files");
+    JSON.writeValue(dir.resolve("case.json").toFile(), c);
+    Run noModel = rnn4j("conformance", "--via-onnx", dir.toString());
+    assertThat(noModel.out().get(0)).startsWith("ERROR torch_lstm_forward: --via-onnx: the case names no model file");
+    assertThat(noModel.exit()).isEqualTo(1);
   }
 
   @Test
