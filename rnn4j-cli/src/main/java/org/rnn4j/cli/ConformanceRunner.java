@@ -133,6 +133,9 @@ final class ConformanceRunner {
         case ImportCase.ONNX_EXPORT:
           ImportCase.runOnnxExport(root, file, check);
           break;
+        case ImportCase.KERAS:
+          ImportCase.runKeras(root, file, check);
+          break;
         default:
           if (format.startsWith("rnn-import-")) {
             throw new CaseException("import case (" + format + "): rnn4j's importers are not supported yet");

@@ -19,6 +19,7 @@ import org.rnn4j.interop.onnx.OnnxModel;
 import org.rnn4j.interop.onnx.OnnxTensor;
 import org.rnn4j.interop.StateDict;
 import org.rnn4j.interop.TorchImport;
+import org.rnn4j.interop.keras.KerasModel;
 import org.rnn4j.io.SafeTensors;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Recurrent;
@@ -29,11 +30,13 @@ import org.rnn4j.nn.RecurrentSpec;
  * through rnn4j's importers (never the JSON copy of the weights), runs it and checks every expected
  * output: PyTorch state dicts ({@code rnn-import-torch-state-dict/1}: a safetensors file or a
  * {@code torch.save} {@code .pt} file), exported ONNX graphs ({@code rnn-import-onnx-export/1}), and
- * the {@code --via-onnx} run of ONNX operator cases. Stateless.
+ * the {@code --via-onnx} run of ONNX operator cases, Keras {@code .keras}/{@code .h5} models
+ * ({@code rnn-import-keras-case/1}). Stateless.
  */
 final class ImportCase {
   static final String TORCH_STATE_DICT = "rnn-import-torch-state-dict/1";
   static final String ONNX_EXPORT = "rnn-import-onnx-export/1";
+  static final String KERAS = "rnn-import-keras-case/1";
 
   private ImportCase() {
   }
@@ -165,6 +168,56 @@ final class ImportCase {
             + " output (the graph has " + out.keySet() + ")");
       }
       check.compare(role, tensor(o, "outputs." + role), got.toTensor());
+    }
+  }
+
+  /**
+   * A Keras case ({@code rnn-import-keras-case/1}): every file of role {@code model} loaded by the Keras
+   * importer, every test's input run through it and every listed layer output compared (tensor names
+   * {@code <file>:<layer>} in messages).
+   */
+  static void runKeras(JsonNode root, Path caseFile, Checker check) throws CaseException {
+    List<Path> models = new ArrayList<>();
+    for (JsonNode f : req(root, "files", "")) {
+      if ("model".equals(text(f, "role", "files[]"))) {
+        models.add(besideCase(caseFile, text(f, "file", "files[]"), "files[].file"));
+      }
+    }
+    if (models.isEmpty()) {
+      throw new CaseException("bad case file: no file of role 'model' in 'files'");
+    }
+    JsonNode tests = req(root, "tests", "");
+    if (tests.size() == 0) {
+      throw new CaseException("bad case file: no tests");
+    }
+    for (Path m : models) {
+      KerasModel model;
+      try {
+        model = KerasModel.load(m);
+      } catch (IOException e) {
+        throw new CaseException(e.getMessage());
+      }
+      int k = 0;
+      for (JsonNode t : tests) {
+        Tensor input = tensor(t, "input", "tests[" + k + "]").toTensor();
+        Map<String, Tensor> out;
+        try {
+          out = model.run(input);
+        } catch (ImportException e) {
+          throw new CaseException(e.getMessage());
+        }
+        JsonNode expected = req(t, "expected", "tests[" + k + "]");
+        for (Map.Entry<String, JsonNode> e : expected.properties()) {
+          Tensor got = out.get(e.getKey());
+          if (got == null) {
+            throw new CaseException(m.getFileName() + ": the case expects the output of layer '" + e.getKey()
+                + "', the model has layers " + model.layerNames());
+          }
+          check.compare(m.getFileName() + ":test" + k + ":" + e.getKey(),
+              tensor(e.getValue(), "tests[" + k + "].expected." + e.getKey()), got);
+        }
+        k++;
+      }
     }
   }
 
