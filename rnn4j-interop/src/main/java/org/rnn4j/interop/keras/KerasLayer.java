@@ -486,6 +486,7 @@ abstract class KerasLayer {
     private final boolean zeroOutputForMask;
     private final Recurrent rnn;
     private final int inputSize;
+    private final long kerasParameters;
 
     RnnCore(String where, String cls, JsonNode c, List<float[][]> w, boolean keras3, boolean backward,
         boolean zeroMaskedOutputs) throws ImportException {
@@ -532,6 +533,11 @@ abstract class KerasLayer {
           perm = new int[] {0};
           acts = List.of(nonNull(where, act));
       }
+      long count = 0;
+      for (float[][] x : w) {
+        count += x[1].length;
+      }
+      kerasParameters = count;
       float[][] k = w.get(0);
       float[][] rk = w.get(1);
       if (k[0].length != 2 || rk[0].length != 2) {
@@ -574,8 +580,9 @@ abstract class KerasLayer {
       }
     }
 
+    /** As Keras counts them (rnn4j's stack also holds a zero bias_hh where Keras has one bias). */
     long parameterCount() {
-      return rnn.parameterCount();
+      return kerasParameters;
     }
 
     private static Activation nonNull(String where, Activation a) throws ImportException {
