@@ -19,7 +19,8 @@ import picocli.CommandLine.IVersionProvider;
  */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Recurrent neural networks (RNN, LSTM, GRU) for the JVM, in pure Java.",
-    subcommands = {ConformanceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ConformanceCommand.class, InspectCommand.class, ImportCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   /** Exit status of a user error. */

@@ -56,13 +56,14 @@ abstract class KerasLayer {
     String where = file + ": layer '" + name + "' (" + cls + ")";
     switch (cls) {
       case "InputLayer":
-        return new Identity(name, cls, lastDim(c.has("batch_shape") ? c.get("batch_shape") : c.get("batch_input_shape")));
+        return new Identity(name, cls, lastDim(c.has("batch_shape") ? c.get("batch_shape") : c.get("batch_input_shape")),
+            0f);
       case "Dropout":
       case "SpatialDropout1D":
       case "GaussianNoise":
       case "GaussianDropout":
       case "AlphaDropout":
-        return new Identity(name, cls, lastDim(c.get("batch_input_shape")));
+        return new Identity(name, cls, lastDim(c.get("batch_input_shape")), (float) c.path("rate").asDouble(0.0));
       case "Activation":
         return new ActivationLayer(name, cls, activation(where, c.path("activation").asText("linear"), keras3));
       case "Masking":
@@ -198,11 +199,13 @@ abstract class KerasLayer {
   // ---- simple layers -----------------------------------------------------------------------------------
 
   static final class Identity extends KerasLayer {
-    private final int features;
+    final int features;
+    final float rate;
 
-    Identity(String name, String cls, int features) {
+    Identity(String name, String cls, int features, float rate) {
       super(name, cls);
       this.features = features;
+      this.rate = rate;
     }
 
     @Override
@@ -217,7 +220,7 @@ abstract class KerasLayer {
   }
 
   static final class ActivationLayer extends KerasLayer {
-    private final Activation act;
+    final Activation act;
 
     ActivationLayer(String name, String cls, Activation act) {
       super(name, cls);
@@ -256,7 +259,7 @@ abstract class KerasLayer {
   }
 
   static final class Masking extends KerasLayer {
-    private final float maskValue;
+    final float maskValue;
 
     Masking(String name, String cls, float maskValue) {
       super(name, cls);
@@ -288,10 +291,10 @@ abstract class KerasLayer {
   }
 
   static final class Embedding extends KerasLayer {
-    private final float[] table;
-    private final int vocab;
-    private final int dim;
-    private final boolean maskZero;
+    final float[] table;
+    final int vocab;
+    final int dim;
+    final boolean maskZero;
 
     Embedding(String name, String cls, float[] table, int vocab, int dim, boolean maskZero) {
       super(name, cls);
@@ -334,11 +337,11 @@ abstract class KerasLayer {
   }
 
   static final class Dense extends KerasLayer {
-    private final float[] kernel; // [in, units]
-    private final float[] bias;
-    private final int in;
-    private final int units;
-    private final Activation act;
+    final float[] kernel; // [in, units]
+    final float[] bias;
+    final int in;
+    final int units;
+    final Activation act;
 
     Dense(String name, String cls, float[] kernel, float[] bias, int in, int units, Activation act) {
       super(name, cls);
@@ -386,7 +389,7 @@ abstract class KerasLayer {
   // ---- recurrent layers --------------------------------------------------------------------------------
 
   static final class Rnn extends KerasLayer {
-    private final RnnCore core;
+    final RnnCore core;
 
     Rnn(String name, String cls, RnnCore core) {
       super(name, cls);
@@ -408,9 +411,9 @@ abstract class KerasLayer {
   }
 
   static final class Bidi extends KerasLayer {
-    private final RnnCore fw;
-    private final RnnCore bw;
-    private final String merge;
+    final RnnCore fw;
+    final RnnCore bw;
+    final String merge;
 
     Bidi(String name, String cls, RnnCore fw, RnnCore bw, String merge) {
       super(name, cls);
@@ -482,9 +485,9 @@ abstract class KerasLayer {
   static final class RnnCore {
     final int units;
     final boolean returnSequences;
-    private final boolean goBackwards;
+    final boolean goBackwards;
     private final boolean zeroOutputForMask;
-    private final Recurrent rnn;
+    final Recurrent rnn;
     private final int inputSize;
     private final long kerasParameters;
 

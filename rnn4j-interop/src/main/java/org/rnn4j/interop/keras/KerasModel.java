@@ -152,6 +152,17 @@ public final class KerasModel {
     return all.get(layers.get(layers.size() - 1).name());
   }
 
+  /**
+   * The same network as an rnn4j {@link org.rnn4j.Model} (same layer names; Keras's weights in
+   * PyTorch's layout), for saving as an rnn4j model file and training on.
+   *
+   * @throws ImportException naming the layer whose semantics an rnn4j model cannot express yet
+   *     (masking, go_backwards, softmax Dense, Activation layers)
+   */
+  public org.rnn4j.Model toModel() throws ImportException {
+    return KerasToModel.convert(file, layers);
+  }
+
   @Override
   public String toString() {
     return "Keras " + kerasVersion + " model " + file + " " + layerClasses();
