@@ -62,6 +62,163 @@ class OnnxModelTest {
     assertThatThrownBy(() -> m.run(Map.of())).hasMessageContaining("graph input 'x' was not given");
   }
 
+  /**
+   * The graph torch.onnx.export writes for {@code nn.GRU(3, 4, num_layers=2, bidirectional=True,
+   * batch_first=True)} called with h0, followed by a linear head: Transpose of x, Slice of h0 per layer,
+   * GRU nodes (z,r,h, linear_before_reset=1), Transpose + Reshape of Y, Concat of the Y_h, MatMul + Add.
+   */
+  @Test
+  void anExporterShapedGraphOfAStackedBidirectionalGruMatchesTheEngine(@TempDir Path tmp) throws Exception {
+    int in = 3;
+    int h = 4;
+    org.rnn4j.nn.RecurrentSpec spec = org.rnn4j.nn.RecurrentSpec.builder(org.rnn4j.nn.CellType.GRU, in, h)
+        .numLayers(2).bidirectional(true).batchFirst(true).build();
+    org.rnn4j.nn.Recurrent rnn = new org.rnn4j.nn.Recurrent(spec, 21L);
+    Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("gru");
+    g.addInput(valueInfo("x", "batch", "seq", in)).addInput(valueInfo("h0", 4, "batch", h));
+    g.addOutput(valueInfo("output")).addOutput(valueInfo("h_n")).addOutput(valueInfo("head"));
+    g.addInitializer(ints("zero", 0)).addInitializer(ints("two", 2)).addInitializer(ints("four", 4))
+        .addInitializer(ints("flat", 0, 0, -1));
+    g.addNode(node("Transpose", "/Transpose", List.of("x"), List.of("xt")).addAttribute(intsAttr("perm", 1, 0, 2)));
+    String prev = "xt";
+    for (int layer = 0; layer < 2; layer++) {
+      int lin = layer == 0 ? in : 2 * h;
+      // ONNX W [2, 3H, in] = per direction the PyTorch blocks r,z,n reordered to z,r,n
+      float[] w = new float[2 * 3 * h * lin];
+      float[] r = new float[2 * 3 * h * h];
+      float[] b = new float[2 * 6 * h];
+      for (int d = 0; d < 2; d++) {
+        String sfx = "_l" + layer + (d == 1 ? "_reverse" : "");
+        reorder(rnn.parameter("weight_ih" + sfx), w, d * 3 * h * lin, h * lin);
+        reorder(rnn.parameter("weight_hh" + sfx), r, d * 3 * h * h, h * h);
+        reorder(rnn.parameter("bias_ih" + sfx), b, d * 6 * h, h);
+        reorder(rnn.parameter("bias_hh" + sfx), b, d * 6 * h + 3 * h, h);
+      }
+      g.addInitializer(floats("W" + layer, w, 2, 3 * h, lin)).addInitializer(floats("R" + layer, r, 2, 3 * h, h))
+          .addInitializer(floats("B" + layer, b, 2, 6 * h));
+      g.addNode(node("Slice", "/Slice_" + layer, List.of("h0", layer == 0 ? "zero" : "two", layer == 0 ? "two" : "four",
+          "zero"), List.of("h0_" + layer)));
+      g.addNode(node("GRU", "/GRU_" + layer, List.of(prev, "W" + layer, "R" + layer, "B" + layer, "", "h0_" + layer),
+          List.of("Y" + layer, "Yh" + layer))
+          .addAttribute(Onnx.AttributeProto.newBuilder().setName("hidden_size").setType(
+              Onnx.AttributeProto.AttributeType.INT).setI(h))
+          .addAttribute(Onnx.AttributeProto.newBuilder().setName("direction").setType(
+              Onnx.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8("bidirectional")))
+          .addAttribute(Onnx.AttributeProto.newBuilder().setName("linear_before_reset").setType(
+              Onnx.AttributeProto.AttributeType.INT).setI(1)));
+      g.addNode(node("Transpose", "/Transpose_y" + layer, List.of("Y" + layer), List.of("Yt" + layer))
+          .addAttribute(intsAttr("perm", 0, 2, 1, 3)));
+      g.addNode(node("Reshape", "/Reshape_" + layer, List.of("Yt" + layer, "flat"), List.of("y" + layer)));
+      prev = "y" + layer;
+    }
+    g.addNode(node("Transpose", "/Transpose_out", List.of(prev), List.of("output")).addAttribute(intsAttr("perm", 1, 0, 2)));
+    g.addNode(node("Concat", "/Concat", List.of("Yh0", "Yh1"), List.of("h_n"))
+        .addAttribute(Onnx.AttributeProto.newBuilder().setName("axis").setType(Onnx.AttributeProto.AttributeType.INT)
+            .setI(0)));
+    float[] fc = new float[2 * h * 2];
+    for (int i = 0; i < fc.length; i++) {
+      fc[i] = (i % 5) * 0.1f - 0.2f;
+    }
+    g.addInitializer(floats("fc_w", fc, 2 * h, 2)).addInitializer(floats("fc_b", new float[] {0.5f, -0.5f}, 2));
+    g.addNode(node("MatMul", "/fc/MatMul", List.of("output", "fc_w"), List.of("mm")));
+    g.addNode(node("Add", "/fc/Add", List.of("mm", "fc_b"), List.of("head")));
+    Onnx.ModelProto m = Onnx.ModelProto.newBuilder().setIrVersion(7).setProducerName("test")
+        .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(14)).setGraph(g).build();
+    Path f = tmp.resolve("gru.onnx");
+    Files.write(f, m.toByteArray());
+
+    org.rnn4j.Tensor x = random(2, 5, in);
+    org.rnn4j.Tensor h0 = random(4, 2, h);
+    Map<String, OnnxTensor> out = OnnxModel.load(f).run(Map.of("x", OnnxTensor.of(x), "h0", OnnxTensor.of(h0)));
+    org.rnn4j.nn.Recurrent.Output want = rnn.forward(x, h0, null, null, false);
+    assertThat(out.get("output").shape()).containsExactly(2, 5, 2 * h);
+    assertNear(out.get("output").floatData(), want.output().data());
+    assertNear(out.get("h_n").floatData(), want.hN().data());
+    float[] y = want.output().data();
+    float[] head = out.get("head").floatData();
+    for (int row = 0; row < 10; row++) {
+      for (int j = 0; j < 2; j++) {
+        float e = j == 0 ? 0.5f : -0.5f;
+        for (int k = 0; k < 2 * h; k++) {
+          e += y[row * 2 * h + k] * fc[k * 2 + j];
+        }
+        assertThat(head[row * 2 + j]).isCloseTo(e, org.assertj.core.data.Offset.offset(1e-5f));
+      }
+    }
+  }
+
+  /** PyTorch GRU blocks r,z,n -> ONNX z,r,h, written at {@code off} of {@code dst}. */
+  private static void reorder(float[] src, float[] dst, int off, int block) {
+    int[] from = {1, 0, 2};
+    for (int k = 0; k < 3; k++) {
+      System.arraycopy(src, from[k] * block, dst, off + k * block, block);
+    }
+  }
+
+  private static void assertNear(float[] got, float[] want) {
+    assertThat(got).hasSameSizeAs(want);
+    for (int i = 0; i < want.length; i++) {
+      assertThat(Math.abs(got[i] - want[i])).as("[" + i + "]").isLessThan(1e-6f);
+    }
+  }
+
+  private static org.rnn4j.Tensor random(int... shape) {
+    SplittableRandom r = new SplittableRandom(shape.length * 31L + shape[0]);
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    return new org.rnn4j.Tensor(v, shape);
+  }
+
+  private static Onnx.ValueInfoProto valueInfo(String name, Object... dims) {
+    Onnx.TensorShapeProto.Builder s = Onnx.TensorShapeProto.newBuilder();
+    for (Object d : dims) {
+      s.addDim(d instanceof Integer i ? Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(i)
+          : Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam((String) d));
+    }
+    return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder().setTensorType(
+        Onnx.TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
+  }
+
+  private static Onnx.NodeProto.Builder node(String op, String name, List<String> in, List<String> out) {
+    return Onnx.NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(in).addAllOutput(out);
+  }
+
+  private static Onnx.AttributeProto intsAttr(String name, long... v) {
+    Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name)
+        .setType(Onnx.AttributeProto.AttributeType.INTS);
+    for (long x : v) {
+      a.addInts(x);
+    }
+    return a.build();
+  }
+
+  private static Onnx.TensorProto ints(String name, long... v) {
+    Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).setDataType(7).addDims(v.length);
+    for (long x : v) {
+      t.addInt64Data(x);
+    }
+    return t.build();
+  }
+
+  private static Onnx.TensorProto floats(String name, float[] v, long... dims) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (float x : v) {
+      b.putFloat(x);
+    }
+    Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).setDataType(1)
+        .setRawData(ByteString.copyFrom(b.array()));
+    for (long d : dims) {
+      t.addDims(d);
+    }
+    return t.build();
+  }
+
   @Test
   void operatorsOnKnownValues() {
     OnnxTensor a = OnnxTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
