@@ -284,10 +284,27 @@ public final class KerasModel {
         names.add(s);
       }
     }
-    List<float[][]> out = new ArrayList<>();
+    // a Bidirectional's weights: the forward layer's first, whatever order the writer used
+    List<String> ordered = new ArrayList<>();
     for (String w : names) {
-      Node v = g.getByPath(w);
-      out.add(read(v, file, g.getPath() + w));
+      if (!w.contains("backward_")) {
+        ordered.add(w);
+      }
+    }
+    for (String w : names) {
+      if (w.contains("backward_")) {
+        ordered.add(w);
+      }
+    }
+    List<float[][]> out = new ArrayList<>();
+    for (String w : ordered) {
+      Node v;
+      try {
+        v = g.getByPath(w);
+      } catch (RuntimeException e) {
+        throw new ImportException(file + ": weight '" + w + "' listed in " + g.getPath() + " weight_names is missing");
+      }
+      out.add(read(v, file, g.getPath() + "/" + w));
     }
     return out;
   }

@@ -57,7 +57,7 @@ public final class OnnxRnn {
     }
   }
 
-  /** The results in ONNX's layouts; {@code yC} is null for GRU and RNN. */
+  /** The results in ONNX's layouts; {@code yC} is null for GRU and RNN. Immutable and thread-safe. */
   public record Result(Tensor y, Tensor yH, Tensor yC) {
   }
 
