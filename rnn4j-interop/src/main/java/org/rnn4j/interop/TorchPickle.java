@@ -274,7 +274,8 @@ final class TorchPickle {
     String q = module + "." + name;
     if (!ALLOWED_GLOBALS.contains(q)) {
       throw error(at, "global '" + q + "' is not allowed: a state dict needs only " + String.join(", ",
-          new java.util.TreeSet<>(ALLOWED_GLOBALS)) + " (rnn4j never imports or runs code from a pickle)");
+          new java.util.TreeSet<>(ALLOWED_GLOBALS)) + " (rnn4j never imports or runs code from a pickle; a file of"
+          + " torch.save(model) pickles the model's classes: save model.state_dict() instead)");
     }
     return new Global(module, name);
   }
