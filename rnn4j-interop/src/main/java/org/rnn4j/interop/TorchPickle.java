@@ -171,7 +171,7 @@ final class TorchPickle {
           push(new Tuple(popN(3, at)));
           break;
         case 'J': // BININT: 4-byte signed
-          push((long) (int) u32raw());
+          push((long) u32raw());
           break;
         case 'K': // BININT1
           push((long) u8());
