@@ -118,13 +118,23 @@ final class ConformanceRunner {
           break;
         case OnnxCase.FORMAT:
           if (viaOnnx) {
-            throw new CaseException("--via-onnx: loading model.onnx through rnn4j's ONNX importer is not supported yet");
+            ImportCase.runOnnxViaModel(root, file, check);
+          } else {
+            OnnxCase.run(root, check);
           }
-          OnnxCase.run(root, check);
           break;
         case TrainingCase.FORMAT_V1:
         case TrainingCase.FORMAT_V2:
           TrainingCase.run(root, check);
+          break;
+        case ImportCase.TORCH_STATE_DICT:
+          ImportCase.runTorchStateDict(root, file, check);
+          break;
+        case ImportCase.ONNX_EXPORT:
+          ImportCase.runOnnxExport(root, file, check);
+          break;
+        case ImportCase.KERAS:
+          ImportCase.runKeras(root, file, check);
           break;
         default:
           if (format.startsWith("rnn-import-")) {

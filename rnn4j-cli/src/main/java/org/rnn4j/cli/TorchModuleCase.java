@@ -34,38 +34,7 @@ final class TorchModuleCase {
 
   static void run(JsonNode root, Checker check) throws CaseException {
     CellType cell = cellType(text(root, "cell", ""));
-    JsonNode c = req(root, "constructor", "");
-    for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!CONSTRUCTOR_KEYS.contains(k)) {
-        throw new CaseException("unsupported constructor argument '" + k + "'");
-      }
-    }
-    JsonNode dropout = opt(c, "dropout");
-    if (dropout != null && dropout.asDouble() != 0.0) {
-      throw new CaseException("unsupported constructor argument 'dropout' = " + dropout
-          + " (a case needs deterministic dropout 0)");
-    }
-    JsonNode nonlinearity = opt(c, "nonlinearity");
-    if (nonlinearity != null) {
-      String nl = nonlinearity.asText();
-      CellType byName = "relu".equals(nl) ? CellType.RNN_RELU : "tanh".equals(nl) ? CellType.RNN_TANH : null;
-      if (byName == null) {
-        throw new CaseException("unsupported nonlinearity '" + nl + "'");
-      }
-      if (byName != cell) {
-        throw new CaseException("bad case file: cell " + cell + " disagrees with nonlinearity '" + nl + "'");
-      }
-    }
-    RecurrentSpec spec = RecurrentSpec.builder(cell, integer(c, "input_size", "constructor"),
-            integer(c, "hidden_size", "constructor"))
-        .numLayers(opt(c, "num_layers") == null ? 1 : integer(c, "num_layers", "constructor"))
-        .bias(bool(c, "bias", "constructor", true))
-        .batchFirst(bool(c, "batch_first", "constructor", false))
-        .bidirectional(bool(c, "bidirectional", "constructor", false))
-        .projSize(opt(c, "proj_size") == null ? 0 : integer(c, "proj_size", "constructor"))
-        .resetAfter(true)
-        .build();
+    RecurrentSpec spec = spec(cell, req(root, "constructor", ""), "constructor");
     Recurrent rnn = new Recurrent(spec, 0L);
     setParameters(rnn, req(root, "parameters", ""), "parameters", "");
 
@@ -136,6 +105,45 @@ final class TorchModuleCase {
           check.compare("grad." + name, t, rnn.parameterShape(name), rnn.gradient(name));
       }
     }
+  }
+
+  /**
+   * The stack of a PyTorch constructor's keyword arguments ({@code input_size, hidden_size, num_layers,
+   * bias, batch_first, dropout (0), bidirectional, proj_size, nonlinearity}).
+   */
+  static RecurrentSpec spec(CellType cell, JsonNode c, String where) throws CaseException {
+    for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!CONSTRUCTOR_KEYS.contains(k)) {
+        throw new CaseException("unsupported " + where + " argument '" + k + "'");
+      }
+    }
+    JsonNode dropout = opt(c, "dropout");
+    if (dropout != null && dropout.asDouble() != 0.0) {
+      throw new CaseException("unsupported " + where + " argument 'dropout' = " + dropout
+          + " (a case needs deterministic dropout 0)");
+    }
+    JsonNode nonlinearity = opt(c, "nonlinearity");
+    if (nonlinearity != null) {
+      String nl = nonlinearity.asText();
+      CellType byName = "relu".equals(nl) ? CellType.RNN_RELU : "tanh".equals(nl) ? CellType.RNN_TANH : null;
+      if (byName == null) {
+        throw new CaseException("unsupported nonlinearity '" + nl + "'");
+      }
+      if (byName != cell) {
+        throw new CaseException("bad case file: cell " + cell + " disagrees with nonlinearity '" + nl + "'");
+      }
+    }
+    RecurrentSpec spec = RecurrentSpec.builder(cell, integer(c, "input_size", where),
+            integer(c, "hidden_size", where))
+        .numLayers(opt(c, "num_layers") == null ? 1 : integer(c, "num_layers", where))
+        .bias(bool(c, "bias", where, true))
+        .batchFirst(bool(c, "batch_first", where, false))
+        .bidirectional(bool(c, "bidirectional", where, false))
+        .projSize(opt(c, "proj_size") == null ? 0 : integer(c, "proj_size", where))
+        .resetAfter(true)
+        .build();
+    return spec;
   }
 
   /** LSTM, GRU, RNN_TANH, RNN_RELU as in the case's {@code cell} field. */

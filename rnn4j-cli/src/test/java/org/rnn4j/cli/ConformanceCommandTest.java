@@ -112,34 +112,99 @@ class ConformanceCommandTest {
   }
 
   @Test
-  void importCasesAreErrorsNotPassesForNow() throws Exception {
+  void everyImportCasePassesThroughTheRealImporters() throws Exception {
     Path imports = sample().resolve("import");
-    List<String> names = caseNames(imports, "rnn-import-");
-    assertThat(names).hasSize(5);
+    assertThat(caseNames(imports, "rnn-import-torch-state-dict/"))
+        .containsExactlyInAnyOrder("lstm_2layer", "lstm_bidir_state_dict");
+    assertThat(caseNames(imports, "rnn-import-onnx-export/")).containsExactly("lstm_1layer_bf_nostate_dynamic");
+    assertThat(caseNames(imports, "rnn-import-keras-case/")).containsExactly("dl4j_lstm_keras2", "k3_lstm_seq_dense");
     Run r = rnn4j("conformance", imports.toString());
-    assertThat(r.starting("PASS")).isEmpty();
-    assertThat(r.starting("ERROR ")).hasSize(names.size()).allMatch(l -> l.contains("not supported yet"));
-    assertThat(r.last()).isEqualTo("0 passed, " + names.size() + " failed");
-    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).containsExactly("PASS dl4j_lstm_keras2", "PASS k3_lstm_seq_dense",
+        "PASS lstm_1layer_bf_nostate_dynamic", "PASS lstm_2layer", "PASS lstm_bidir_state_dict", "5 passed, 0 failed");
+    assertThat(r.exit()).isZero();
+    assertThat(r.err()).isEmpty();
   }
 
   @Test
-  void theWholeSampleCountsImportErrorsAsFailed() throws Exception {
+  void aKerasCaseComparesEveryLayerOfEveryTestInEveryModelFile(@TempDir Path tmp) throws Exception {
+    Path src = sample().resolve("import/keras/k3_lstm_seq_dense");
+    for (String f : List.of("model.h5", "model.keras")) {
+      Files.copy(src.resolve(f), tmp.resolve(f));
+    }
+    ObjectNode c = (ObjectNode) JSON.readTree(src.resolve("case.json").toFile());
+    ArrayNode lstm = (ArrayNode) c.at("/tests/0/expected/lstm/data");
+    lstm.set(7, lstm.get(7).asDouble() + 0.1);
+    JSON.writeValue(tmp.resolve("case.json").toFile(), c);
+    Run r = rnn4j("conformance", tmp.toString());
+    assertThat(r.out().get(0)).matches("FAIL k3_lstm_seq_dense: model\\.(keras|h5):test0:lstm \\[0,1,2\\] expected \\S+ got \\S+");
+
+    Files.write(tmp.resolve("model.keras"), Arrays.copyOf(Files.readAllBytes(src.resolve("model.keras")), 5000));
+    JSON.writeValue(tmp.resolve("case.json").toFile(), JSON.readTree(src.resolve("case.json").toFile()));
+    Run cut = rnn4j("conformance", tmp.toString());
+    assertThat(cut.out().get(0)).startsWith("ERROR k3_lstm_seq_dense: ").contains("model.keras");
+  }
+
+  @Test
+  void aBrokenOrTamperedImportCaseIsAnErrorOrAFailure(@TempDir Path tmp) throws Exception {
+    Path src = sample().resolve("import/safetensors");
+    byte[] bytes = Files.readAllBytes(src.resolve("lstm_2layer.safetensors"));
+    Files.write(tmp.resolve("lstm_2layer.safetensors"), Arrays.copyOf(bytes, bytes.length - 8));
+    Files.copy(src.resolve("lstm_2layer.json"), tmp.resolve("lstm_2layer.json"));
+    Run cut = rnn4j("conformance", tmp.toString());
+    assertThat(cut.out().get(0)).startsWith("ERROR lstm_2layer: ").contains("lstm_2layer.safetensors")
+        .contains("weight_ih_l1").contains("truncated file?");
+    assertThat(cut.exit()).isEqualTo(1);
+
+    Files.write(tmp.resolve("lstm_2layer.safetensors"), bytes);
+    ObjectNode c = (ObjectNode) JSON.readTree(src.resolve("lstm_2layer.json").toFile());
+    ArrayNode hn = (ArrayNode) c.at("/expected/float32/h_n/data");
+    hn.set(7, hn.get(7).asDouble() + 0.5);
+    JSON.writeValue(tmp.resolve("lstm_2layer.json").toFile(), c);
+    Run tampered = rnn4j("conformance", tmp.toString());
+    assertThat(tampered.out().get(0)).startsWith("FAIL lstm_2layer: h_n [0,1,2] expected ");
+  }
+
+  @Test
+  void theWholeSamplePasses() throws Exception {
     Run r = rnn4j("conformance", sample().toString());
     int cases = caseNames(sample(), "rnn-").size();
-    int imports = caseNames(sample(), "rnn-import-").size();
-    assertThat(r.last()).isEqualTo((cases - imports) + " passed, " + imports + " failed");
-    assertThat(r.starting("FAIL")).isEmpty();
-    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).noneMatch(l -> l.startsWith("FAIL") || l.startsWith("ERROR") || l.startsWith("SKIP"));
+    assertThat(r.last()).isEqualTo(cases + " passed, 0 failed");
+    assertThat(r.exit()).isZero();
   }
 
   @Test
-  void viaOnnxIsAnErrorForOnnxCasesForNow() throws Exception {
-    Run r = rnn4j("conformance", "--via-onnx", sample().resolve("onnx/torch_lstm_forward").toString());
-    assertThat(r.out()).containsExactly(
-        "ERROR torch_lstm_forward: --via-onnx: loading model.onnx through rnn4j's ONNX importer is not supported yet",
-        "0 passed, 1 failed");
-    assertThat(r.exit()).isEqualTo(1);
+  void viaOnnxRunsEveryOnnxCaseThroughTheImporter() throws Exception {
+    Path onnx = sample().resolve("onnx");
+    List<String> expected = caseNames(onnx, "rnn-holdout-onnx-case/");
+    Run r = rnn4j("conformance", "--via-onnx", onnx.toString());
+    assertThat(r.out()).noneMatch(l -> l.startsWith("FAIL") || l.startsWith("ERROR") || l.startsWith("SKIP"));
+    assertThat(r.starting("PASS ")).extracting(l -> l.substring(5)).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(r.exit()).isZero();
+  }
+
+  @Test
+  void viaOnnxNeedsAModelFileAndChecksWhatItComputes(@TempDir Path tmp) throws Exception {
+    Path src = sample().resolve("onnx/torch_lstm_forward");
+    Path dir = tmp.resolve("torch_lstm_forward");
+    Files.createDirectories(dir.resolve("test_data_set_0"));
+    for (String f : List.of("model.onnx", "test_data_set_0/input_0.pb", "test_data_set_0/input_1.pb",
+        "test_data_set_0/input_2.pb", "test_data_set_0/input_3.pb", "test_data_set_0/input_4.pb",
+        "test_data_set_0/input_5.pb")) {
+      Files.copy(src.resolve(f), dir.resolve(f));
+    }
+    ObjectNode c = (ObjectNode) JSON.readTree(src.resolve("case.json").toFile());
+    ArrayNode y = (ArrayNode) c.at("/outputs/0/data");
+    y.set(4, y.get(4).asDouble() + 1.0);
+    JSON.writeValue(dir.resolve("case.json").toFile(), c);
+    Run tampered = rnn4j("conformance", "--via-onnx", dir.toString());
+    assertThat(tampered.out().get(0)).startsWith("FAIL torch_lstm_forward: Y [0,0,1,1] expected ");
+
+    c.remove("files");
+    JSON.writeValue(dir.resolve("case.json").toFile(), c);
+    Run noModel = rnn4j("conformance", "--via-onnx", dir.toString());
+    assertThat(noModel.out().get(0)).startsWith("ERROR torch_lstm_forward: --via-onnx: the case names no model file");
+    assertThat(noModel.exit()).isEqualTo(1);
   }
 
   @Test

@@ -1,0 +1,104 @@
+package org.rnn4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rnn4j.Model;
+import org.rnn4j.interop.ModelImport;
+import org.rnn4j.interop.StateDict;
+import org.rnn4j.interop.TorchImport;
+import org.rnn4j.interop.keras.KerasModel;
+import org.rnn4j.io.ModelFiles;
+import org.rnn4j.nn.CellType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rnn4j import FILE [-o OUT.rnn4j]}: turns a PyTorch state dict (safetensors or {@code .pt}) or a
+ * Keras model into an rnn4j model file. A state dict becomes one recurrent layer read off its tensor
+ * names and shapes; a Keras model keeps its layers when an rnn4j model can express them. ONNX graphs
+ * run through the ONNX importer but do not become model files. Errors are one line, exit status 2. Not
+ * thread-safe (a command runs once).
+ */
+@Command(name = "import", mixinStandardHelpOptions = true,
+    description = {"Make an rnn4j model file of a PyTorch state dict (.safetensors, .pt) or a Keras model",
+        "(.keras, .h5)."})
+public final class ImportCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", description = "The file to import.")
+  Path file;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "OUT",
+      description = "The rnn4j model file to write (default: FILE with the extension .rnn4j).")
+  Path output;
+
+  @Option(names = "--prefix", paramLabel = "P",
+      description = "State dicts: the prefix of the recurrent module's keys, e.g. 'rnn.' (default: found on its own).")
+  String prefix;
+
+  @Option(names = "--nonlinearity", paramLabel = "tanh|relu", defaultValue = "tanh",
+      description = "State dicts of nn.RNN: the nonlinearity, which the file does not record (default: tanh).")
+  String nonlinearity;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    ModelFileKind kind = ModelFileKind.of(file);
+    Path target = output != null ? output : defaultOutput(file);
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("imported_from", file.getFileName().toString());
+    meta.put("imported_kind", kind.description);
+    Model model;
+    try {
+      switch (kind) {
+        case SAFETENSORS:
+        case TORCH_SAVE: {
+          CellType rnn = switch (nonlinearity.toLowerCase(Locale.ROOT)) {
+            case "tanh" -> CellType.RNN_TANH;
+            case "relu" -> CellType.RNN_RELU;
+            default -> throw new UserInputException("--nonlinearity: expected tanh or relu, got '" + nonlinearity + "'");
+          };
+          StateDict sd = StateDict.read(file);
+          TorchImport.NameMapping mapping = prefix == null ? TorchImport.NameMapping.auto()
+              : TorchImport.NameMapping.prefix(prefix);
+          model = ModelImport.fromStateDict(sd, mapping, rnn);
+          break;
+        }
+        case KERAS: {
+          KerasModel k = KerasModel.load(file);
+          meta.put("keras_version", k.kerasVersion());
+          model = k.toModel();
+          break;
+        }
+        case ONNX:
+          throw new UserInputException(file + ": ONNX graphs run through rnn4j's ONNX importer ('rnn4j conformance"
+              + " --via-onnx', org.rnn4j.interop.onnx.OnnxModel) but do not become rnn4j model files yet");
+        default:
+          throw new UserInputException(file + ": already an rnn4j model file");
+      }
+      ModelFiles.save(model, target, meta);
+    } catch (IOException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
+    out.println("wrote " + target + " (" + String.format(Locale.ROOT, "%,d", model.parameterCount())
+        + " parameters, from " + kind.description + " " + file.getFileName() + ")");
+    out.print(model.summary());
+    out.flush();
+    return 0;
+  }
+
+  static Path defaultOutput(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".rnn4j");
+  }
+}
