@@ -82,7 +82,7 @@ final class KerasToModel {
         requireForward(where, b.fw);
         RecurrentSpec f = b.fw.rnn.spec();
         RecurrentSpec s = new RecurrentSpec(f.cell(), f.inputSize(), f.hiddenSize(), 1, f.bias(), false, 0f, true,
-            false, 0, false, f.resetAfter(), null, false, f.activations());
+            false, 0, false, f.resetAfter(), null, false, f.activations(), 0f);
         MergeMode mode = switch (b.merge) {
           case "sum" -> MergeMode.SUM;
           case "mul" -> MergeMode.MUL;
