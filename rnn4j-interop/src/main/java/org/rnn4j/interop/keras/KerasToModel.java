@@ -81,8 +81,8 @@ final class KerasToModel {
       } else if (l instanceof KerasLayer.Bidi b) {
         requireForward(where, b.fw);
         RecurrentSpec f = b.fw.rnn.spec();
-        RecurrentSpec s = new RecurrentSpec(f.cell(), f.inputSize(), f.hiddenSize(), 1, f.bias(), false, 0f, true,
-            false, 0, false, f.resetAfter(), null, false, f.activations(), 0f);
+        RecurrentSpec s = RecurrentSpec.builder(f.cell(), f.inputSize(), f.hiddenSize()).bias(f.bias())
+            .bidirectional(true).resetAfter(f.resetAfter()).activations(f.activations()).build();
         MergeMode mode = switch (b.merge) {
           case "sum" -> MergeMode.SUM;
           case "mul" -> MergeMode.MUL;
