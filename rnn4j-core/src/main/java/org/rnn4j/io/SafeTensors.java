@@ -206,30 +206,10 @@ public final class SafeTensors {
           break;
         default:
           short h = buf.getShort(i * 2);
-          data[i] = "BF16".equals(dtype) ? Float.intBitsToFloat((h & 0xffff) << 16) : halfToFloat(h);
+          data[i] = "BF16".equals(dtype) ? Float.intBitsToFloat((h & 0xffff) << 16) : org.rnn4j.io.Float16.toFloat(h);
       }
     }
     return new Tensor(name, shape, data);
-  }
-
-  /** IEEE 754 binary16 to float (Float.float16ToFloat arrived after Java 17). */
-  static float halfToFloat(short bits) {
-    int h = bits & 0xffff;
-    int sign = (h & 0x8000) << 16;
-    int exp = (h >>> 10) & 0x1f;
-    int mant = h & 0x3ff;
-    if (exp == 0x1f) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-    }
-    if (exp == 0) {
-      if (mant == 0) {
-        return Float.intBitsToFloat(sign);
-      }
-      // subnormal half: value = mant * 2^-24
-      float v = mant * 0x1p-24f;
-      return sign != 0 ? -v : v;
-    }
-    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
   }
 
   private static void readFully(FileChannel ch, ByteBuffer buf, long pos, Path file) throws IOException {

@@ -221,7 +221,7 @@ final class TorchSaveReader {
           data[i] = (float) buf.getDouble(p);
           break;
         case "float16":
-          data[i] = halfToFloat(buf.getShort(p));
+          data[i] = org.rnn4j.io.Float16.toFloat(buf.getShort(p));
           break;
         case "bfloat16":
           data[i] = Float.intBitsToFloat((buf.getShort(p) & 0xffff) << 16);
@@ -249,19 +249,4 @@ final class TorchSaveReader {
     return s;
   }
 
-  /** IEEE 754 binary16 to float. */
-  static float halfToFloat(short bits) {
-    int h = bits & 0xffff;
-    int sign = (h & 0x8000) << 16;
-    int exp = (h >>> 10) & 0x1f;
-    int mant = h & 0x3ff;
-    if (exp == 0x1f) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-    }
-    if (exp == 0) {
-      float v = mant * 0x1p-24f;
-      return sign != 0 ? -v : v;
-    }
-    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
-  }
 }

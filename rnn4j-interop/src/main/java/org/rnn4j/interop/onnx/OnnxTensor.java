@@ -254,7 +254,7 @@ public final class OnnxTensor {
           switch (type) {
             case FLOAT: f[i] = b.getFloat(i * 4); break;
             case DOUBLE: f[i] = (float) b.getDouble(i * 8); break;
-            case FLOAT16: f[i] = halfToFloat(b.getShort(i * 2)); break;
+            case FLOAT16: f[i] = org.rnn4j.io.Float16.toFloat(b.getShort(i * 2)); break;
             default: f[i] = Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16);
           }
         }
@@ -290,7 +290,7 @@ public final class OnnxTensor {
         switch (type) {
           case FLOAT: f[i] = p.getFloatData(i); break;
           case DOUBLE: f[i] = (float) p.getDoubleData(i); break;
-          case FLOAT16: f[i] = halfToFloat((short) p.getInt32Data(i)); break;
+          case FLOAT16: f[i] = org.rnn4j.io.Float16.toFloat((short) p.getInt32Data(i)); break;
           default: f[i] = Float.intBitsToFloat((p.getInt32Data(i) & 0xffff) << 16);
         }
       }
@@ -307,19 +307,4 @@ public final class OnnxTensor {
     return longs(type, shape, l);
   }
 
-  /** IEEE 754 binary16 to float. */
-  static float halfToFloat(short bits) {
-    int h = bits & 0xffff;
-    int sign = (h & 0x8000) << 16;
-    int exp = (h >>> 10) & 0x1f;
-    int mant = h & 0x3ff;
-    if (exp == 0x1f) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-    }
-    if (exp == 0) {
-      float v = mant * 0x1p-24f;
-      return sign != 0 ? -v : v;
-    }
-    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
-  }
 }
