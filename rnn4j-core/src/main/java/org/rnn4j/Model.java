@@ -2,6 +2,7 @@ package org.rnn4j;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.rnn4j.data.Dataset;
 import org.rnn4j.internal.engine.ParameterStore;
@@ -15,7 +16,8 @@ import org.rnn4j.internal.model.ModelRuntime;
  * with {@link Sequential}; train it with {@link org.rnn4j.train.Trainer}.
  *
  * <p>Thread-safety: not thread-safe. Training is single-writer, and {@link #predict} reuses the
- * model's workspaces, so concurrent predictions need one model per thread (or streaming sessions).
+ * model's workspaces, so concurrent predictions need one model per thread, or one {@link
+ * #session()} per thread (sessions only read the weights).
  */
 public final class Model {
   private final ModelSpec spec;
@@ -172,6 +174,35 @@ public final class Model {
   /** Forget the carried recurrent state. */
   public void resetState() {
     runtime.resetState();
+  }
+
+  /**
+   * The recurrent state carried into the next batch in stateful mode, as copies keyed {@code
+   * <layer>.h} ({@code [L*D, B, P]}) and {@code <layer>.c} ({@code [L*D, B, H]}, LSTM); empty when
+   * nothing is carried. Checkpoints of stateful runs keep it, so a resumed run continues its streams.
+   */
+  public Map<String, float[]> carriedState() {
+    return runtime.carriedState();
+  }
+
+  /** Restores a state returned by {@link #carriedState()} (copied); layers absent carry nothing. */
+  public void setCarriedState(Map<String, float[]> state) {
+    if (state == null) {
+      throw new IllegalArgumentException("model: carried state is null (use resetState() to clear it)");
+    }
+    runtime.setCarriedState(state);
+  }
+
+  /**
+   * A streaming session over this model: one token id (or feature vector) per {@link
+   * ModelSession#step} through every layer, state carried between calls, nothing allocated per step.
+   * Sessions read the model's live weights.
+   *
+   * @throws IllegalStateException when a recurrent layer is bidirectional or reversed (it would need
+   *     the whole sequence)
+   */
+  public ModelSession session() {
+    return new ModelSession(runtime.newStream(), outputFeatures());
   }
 
   /**

@@ -7,13 +7,14 @@ import org.rnn4j.nn.DropoutSpec;
 import org.rnn4j.nn.EmbeddingSpec;
 import org.rnn4j.nn.LayerSpec;
 import org.rnn4j.nn.Loss;
+import org.rnn4j.nn.PoolingSpec;
 import org.rnn4j.nn.RecurrentLayerSpec;
 
 /**
  * The immutable description of a sequential model: input (features per step, or token ids into a
  * first {@link EmbeddingSpec}) -> layers -> loss. Validated when built: layer names unique, an
  * embedding only first, at most one switch from sequences to vectors, the output compatible with the
- * loss. Immutable and thread-safe.
+ * loss; pooling only over a sequence. Immutable and thread-safe.
  *
  * @param inputFeatures features per step of the input; 0 when the first layer is an embedding
  * @param layers        the layers in order
@@ -55,14 +56,19 @@ public record ModelSpec(int inputFeatures, List<LayerSpec> layers, Loss loss) {
         throw new IllegalArgumentException("model: recurrent layer '" + l.name() + "' needs a sequence,"
             + " but an earlier recurrent layer has returnSequences=false; set it to true");
       }
-      if (l instanceof RecurrentLayerSpec r && !r.returnSequences()) {
+      if (l instanceof PoolingSpec && !sequence) {
+        throw new IllegalArgumentException("model: pooling layer '" + l.name() + "' needs a sequence, but an"
+            + " earlier layer gives one vector per example; set returnSequences(true) on the recurrent layer"
+            + " before it");
+      }
+      if (l instanceof RecurrentLayerSpec r && !r.returnSequences() || l instanceof PoolingSpec) {
         sequence = false;
       }
     }
     LayerSpec last = layers.get(layers.size() - 1);
     if (!(last instanceof DenseSpec) && !(last instanceof RecurrentLayerSpec)
-        && !(last instanceof DropoutSpec)) {
-      throw new IllegalArgumentException("model: expected a Dense or recurrent output layer, got "
+        && !(last instanceof DropoutSpec) && !(last instanceof PoolingSpec)) {
+      throw new IllegalArgumentException("model: expected a Dense, recurrent or pooling output layer, got "
           + last.getClass().getSimpleName() + " '" + last.name() + "'");
     }
   }

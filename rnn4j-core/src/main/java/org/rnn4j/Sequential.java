@@ -14,6 +14,7 @@ import org.rnn4j.nn.Init;
 import org.rnn4j.nn.LayerSpec;
 import org.rnn4j.nn.Loss;
 import org.rnn4j.nn.MergeMode;
+import org.rnn4j.nn.PoolingSpec;
 import org.rnn4j.nn.RecurrentLayerSpec;
 import org.rnn4j.nn.RecurrentSpec;
 
@@ -178,6 +179,15 @@ public final class Sequential {
   /** Inverted dropout with the given rate (training only). */
   public Sequential dropout(float rate) {
     return add(new DropoutSpec(nextName("dropout"), rate));
+  }
+
+  /**
+   * Pooling over time: the mean ({@link PoolingSpec.Mode#MEAN}) or maximum of each feature over each
+   * example's valid steps, one vector per example. Put it after a recurrent layer with {@code
+   * returnSequences(true)}.
+   */
+  public Sequential pooling(PoolingSpec.Mode mode) {
+    return add(new PoolingSpec(nextName("pooling"), mode));
   }
 
   /** A linear Dense layer. */

@@ -20,6 +20,7 @@ import org.rnn4j.nn.Init;
 import org.rnn4j.nn.LayerSpec;
 import org.rnn4j.nn.Loss;
 import org.rnn4j.nn.MergeMode;
+import org.rnn4j.nn.PoolingSpec;
 import org.rnn4j.nn.RecurrentLayerSpec;
 import org.rnn4j.nn.RecurrentSpec;
 
@@ -147,6 +148,9 @@ public final class ModelFiles {
       } else if (l instanceof DropoutSpec d) {
         j.put("type", "dropout");
         j.put("rate", (double) d.rate());
+      } else if (l instanceof PoolingSpec p) {
+        j.put("type", "pooling");
+        j.put("mode", p.mode().name());
       } else if (l instanceof DenseSpec d) {
         j.put("type", "dense");
         j.put("units", (long) d.units());
@@ -208,6 +212,9 @@ public final class ModelFiles {
           break;
         case "dropout":
           layers.add(new DropoutSpec(name, num(j.get("rate")).floatValue()));
+          break;
+        case "pooling":
+          layers.add(new PoolingSpec(name, PoolingSpec.Mode.valueOf((String) j.get("mode"))));
           break;
         case "dense":
           layers.add(new DenseSpec(name, num(j.get("units")).intValue(),

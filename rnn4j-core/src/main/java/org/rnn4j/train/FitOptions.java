@@ -13,7 +13,10 @@ import java.nio.file.Path;
  * @param seed               shuffling and dropout randomness: same seed, same run
  * @param shuffle            shuffle the examples every epoch (ignored when stateful)
  * @param stateful           keep example order and carry the recurrent state from one batch to the
- *                           next (truncated BPTT); the state is reset at each epoch
+ *                           next (truncated BPTT): example i of batch k+1 continues example i of
+ *                           batch k, so order the examples that way (see
+ *                           {@code org.rnn4j.text.TextStreams}); the state is reset at each epoch and
+ *                           validation is streamed the same way
  * @param clipNorm           clip the global gradient norm to this (0 = off)
  * @param clipValue          clip every gradient value to [-v, v] (0 = off)
  * @param patience           early stopping: epochs without validation improvement (0 = off)

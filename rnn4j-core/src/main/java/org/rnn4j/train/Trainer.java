@@ -20,7 +20,12 @@ import org.rnn4j.io.SafeTensors;
  *
  * <p>Every random choice is a function of the seed and the position in the run (the epoch's shuffle
  * from (seed, epoch), dropout from (seed, update)), so a run resumed from a checkpoint repeats the
- * uninterrupted run bit for bit (same thread count). Checkpoints are written atomically.
+ * uninterrupted run bit for bit (same thread count). Checkpoints are written atomically; those of a
+ * stateful run written mid-epoch also hold the carried recurrent state.
+ *
+ * <p>Stateful runs ({@link FitOptions#stateful()}, truncated BPTT over streams): batch k+1 continues
+ * batch k example by example, the state is reset at each epoch, and validation is streamed the same
+ * way (its consecutive batches carry the state, starting from zero), as char-rnn evaluates.
  *
  * <p>Not thread-safe: one fit at a time per model.
  */
@@ -75,7 +80,12 @@ public final class Trainer {
     for (; run.epoch < options.epochs(); run.epoch++, run.stepInEpoch = 0, run.lossSum = 0, run.seen = 0) {
       long started = System.nanoTime();
       int[] order = order(n, options, run.epoch);
-      model.resetState();
+      if (run.stepInEpoch > 0 && run.carried != null) {
+        model.setCarriedState(run.carried); // resumed mid-epoch: the streams continue
+      } else {
+        model.resetState();
+      }
+      run.carried = null;
       listener.epochStarted(run.epoch + 1, options.epochs(), steps - run.stepInEpoch);
       float rate = baseRate;
       for (; run.stepInEpoch < steps; run.stepInEpoch++) {
@@ -109,9 +119,14 @@ public final class Trainer {
       // validation, bookkeeping
       double val = Double.NaN;
       if (validation != null && validation.size() > 0) {
-        model.setStateful(false);
-        val = model.evaluateLoss(validation, bs);
-        model.setStateful(options.stateful());
+        if (options.stateful()) {
+          // streamed as the training data: consecutive batches carry the state, from zero
+          model.resetState();
+          val = model.evaluateLoss(validation, bs);
+          model.resetState();
+        } else {
+          val = model.evaluateLoss(validation, bs);
+        }
       }
       Map<String, Double> metrics = Double.isNaN(val) ? Map.of()
           : ValidationMetrics.compute(options.metrics(), model, validation, val);
@@ -173,6 +188,7 @@ public final class Trainer {
     float plateauFactor = 1f;
     double firstLoss = Double.NaN;
     float[] bestParams;
+    Map<String, float[]> carried; // stateful runs resumed mid-epoch: the state to continue from
     double carriedSeconds;
     History history = new History();
   }
@@ -257,6 +273,12 @@ public final class Trainer {
     if (run.bestParams != null) {
       tensors.add(new SafeTensors.Tensor("best_params", new int[] {p.length}, run.bestParams.clone()));
     }
+    if (run.stepInEpoch > 0) {
+      for (Map.Entry<String, float[]> e : model.carriedState().entrySet()) {
+        tensors.add(new SafeTensors.Tensor("carried." + e.getKey(), new int[] {e.getValue().length},
+            e.getValue()));
+      }
+    }
     SafeTensors.write(file, meta, tensors);
   }
 
@@ -301,5 +323,12 @@ public final class Trainer {
     run.history = History.fromCsv(m.get("history"));
     SafeTensors.Tensor best = c.tensors().get("best_params");
     run.bestParams = best == null ? null : Arrays.copyOf(best.data(), best.data().length);
+    Map<String, float[]> carried = new LinkedHashMap<>();
+    for (Map.Entry<String, SafeTensors.Tensor> e : c.tensors().entrySet()) {
+      if (e.getKey().startsWith("carried.")) {
+        carried.put(e.getKey().substring("carried.".length()), e.getValue().data());
+      }
+    }
+    run.carried = carried.isEmpty() ? null : carried;
   }
 }

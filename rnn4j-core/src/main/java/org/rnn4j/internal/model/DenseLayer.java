@@ -59,6 +59,25 @@ final class DenseLayer extends Layer {
     b = spec.bias() ? offset("bias") : -1;
   }
 
+  DenseSpec spec() {
+    return spec;
+  }
+
+  /** Features per row of the input. */
+  int inputSize() {
+    return in;
+  }
+
+  /** Offset of the weight [U, F] in the store. */
+  int weightOffset() {
+    return w;
+  }
+
+  /** Offset of the bias [U] in the store, or -1 without bias. */
+  int biasOffset() {
+    return b;
+  }
+
   @Override
   public boolean outputIsSequence(boolean sequenceIn) {
     return sequenceIn;
@@ -95,7 +114,7 @@ final class DenseLayer extends Layer {
     return y;
   }
 
-  private static float apply(DenseActivation a, float p) {
+  static float apply(DenseActivation a, float p) {
     switch (a) {
       case RELU:
         return p > 0f ? p : 0f;

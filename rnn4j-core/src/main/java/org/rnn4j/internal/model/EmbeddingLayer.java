@@ -51,6 +51,15 @@ final class EmbeddingLayer extends Layer {
     w = offset("weight");
   }
 
+  EmbeddingSpec spec() {
+    return spec;
+  }
+
+  /** Offset of the weight [V, D] in the store. */
+  int weightOffset() {
+    return w;
+  }
+
   @Override
   public boolean outputIsSequence(boolean sequenceIn) {
     return true;

@@ -2,7 +2,9 @@ package org.rnn4j.internal.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.rnn4j.ModelSpec;
 import org.rnn4j.data.Dataset;
@@ -13,6 +15,7 @@ import org.rnn4j.nn.DropoutSpec;
 import org.rnn4j.nn.EmbeddingSpec;
 import org.rnn4j.nn.LayerSpec;
 import org.rnn4j.nn.Loss;
+import org.rnn4j.nn.PoolingSpec;
 import org.rnn4j.nn.RecurrentLayerSpec;
 
 /**
@@ -30,9 +33,11 @@ public final class ModelRuntime {
   private float[] dOut = new float[0];
   private Flow lastOut;
   private int[] batchLengths = new int[0];
+  private final Kernels kernels;
 
   public ModelRuntime(ModelSpec spec, Kernels kernels, long seed) {
     this.spec = spec;
+    this.kernels = kernels;
     int width = spec.inputFeatures();
     for (LayerSpec ls : spec.layers()) {
       Layer l;
@@ -44,6 +49,8 @@ public final class ModelRuntime {
         width = r.outputSize();
       } else if (ls instanceof DropoutSpec d) {
         l = new DropoutLayer(d, kernels);
+      } else if (ls instanceof PoolingSpec p) {
+        l = new PoolingLayer(p, kernels);
       } else {
         DenseSpec d = (DenseSpec) ls;
         l = new DenseLayer(d, width, kernels);
@@ -76,11 +83,48 @@ public final class ModelRuntime {
     return spec;
   }
 
+  /** The layers in order (read-only use). */
+  List<Layer> layers() {
+    return layers;
+  }
+
+  /**
+   * A new streaming engine over this model's weights (one per caller).
+   *
+   * @throws IllegalStateException when a recurrent layer reads backwards
+   */
+  public ModelStream newStream() {
+    return new ModelStream(this, kernels);
+  }
+
+  /**
+   * The recurrent state carried into the next batch (stateful mode): copies keyed {@code <layer>.h}
+   * and {@code <layer>.c}; empty when nothing is carried.
+   */
+  public Map<String, float[]> carriedState() {
+    Map<String, float[]> m = new LinkedHashMap<>();
+    for (Layer l : layers) {
+      if (l instanceof RecurrentLayer r) {
+        r.carriedState(m);
+      }
+    }
+    return m;
+  }
+
+  /** Restores what {@link #carriedState()} returned (layers absent from the map carry nothing). */
+  public void setCarriedState(Map<String, float[]> state) {
+    for (Layer l : layers) {
+      if (l instanceof RecurrentLayer r) {
+        r.setCarriedState(state);
+      }
+    }
+  }
+
   /** True when the model's output is one vector per step (else one per example). */
   public boolean sequenceOutput() {
     boolean seq = true;
     for (LayerSpec l : spec.layers()) {
-      if (l instanceof RecurrentLayerSpec r && !r.returnSequences()) {
+      if (l instanceof RecurrentLayerSpec r && !r.returnSequences() || l instanceof PoolingSpec) {
         seq = false;
       }
     }

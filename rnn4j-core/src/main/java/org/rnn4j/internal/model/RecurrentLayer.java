@@ -1,6 +1,7 @@
 package org.rnn4j.internal.model;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.rnn4j.internal.engine.ParameterStore;
 import org.rnn4j.internal.engine.RecurrentStack;
@@ -139,6 +140,24 @@ final class RecurrentLayer extends Layer {
       carriedH = null;
       carriedC = null;
     }
+  }
+
+  /** Puts copies of the carried state into m as {@code name.h} and {@code name.c}. */
+  void carriedState(Map<String, float[]> m) {
+    if (carriedH != null) {
+      m.put(name + ".h", carriedH.clone());
+      if (carriedC != null) {
+        m.put(name + ".c", carriedC.clone());
+      }
+    }
+  }
+
+  /** Sets the carried state from {@code name.h} / {@code name.c} of m (none there: nothing carried). */
+  void setCarriedState(Map<String, float[]> m) {
+    float[] h = m.get(name + ".h");
+    float[] c = m.get(name + ".c");
+    carriedH = h == null ? null : h.clone();
+    carriedC = h == null || c == null ? null : c.clone();
   }
 
   /** Forgets the carried state (start of an epoch). */

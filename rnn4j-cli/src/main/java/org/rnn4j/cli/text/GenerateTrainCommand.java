@@ -1,0 +1,300 @@
+package org.rnn4j.cli.text;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rnn4j.Model;
+import org.rnn4j.Sequential;
+import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.ui.ProgressListener;
+import org.rnn4j.data.Dataset;
+import org.rnn4j.internal.kernels.KernelProvider;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Loss;
+import org.rnn4j.text.Sampler;
+import org.rnn4j.text.TextGenerator;
+import org.rnn4j.text.TextStreams;
+import org.rnn4j.text.Vocabulary;
+import org.rnn4j.train.Adam;
+import org.rnn4j.train.FitOptions;
+import org.rnn4j.train.History;
+import org.rnn4j.train.Metrics;
+import org.rnn4j.train.Trainer;
+import org.rnn4j.train.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rnn4j generate train}: trains a character-level language model the char-rnn way, following
+ * the protocol of the PyTorch reference script ({@code charlm_torch.py} in the project's shared
+ * peers): vocabulary = the sorted distinct characters of the text; the first 90% of the characters
+ * train, the last 10% validate; each part is cut into B contiguous streams, batch k holds characters
+ * [k*T, (k+1)*T) of every stream and the next characters as targets; the recurrent state is carried
+ * from batch to batch (truncated BPTT) and reset at each epoch; Embedding(V, 64) -> LSTM(64 -> H) x L
+ * -> Linear(H, V), mean cross-entropy, Adam, gradient norm clipped to 5. Validation is streamed the
+ * same way and reported as loss and bits per character after each epoch. Checkpoints every few
+ * updates; {@code --resume} continues an interrupted run exactly. Not thread-safe (a command runs
+ * once).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Train a character-level language model (char-rnn) and report validation bits per character.",
+        "",
+        "Without --data: Moby Dick (embedded, 1.19 million characters). With --data: your UTF-8 text file.",
+        "Defaults follow charlm_torch.py: 2-layer LSTM of 256, batch 32 streams x 100 steps, Adam 0.002,",
+        "clip 5.0, 1 epoch.",
+        "",
+        "Then: rnn4j generate --model runs/generate/model.rnn4j --prime \"Call me\" --length 500"})
+public final class GenerateTrainCommand implements Callable<Integer> {
+  static final String EMBEDDED = "moby_dick.txt";
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--data", paramLabel = "FILE", description = "Your UTF-8 text file (default: the embedded Moby Dick).")
+  Path data;
+
+  @Option(names = "--embedding", defaultValue = "64", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+  int embedding;
+
+  @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE}).")
+  String cell;
+
+  @Option(names = "--hidden", defaultValue = "256", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
+  int hidden;
+
+  @Option(names = "--layers", defaultValue = "2", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
+  int layers;
+
+  @Option(names = "--dropout", defaultValue = "0.0", description = "Dropout between layers and before the output (default: ${DEFAULT-VALUE}).")
+  float dropout;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Parallel streams B (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--seq-length", defaultValue = "100", description = "Characters per stream and update T: the BPTT length (default: ${DEFAULT-VALUE}).")
+  int seqLength;
+
+  @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  float lr;
+
+  @Option(names = "--epochs", defaultValue = "1", description = "Passes over the training text (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--clip-norm", defaultValue = "5.0", description = "Clip the gradient norm to this, 0 = off (default: ${DEFAULT-VALUE}).")
+  float clipNorm;
+
+  @Option(names = "--validation-fraction", defaultValue = "0.1", description = "The last part of the text kept for validation (default: ${DEFAULT-VALUE}).")
+  double validationFraction;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the initialisation (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--checkpoint-every", defaultValue = "50", description = "Checkpoint every N updates, 0 = at epoch ends only (default: ${DEFAULT-VALUE}).")
+  int checkpointEvery;
+
+  @Option(names = "--sample-length", defaultValue = "300", description = "Characters of the sample printed at the end, 0 = none (default: ${DEFAULT-VALUE}).")
+  int sampleLength;
+
+  @Option(names = "--out", defaultValue = "runs/generate", paramLabel = "DIR",
+      description = "Folder for the model, history, chart and checkpoint (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--resume", description = "Resume from the checkpoint in --out if there is one.")
+  boolean resume;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter o = spec.commandLine().getOut();
+    checkOptions();
+    boolean embedded = data == null;
+    // 1. the text, read as Python reads it (UTF-8, universal newlines)
+    String text;
+    if (embedded) {
+      text = TextTableReader.embeddedText(EMBEDDED);
+    } else {
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(data);
+      } catch (NoSuchFileException e) {
+        throw new UserInputException(data + ": no such file", e);
+      }
+      text = TextTableReader.decode(bytes, data.toString());
+    }
+    text = TextStreams.universalNewlines(text);
+    if (text.isEmpty()) {
+      throw new UserInputException(sourceName() + ": the text is empty; expected some text to learn from");
+    }
+    Vocabulary vocab = TextStreams.characterVocabulary(text);
+    int[] ids = TextStreams.encodeCharacters(text, vocab);
+    int cut = (int) (ids.length * (1.0 - validationFraction));
+    Dataset train;
+    Dataset val;
+    try {
+      train = TextStreams.of(Arrays.copyOfRange(ids, 0, cut), batchSize, seqLength);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(sourceName() + ": the training part (" + cut + " characters) is too short: "
+          + e.getMessage().replace("text streams: ", ""));
+    }
+    try {
+      val = TextStreams.of(Arrays.copyOfRange(ids, cut, ids.length), batchSize, seqLength);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(sourceName() + ": the validation part (" + (ids.length - cut)
+          + " characters) is too short: " + e.getMessage().replace("text streams: ", "")
+          + "; or raise --validation-fraction");
+    }
+    int updates = train.size() / batchSize;
+    o.printf(Locale.ROOT, "data: %s: %,d characters, %d distinct%n",
+        embedded ? "embedded Moby Dick (" + EMBEDDED + ", see its NOTICE)" : data.toString(), ids.length,
+        vocab.size());
+    o.printf(Locale.ROOT, "streams: %d x %d steps; train %,d characters (%d updates per epoch), validation %,d"
+        + " characters (%d batches)%n", batchSize, seqLength, cut, updates, ids.length - cut, val.size() / batchSize);
+    // 2. model: Embedding(V, E) -> recurrent x L -> Linear(H, V)
+    CellType cellType = ClassifyTrainCommand.parseCell(cell);
+    float between = layers > 1 ? dropout : 0f;
+    Sequential s = Sequential.embedding(vocab.size(), embedding)
+        .recurrent(cellType, hidden, r -> r.numLayers(layers).dropout(between).returnSequences(true));
+    if (dropout > 0f) {
+      s.dropout(dropout);
+    }
+    Model model = s.dense(vocab.size()).loss(Loss.CROSS_ENTROPY).build(seed);
+    o.print(model.summary());
+    o.println("kernels: " + KernelProvider.get().name());
+    // 3. fit, stateful (truncated BPTT over the streams)
+    Files.createDirectories(out);
+    Path checkpoint = out.resolve("checkpoint.safetensors");
+    if (!resume) {
+      Files.deleteIfExists(checkpoint);
+    }
+    FitOptions options = FitOptions.builder().epochs(epochs).batchSize(batchSize).optimizer(Adam.of(lr))
+        .clipNorm(clipNorm).stateful(true).seed(seed).checkpoint(checkpoint).checkpointEvery(checkpointEvery)
+        .build();
+    long t0 = System.nanoTime();
+    History history;
+    try (ProgressListener progress = ProgressListener.forConsole()) {
+      history = Trainer.fit(model, train, val, options, new BitsPerCharacter(progress));
+    } catch (Trainer.TrainingStoppedException e) {
+      throw new UserInputException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UserInputException(checkpoint + ": " + e.getMessage(), e);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    o.printf(Locale.ROOT, "trained in %.1f s (%d updates, %.3f s per update)%n", seconds,
+        (long) updates * history.epochs().size(), seconds / Math.max(1, (long) updates * history.epochs().size()));
+    o.println();
+    o.printf(Locale.ROOT, "  %5s %12s %12s %12s %10s%n", "epoch", "train loss", "val loss", "val bpc", "seconds");
+    for (History.Epoch e : history.epochs()) {
+      o.printf(Locale.ROOT, "  %5d %12.4f %12.4f %12.4f %10.1f%n", e.epoch(), e.trainLoss(), e.validationLoss(),
+          Metrics.bitsPerCharacter(e.validationLoss()), e.seconds());
+    }
+    History.Epoch last = history.epochs().get(history.epochs().size() - 1);
+    double bpc = Metrics.bitsPerCharacter(last.validationLoss());
+    o.printf(Locale.ROOT, "validation: loss %.4f nats per character, %.4f bits per character%n",
+        last.validationLoss(), bpc);
+    // 4. save
+    TextGenerator generator = new TextGenerator(model, vocab);
+    Path modelFile = out.resolve("model.rnn4j");
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("source", embedded ? EMBEDDED + " (embedded)" : data.getFileName().toString());
+    meta.put("val_loss", Double.toString(last.validationLoss()));
+    meta.put("val_bpc", Double.toString(bpc));
+    meta.put("epochs_run", Integer.toString(history.epochs().size()));
+    generator.save(modelFile, meta);
+    Path historyCsv = out.resolve("history.csv");
+    history.writeCsv(historyCsv);
+    Path lossPng = out.resolve("loss.png");
+    Charts.lossCurves(history, lossPng, "Training history: character-level "
+        + cellType.name().replace("_TANH", "") + " language model");
+    Files.deleteIfExists(checkpoint);
+    // 5. a sample
+    if (sampleLength > 0) {
+      String prime = vocab.contains("\n") ? "\n" : vocab.token(0);
+      o.println();
+      o.println("sample (temperature 0.8, seed 0):");
+      o.print(prime.equals("\n") ? "" : prime);
+      generator.generate(prime, sampleLength, Sampler.builder().temperature(0.8f).seed(0).build(), c -> o.print(c));
+      o.println();
+    }
+    o.println();
+    o.println("wrote:");
+    o.println("  model     " + modelFile);
+    o.println("  history   " + historyCsv);
+    o.println("  chart     " + lossPng);
+    o.println("generate text with: rnn4j generate --model " + modelFile + " --prime \"Call me\" --length 500");
+    return 0;
+  }
+
+  private String sourceName() {
+    return data == null ? EMBEDDED + " (embedded)" : data.toString();
+  }
+
+  private void checkOptions() {
+    ClassifyTrainCommand.positive("--embedding", embedding);
+    ClassifyTrainCommand.positive("--hidden", hidden);
+    ClassifyTrainCommand.positive("--layers", layers);
+    ClassifyTrainCommand.positive("--batch-size", batchSize);
+    ClassifyTrainCommand.positive("--seq-length", seqLength);
+    ClassifyTrainCommand.positive("--epochs", epochs);
+    if (!(lr > 0) || !Float.isFinite(lr)) {
+      throw new UserInputException("--lr: expected a learning rate > 0, got " + lr);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new UserInputException("--dropout: expected a rate in [0, 1), got " + dropout);
+    }
+    if (!(clipNorm >= 0)) {
+      throw new UserInputException("--clip-norm: expected a norm >= 0 (0 = off), got " + clipNorm);
+    }
+    if (!(validationFraction > 0 && validationFraction < 1)) {
+      throw new UserInputException("--validation-fraction: expected a number in (0, 1), got " + validationFraction);
+    }
+    if (checkpointEvery < 0) {
+      throw new UserInputException("--checkpoint-every: expected >= 0 (0 = at epoch ends only), got "
+          + checkpointEvery);
+    }
+    if (sampleLength < 0) {
+      throw new UserInputException("--sample-length: expected >= 0, got " + sampleLength);
+    }
+    ClassifyTrainCommand.parseCell(cell);
+  }
+
+  /** Adds validation bits per character after each epoch line of the progress display. */
+  private static final class BitsPerCharacter implements TrainingListener {
+    private final ProgressListener progress;
+
+    BitsPerCharacter(ProgressListener progress) {
+      this.progress = progress;
+    }
+
+    @Override
+    public void epochStarted(int epoch, int epochs, int steps) {
+      progress.epochStarted(epoch, epochs, steps);
+    }
+
+    @Override
+    public void batchFinished(int epoch, int step, int steps, double meanLoss, double examplesPerSecond) {
+      progress.batchFinished(epoch, step, steps, meanLoss, examplesPerSecond);
+    }
+
+    @Override
+    public void epochFinished(History.Epoch e) {
+      progress.epochFinished(e);
+      progress.message(String.format(Locale.ROOT,
+          "epoch %d: validation loss %.4f nats per character = %.4f bits per character", e.epoch(),
+          e.validationLoss(), Metrics.bitsPerCharacter(e.validationLoss())));
+    }
+
+    @Override
+    public void message(String text) {
+      progress.message(text);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package org.rnn4j.internal.model;
+
+import org.rnn4j.internal.engine.StreamState;
+import org.rnn4j.internal.kernels.Kernels;
+import org.rnn4j.nn.DenseActivation;
+import org.rnn4j.nn.PoolingSpec;
+import org.rnn4j.nn.RecurrentSpec;
+
+/**
+ * The engine behind {@link org.rnn4j.ModelSession}: a model's layers advanced one step at a time for
+ * one sequence (B = 1). Embedding = one row copy, recurrent layers = {@link StreamState}s over the
+ * model's own weights, dropout = identity, dense = one dot product per unit, pooling = a running mean
+ * or maximum over the steps read so far. A recurrent layer with
+ * {@code returnSequences=false} passes its current state on, which is the final state of the sequence
+ * read so far: after step t the output is what the batch forward gives for the first t steps. Every
+ * buffer is allocated in the constructor; {@link #step} allocates nothing. Not thread-safe.
+ */
+public final class ModelStream {
+  private final ModelRuntime runtime;
+  private final Kernels k;
+  private final Object[] engines; // per layer: StreamState, DenseLayer, EmbeddingLayer, or null (dropout)
+  private final float[][] outs; // per layer: its output [F] (dense, embedding); recurrent: unused
+  private final int inputSize; // features per step, 0 for token input
+  private final int vocabSize; // token input only
+
+  ModelStream(ModelRuntime runtime, Kernels k) {
+    this.runtime = runtime;
+    this.k = k;
+    int n = runtime.layers().size();
+    this.engines = new Object[n];
+    this.outs = new float[n][];
+    int vocab = 0;
+    int width = runtime.spec().inputFeatures();
+    for (int i = 0; i < n; i++) {
+      Layer l = runtime.layers().get(i);
+      if (l instanceof EmbeddingLayer e) {
+        engines[i] = e;
+        outs[i] = new float[e.spec().dim()];
+        vocab = e.spec().vocabSize();
+      } else if (l instanceof RecurrentLayer r) {
+        RecurrentSpec s = r.spec().rnn();
+        if (s.bidirectional() || s.reverse()) {
+          throw new IllegalStateException("model session: layer '" + l.name() + "' reads the sequence "
+              + "backwards (bidirectional or reverse); a streaming session needs every recurrent layer to "
+              + "read forwards only");
+        }
+        engines[i] = new StreamState(s, runtime.store(), l.name() + ".", k);
+      } else if (l instanceof DenseLayer d) {
+        engines[i] = d;
+        outs[i] = new float[d.spec().units()];
+      } else if (l instanceof PoolingLayer p) {
+        engines[i] = new RunningPool(p.spec().mode() == PoolingSpec.Mode.MEAN, width);
+      }
+      width = l.outputFeatures(width);
+    }
+    this.vocabSize = vocab;
+    this.inputSize = runtime.spec().inputFeatures();
+  }
+
+  /** Back to the zero state. */
+  public void reset() {
+    for (Object e : engines) {
+      if (e instanceof StreamState s) {
+        s.reset();
+      } else if (e instanceof RunningPool p) {
+        p.count = 0;
+      }
+    }
+  }
+
+  /** Token ids accepted by {@link #step(int)}: [0, vocabSize); 0 for a feature model. */
+  public int vocabSize() {
+    return vocabSize;
+  }
+
+  /** Features per step accepted by {@link #step(float[])}; 0 for a token model. */
+  public int inputSize() {
+    return inputSize;
+  }
+
+  /** Advances one step with token {@code id} (checked by the caller); returns the live output. */
+  public float[] step(int id) {
+    EmbeddingLayer e = (EmbeddingLayer) engines[0];
+    int d = e.spec().dim();
+    System.arraycopy(runtime.store().values(), e.weightOffset() + id * d, outs[0], 0, d);
+    return run(1, outs[0]);
+  }
+
+  /** Advances one step with features {@code x} (checked by the caller); returns the live output. */
+  public float[] step(float[] x) {
+    return run(0, x);
+  }
+
+  private float[] run(int from, float[] x) {
+    float[] in = x;
+    float[] v = runtime.store().values();
+    for (int i = from; i < engines.length; i++) {
+      Object e = engines[i];
+      if (e instanceof StreamState s) {
+        in = s.step(in);
+      } else if (e instanceof DenseLayer d) {
+        int u = d.spec().units();
+        int f = d.inputSize();
+        float[] y = outs[i];
+        int w = d.weightOffset();
+        int b = d.biasOffset();
+        DenseActivation a = d.spec().activation();
+        for (int j = 0; j < u; j++) {
+          float s = k.dot(v, w + j * f, in, 0, f) + (b >= 0 ? v[b + j] : 0f);
+          y[j] = DenseLayer.apply(a, s);
+        }
+        in = y;
+      } else if (e instanceof RunningPool p) {
+        in = p.add(in);
+      }
+      // dropout: identity at inference
+    }
+    return in;
+  }
+
+  /** Pooling over the steps read so far: a running sum (mean) or maximum. */
+  private static final class RunningPool {
+    final boolean mean;
+    final float[] acc;
+    final float[] out;
+    int count;
+
+    RunningPool(boolean mean, int features) {
+      this.mean = mean;
+      this.acc = new float[features];
+      this.out = new float[features];
+    }
+
+    float[] add(float[] x) {
+      int f = acc.length;
+      if (count == 0) {
+        System.arraycopy(x, 0, acc, 0, f);
+      } else if (mean) {
+        for (int j = 0; j < f; j++) {
+          acc[j] += x[j];
+        }
+      } else {
+        for (int j = 0; j < f; j++) {
+          acc[j] = Math.max(acc[j], x[j]);
+        }
+      }
+      count++;
+      if (!mean) {
+        return acc;
+      }
+      float inv = 1f / count;
+      for (int j = 0; j < f; j++) {
+        out[j] = acc[j] * inv;
+      }
+      return out;
+    }
+  }
+}
