@@ -21,7 +21,8 @@ import picocli.CommandLine.IVersionProvider;
     description = "Recurrent neural networks (RNN, LSTM, GRU) for the JVM, in pure Java.",
     subcommands = {org.rnn4j.cli.forecast.TrainCommand.class, org.rnn4j.cli.forecast.ForecastCommand.class,
         org.rnn4j.cli.text.ClassifyCommand.class, org.rnn4j.cli.text.GenerateCommand.class,
-        ConformanceCommand.class, InspectCommand.class, ImportCommand.class, BenchCommand.class,
+        ConformanceCommand.class, InspectCommand.class, ImportCommand.class, ExportCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
