@@ -36,8 +36,8 @@ class DistributedTrainerTest {
   @BeforeAll
   static void setUp() {
     data = synthetic(N, T, F, 11);
-    three = DistributedDataset.of(LocalSpark.context(), data, 3);
-    one = DistributedDataset.of(LocalSpark.context(), data, 1);
+    three = DistributedDataset.of(TestSpark.context(), data, 3);
+    one = DistributedDataset.of(TestSpark.context(), data, 1);
   }
 
   @AfterAll
@@ -219,7 +219,7 @@ class DistributedTrainerTest {
   @Test
   void distributedValidationEqualsLocalValidation() throws Exception {
     Dataset val = synthetic(40, T, F, 99);
-    DistributedDataset dval = DistributedDataset.of(LocalSpark.context(), val, 3);
+    DistributedDataset dval = DistributedDataset.of(TestSpark.context(), val, 3);
     try {
       Model m = model(0f);
       assertThat(DistributedTrainer.evaluateLoss(m, dval, 7)).isCloseTo(m.evaluateLoss(val, 7),
