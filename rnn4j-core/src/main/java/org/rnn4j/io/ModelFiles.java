@@ -129,6 +129,32 @@ public final class ModelFiles {
 
   // ---- config as JSON ------------------------------------------------------------------------------
 
+  /**
+   * The model's configuration as the JSON text stored in a model file's {@code rnn4j.config}: a
+   * compact, version-stable way to send a {@link ModelSpec} elsewhere (another process, a cluster's
+   * executors) and rebuild it with {@link #specFromJsonText(String)}.
+   */
+  public static String specToJsonText(ModelSpec spec) {
+    if (spec == null) {
+      throw new IllegalArgumentException("model config: expected a ModelSpec, got null");
+    }
+    return Json.write(specToJson(spec));
+  }
+
+  /**
+   * The {@link ModelSpec} of a JSON text written by {@link #specToJsonText(ModelSpec)}.
+   *
+   * @throws IllegalArgumentException when the text is not such a config (with the reason)
+   */
+  public static ModelSpec specFromJsonText(String json) {
+    try {
+      return specFromJson(Json.parse(json));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("model config: expected the JSON of a ModelSpec, got an invalid one: "
+          + e.getMessage(), e);
+    }
+  }
+
   static Map<String, Object> specToJson(ModelSpec spec) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("input_features", (long) spec.inputFeatures());

@@ -53,8 +53,9 @@ public final class History {
     return stopReason;
   }
 
-  void stopReason(String s) {
-    stopReason = s;
+  /** Records why training ended before its last epoch (training loops, this one's and others', call it). */
+  public void stopReason(String s) {
+    stopReason = s == null ? "" : s;
   }
 
   /**

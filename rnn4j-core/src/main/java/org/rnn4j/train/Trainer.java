@@ -218,6 +218,27 @@ public final class Trainer {
     }
   }
 
+  /**
+   * The order in which {@link #fit} visits the {@code n} training examples in {@code epoch} (0-based):
+   * a permutation seeded by (options.seed, epoch), or the identity when not shuffling. Distributed
+   * trainers use it to visit the same global batches as a single machine.
+   */
+  public static int[] epochOrder(int n, FitOptions options, int epoch) {
+    if (n < 0 || options == null || epoch < 0) {
+      throw new IllegalArgumentException("epochOrder: expected n >= 0, options and epoch >= 0, got " + n + ", "
+          + options + ", " + epoch);
+    }
+    return order(n, options, epoch);
+  }
+
+  /**
+   * The seed of the randomness (dropout) of global update {@code update} (0-based) of a run seeded with
+   * {@code seed}: what {@link #fit} passes to {@link Model#computeGradients}.
+   */
+  public static long updateSeed(long seed, long update) {
+    return mix(seed, update);
+  }
+
   /** The epoch's example order: a seeded permutation, or the identity when not shuffling. */
   static int[] order(int n, FitOptions options, int epoch) {
     int[] idx = new int[n];
