@@ -1,0 +1,403 @@
+package org.rnn4j.spark.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.rnn4j.Model;
+import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.data.CsvSeriesReader;
+import org.rnn4j.data.BaselineForecast;
+import org.rnn4j.data.Baselines;
+import org.rnn4j.data.ChronologicalSplit;
+import org.rnn4j.data.SeriesTable;
+import org.rnn4j.internal.kernels.KernelProvider;
+import org.rnn4j.io.ModelFiles;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.spark.DistributedDataset;
+import org.rnn4j.spark.DistributedTrainer;
+import org.rnn4j.spark.RoundListener;
+import org.rnn4j.spark.RoundStats;
+import org.rnn4j.train.Adam;
+import org.rnn4j.train.FitOptions;
+import org.rnn4j.train.History;
+import org.rnn4j.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rnn4j spark-train}: the forecasting job of {@code rnn4j train} (same data preparation, model
+ * and defaults) trained data-parallel on Spark. The training windows are spread over
+ * {@code --partitions} partitions; every round prints its loss and where its time went (compute on the
+ * executors, communication and scheduling, the driver's update). Runs on {@code local[*]} by default,
+ * on a cluster with {@code --master}, and unchanged under {@code spark-submit} (which sets the master).
+ *
+ * <p>Run by the launcher ({@code ./rnn4j spark-train}) from this module's shaded jar with Spark's jars
+ * on the class path; {@link #main} is also the jar's entry point for {@code spark-submit}. Not
+ * thread-safe (a command runs once).
+ */
+@Command(name = "spark-train", sortOptions = false,
+    description = {
+        "Train the forecaster of 'rnn4j train' data-parallel on Apache Spark.",
+        "",
+        "Without options: the embedded Seattle weather data (tomorrow's temp_max",
+        "from 30 days), its training windows in 8 partitions, Spark local[*].",
+        "Prints each round's loss and time split, then the test error beside the",
+        "naive baselines.",
+        "",
+        "Example: rnn4j spark-train --master spark://host:7077 --partitions 64"})
+public final class SparkTrainCommand implements Callable<Integer> {
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master (default: the one spark-submit set, else local[*]).")
+  String master;
+
+  @Option(names = "--partitions", defaultValue = "8", description = "Partitions of the training windows (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--mode", defaultValue = "gradients",
+      description = "gradients (average gradients every round, equal to one machine) or parameters (average parameters after --local-steps steps) (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--local-steps", defaultValue = "4", description = "Local steps per round with --mode parameters (default: ${DEFAULT-VALUE}).")
+  int localSteps;
+
+  @Option(names = "--tree-depth", defaultValue = "2", description = "Depth of treeAggregate (default: ${DEFAULT-VALUE}).")
+  int treeDepth;
+
+  @Option(names = "--data", paramLabel = "CSV", description = "Your CSV file (default: the embedded Seattle weather data).")
+  Path data;
+
+  @Option(names = "--target", paramLabel = "COLUMN", description = "Column to forecast (default for the embedded data: temp_max).")
+  String target;
+
+  @Option(names = "--date-column", paramLabel = "COLUMN", description = "Column with ISO dates (default: one named date/ds/timestamp).")
+  String dateColumn;
+
+  @Option(names = "--lookback", defaultValue = "30", description = "Past steps each forecast sees (default: ${DEFAULT-VALUE}).")
+  int lookback;
+
+  @Option(names = "--horizon", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
+  int horizon;
+
+  @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE}).")
+  String cell;
+
+  @Option(names = "--hidden", defaultValue = "64", description = "Hidden units (default: ${DEFAULT-VALUE}).")
+  int hidden;
+
+  @Option(names = "--layers", defaultValue = "1", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
+  int layers;
+
+  @Option(names = "--epochs", defaultValue = "30", description = "Maximum passes over the training data (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Global batch: windows per update over all partitions (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  float lr;
+
+  @Option(names = "--clip-norm", defaultValue = "1.0", description = "Clip the gradient norm to this, 0 = off (default: ${DEFAULT-VALUE}).")
+  float clipNorm;
+
+  @Option(names = "--patience", defaultValue = "6", description = "Early stopping patience in epochs, 0 = off (default: ${DEFAULT-VALUE}).")
+  int patience;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of all randomness (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--every", defaultValue = "1", description = "Print every this many rounds (default: ${DEFAULT-VALUE}).")
+  int every;
+
+  @Option(names = "--compare-single", description = "Also train on one machine (Trainer.fit, same settings) and compare the test MAE.")
+  boolean compareSingle;
+
+  @Option(names = "--out", defaultValue = "runs/spark-forecast", paramLabel = "DIR",
+      description = "Folder for the model, history and checkpoint (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--resume", description = "Resume from the checkpoint in --out if there is one.")
+  boolean resume;
+
+  @Option(names = "--checkpoint-every", defaultValue = "50", description = "Checkpoint every this many rounds (and at each epoch's end) (default: ${DEFAULT-VALUE}).")
+  int checkpointEvery;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter o = spec.commandLine().getOut();
+    boolean embedded = data == null;
+    String targetName = target != null ? target : embedded ? "temp_max" : null;
+    if (targetName == null) {
+      throw new UserInputException("--target is required with --data: name the column to forecast");
+    }
+    check(partitions >= 1, "--partitions: expected at least 1, got " + partitions);
+    check(every >= 1, "--every: expected at least 1, got " + every);
+    check(localSteps >= 1, "--local-steps: expected at least 1, got " + localSteps);
+    check(treeDepth >= 1, "--tree-depth: expected at least 1, got " + treeDepth);
+    boolean averageParams = switch (mode.toLowerCase(Locale.ROOT)) {
+      case "gradients", "gradient" -> false;
+      case "parameters", "params" -> true;
+      default -> throw new UserInputException("--mode: expected gradients or parameters, got '" + mode + "'");
+    };
+    CellType cellType;
+    try {
+      cellType = CellType.parse(cell);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("--cell: expected lstm, gru or rnn, got '" + cell + "'");
+    }
+    // 1. the data, prepared as 'rnn4j train' prepares it
+    CsvSeriesReader.Result read = embedded ? CsvSeriesReader.readEmbedded("seattle_weather", null, null)
+        : CsvSeriesReader.read(data, null, dateColumn);
+    SeriesTable raw = read.table();
+    ForecastData fd;
+    try {
+      fd = ForecastData.prepare(raw, null, targetName, lookback, horizon, ChronologicalSplit.standard());
+    } catch (IllegalArgumentException e) { // DataException included
+      throw new UserInputException(e.getMessage());
+    }
+    o.printf(Locale.ROOT, "data: %s, %d rows, features %s, target %s%n",
+        embedded ? "embedded Seattle daily weather 2012-2015" : data, fd.table().rows(), fd.features(), targetName);
+    o.printf(Locale.ROOT, "windows: %d train, %d validation, %d test (lookback %d, horizon %d)%n",
+        fd.train().count(), fd.parts().validation().count(), fd.parts().test().count(), lookback, horizon);
+    // 2. Spark
+    SparkConf conf = new SparkConf().setAppName("rnn4j spark-train");
+    if (master != null) {
+      conf.setMaster(master);
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster("local[*]");
+    }
+    conf.setIfMissing("spark.ui.enabled", "false");
+    String jar = ownJar();
+    if (jar != null && !conf.get("spark.master").startsWith("local") && !conf.contains("spark.jars")) {
+      conf.set("spark.jars", jar); // a cluster's executors load rnn4j from this jar
+    }
+    boolean ours = SparkSession.getDefaultSession().isEmpty(); // in-process callers may own one already
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      o.printf(Locale.ROOT, "spark %s, master %s, %d cores by default; %d partitions; kernels: %s%n",
+          spark.version(), sc.master(), sc.defaultParallelism(), partitions, KernelProvider.get().name());
+      DistributedDataset train = DistributedDataset.of(sc, fd.train().dataset(), partitions);
+      // 3. model and settings: those of 'rnn4j train'
+      Model model = fd.model(cellType, hidden, layers, 0f, seed);
+      o.printf(Locale.ROOT, "model: %s %d x %d, %,d parameters (%,d bytes per vector)%n", cellType.name(),
+          layers, hidden, model.parameterCount(), 4L * model.parameterCount());
+      Files.createDirectories(out);
+      Path checkpoint = out.resolve("checkpoint.safetensors");
+      if (!resume) {
+        Files.deleteIfExists(checkpoint);
+      }
+      FitOptions options = fitOptions().checkpoint(checkpoint).checkpointEvery(checkpointEvery).build();
+      DistributedTrainer.Builder b = DistributedTrainer.builder().options(options).treeDepth(treeDepth);
+      if (averageParams) {
+        b.parameterAveraging(localSteps);
+      }
+      Printer printer = new Printer(o, every);
+      long t0 = System.nanoTime();
+      History history = b.build().fit(model, train, fd.parts().validation().dataset(), printer);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      train.unpersist();
+      printer.summary(seconds, history);
+      // 4. test error, in the target's own units, beside the baselines
+      double mae = fd.testMae(model);
+      double rmse = fd.testRmse(model);
+      o.println();
+      o.printf(Locale.ROOT, "test set: %d windows, %s in its own units%n", fd.parts().test().count(), targetName);
+      o.printf(Locale.ROOT, "  %-42s %10s %10s%n", "forecaster", "MAE", "RMSE");
+      o.printf(Locale.ROOT, "  %-42s %10.4f %10.4f%n", cellType.name() + " (Spark, " + partitions + " partitions)",
+          mae, rmse);
+      baselines(o, fd);
+      if (compareSingle) {
+        Model single = fd.model(cellType, hidden, layers, 0f, seed);
+        long s0 = System.nanoTime();
+        Trainer.fit(single, fd.train().dataset(), fd.parts().validation().dataset(), fitOptions().build(),
+            new org.rnn4j.train.TrainingListener() { });
+        double singleSeconds = (System.nanoTime() - s0) / 1e9;
+        double singleMae = fd.testMae(single);
+        o.printf(Locale.ROOT, "  %-42s %10.4f %10.4f   (trained in %.1f s)%n", cellType.name() + " (one machine)",
+            singleMae, fd.testRmse(single), singleSeconds);
+        o.printf(Locale.ROOT, "test MAE difference, Spark vs one machine: %.2e%n", Math.abs(mae - singleMae));
+      }
+      // 5. the model, as 'rnn4j train' saves it ('rnn4j forecast' reads it)
+      Path modelFile = out.resolve("model.rnn4j");
+      Map<String, String> meta = new LinkedHashMap<>();
+      meta.put("task", "forecast");
+      meta.put("features", String.join(",", fd.features()));
+      meta.put("target", targetName);
+      meta.put("lookback", Integer.toString(lookback));
+      meta.put("horizon", Integer.toString(horizon));
+      meta.put("date_column", fd.table().hasDateColumn() ? fd.table().dateColumnName() : "");
+      meta.put("missing", "interpolate");
+      meta.put("test_mae", Double.toString(mae));
+      meta.put("test_rmse", Double.toString(rmse));
+      meta.put("epochs_run", Integer.toString(history.epochs().size()));
+      meta.put("trained_with", "spark " + spark.version() + ", " + partitions + " partitions, "
+          + (averageParams ? "parameter averaging every " + localSteps + " steps" : "gradient averaging"));
+      meta.putAll(fd.scaler().toMap("scaler."));
+      ModelFiles.save(model, modelFile, meta);
+      history.writeCsv(out.resolve("history.csv"));
+      Files.deleteIfExists(checkpoint);
+      o.println();
+      o.println("wrote: " + modelFile + ", " + out.resolve("history.csv"));
+      return 0;
+    } finally {
+      if (ours) {
+        spark.stop();
+      }
+    }
+  }
+
+  private FitOptions.Builder fitOptions() {
+    return FitOptions.builder().epochs(epochs).batchSize(batchSize)
+        .optimizer(new Adam(lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(seed).clipNorm(clipNorm)
+        .earlyStopping(patience).restoreBest(true);
+  }
+
+  private static void baselines(PrintWriter o, ForecastData fd) {
+    double[] actual = fd.testActual();
+    int h = fd.parts().test().spec().horizon();
+    List<BaselineForecast> list = List.of(Baselines.persistence(fd.table(), fd.parts().test()),
+        Baselines.trainingMean(fd.table(), fd.parts().test(), 0, fd.parts().ranges().trainTo()));
+    for (BaselineForecast b : list) {
+      if (b.availableCount() == 0) {
+        continue;
+      }
+      o.printf(Locale.ROOT, "  %-42s %10.4f %10.4f%n", b.name(), Baselines.mae(b.predictions(), actual, h,
+          b.available()), Baselines.rmse(b.predictions(), actual, h, b.available()));
+    }
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new UserInputException(message);
+    }
+  }
+
+  /** The jar this class was loaded from (null when run from classes). */
+  private static String ownJar() {
+    try {
+      java.security.CodeSource cs = SparkTrainCommand.class.getProtectionDomain().getCodeSource();
+      if (cs == null) {
+        return null;
+      }
+      String p = Path.of(cs.getLocation().toURI()).toString();
+      return p.endsWith(".jar") ? p : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** Prints rounds and epochs, and adds up where the time went. Not thread-safe (the driver's thread). */
+  static final class Printer implements RoundListener {
+    private final PrintWriter o;
+    private final int every;
+    private double compute;
+    private double communication;
+    private double driver;
+    private double wall;
+    private long rounds;
+    private long bytes;
+
+    Printer(PrintWriter o, int every) {
+      this.o = o;
+      this.every = every;
+    }
+
+    @Override
+    public void roundFinished(RoundStats s) {
+      rounds++;
+      compute += s.computeSeconds();
+      communication += s.communicationSeconds();
+      driver += s.driverSeconds();
+      wall += s.seconds();
+      bytes += s.broadcastBytes() + s.resultBytes();
+      if (s.round() % every == 0 || s.round() == s.rounds()) {
+        o.printf(Locale.ROOT, "epoch %d round %3d/%d  loss %.5f  %4d windows on %d partitions  %6.1f ms ="
+            + " compute %6.1f + communication %6.1f + driver %4.1f%n", s.epoch(), s.round(), s.rounds(), s.loss(),
+            s.examples(), s.partitions(), s.seconds() * 1e3, s.computeSeconds() * 1e3,
+            s.communicationSeconds() * 1e3, s.driverSeconds() * 1e3);
+      }
+    }
+
+    @Override
+    public void epochFinished(History.Epoch e) {
+      o.printf(Locale.ROOT, "epoch %d: train loss %.5f, validation loss %.5f (%.1f s)%n", e.epoch(), e.trainLoss(),
+          e.validationLoss(), e.seconds());
+    }
+
+    @Override
+    public void message(String text) {
+      o.println(text);
+    }
+
+    void summary(double seconds, History h) {
+      o.printf(Locale.ROOT, "trained in %.1f s%s: %d rounds, %.1f rounds/s%n", seconds,
+          h.stopReason().isEmpty() ? "" : " (" + h.stopReason() + ")", rounds, rounds / Math.max(1e-9, wall));
+      if (wall > 0) {
+        o.printf(Locale.ROOT, "time in rounds: compute %.1f s (%.0f%%), communication and scheduling %.1f s (%.0f%%),"
+            + " driver update %.1f s (%.0f%%); payload %.1f MB per round%n", compute, 100 * compute / wall,
+            communication, 100 * communication / wall, driver, 100 * driver / wall, bytes / 1e6 / Math.max(1, rounds));
+      }
+    }
+  }
+
+  /** Entry point of the shaded jar (the launcher and spark-submit call it). */
+  public static void main(String[] args) {
+    // Outside spark-submit, Spark would log at INFO (hundreds of lines): warnings only, unless the user
+    // chose a log4j2 configuration.
+    if (System.getProperty("SPARK_SUBMIT") == null && System.getProperty("log4j2.configurationFile") == null) {
+      java.net.URL quiet = SparkTrainCommand.class.getResource("log4j2-spark-train.properties");
+      if (quiet != null) {
+        System.setProperty("log4j2.configurationFile", quiet.toString());
+      }
+    }
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /** Runs the command in-process; returns the exit status (2 for a user error, one line on stderr). */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+    PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    CommandLine cl = new CommandLine(new SparkTrainCommand());
+    cl.setCommandName("rnn4j spark-train");
+    cl.setOut(o);
+    cl.setErr(e);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println("rnn4j spark-train: " + ex.getMessage()
+          + " (see 'rnn4j spark-train --help')");
+      return 2;
+    });
+    CommandLine.IExecutionExceptionHandler bugs = cl.getExecutionExceptionHandler();
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+      if (ex instanceof UserInputException) {
+        c.getErr().println("rnn4j spark-train: " + ex.getMessage());
+        return 2;
+      }
+      return bugs.handleExecutionException(ex, c, parsed);
+    });
+    try {
+      return cl.execute(args);
+    } finally {
+      o.flush();
+      e.flush();
+    }
+  }
+}
