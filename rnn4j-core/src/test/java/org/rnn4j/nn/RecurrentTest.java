@@ -197,6 +197,30 @@ class RecurrentTest {
   }
 
   @Test
+  void aSessionStepAllocatesNothingOnceCompiled() {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    for (CellType cell : new CellType[] {CellType.LSTM, CellType.GRU, CellType.RNN_TANH}) {
+      Session s = new Recurrent(RecurrentSpec.builder(cell, 32, 32).numLayers(2).build(), 1).session();
+      float[] x = new float[32];
+      java.util.Arrays.fill(x, 0.25f);
+      // Until the JIT has compiled the step (scalarising the vector objects) it allocates; on a busy
+      // machine compilation may lag, so measure windows of 5,000 steps until one is clean or 20 s pass.
+      long id = Thread.currentThread().getId();
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      double perStep;
+      do {
+        long before = mx.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 5_000; i++) {
+          s.step(x);
+        }
+        perStep = (mx.getThreadAllocatedBytes(id) - before) / 5_000.0;
+      } while (perStep >= 1.0 && System.nanoTime() < deadline);
+      assertThat(perStep).as("%s bytes allocated per step", cell).isLessThan(1.0);
+    }
+  }
+
+  @Test
   void sessionRefusesAReverseDirection() {
     Recurrent r = new Recurrent(lstm().bidirectional(true).build(), 1);
     assertThatThrownBy(r::session).isInstanceOf(IllegalStateException.class)
