@@ -90,7 +90,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
   @Option(names = "--max-length", defaultValue = "256", description = "Tokens read per text; longer texts are cut (default: ${DEFAULT-VALUE}).")
   int maxLength;
 
-  @Option(names = "--window", defaultValue = "32",
+  @Option(names = "--window", defaultValue = "16",
       description = "Train on overlapping windows of this many tokens cut from the training texts (half a window apart), 0 = on whole texts; validation and test always read whole texts (default: ${DEFAULT-VALUE}).")
   int window;
 
