@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.rnn4j.data.Dataset;
 import org.rnn4j.spark.internal.Shard;
@@ -21,13 +22,16 @@ import org.rnn4j.spark.internal.Shard;
  */
 public final class DistributedDataset {
   private final JavaRDD<Shard> shards;
+  private final Broadcast<List<Example>> source; // null unless made from a local dataset
   private final long size;
   private final int steps;
   private final int featureCount;
   private final boolean tokens;
 
-  private DistributedDataset(JavaRDD<Shard> shards, long size, int steps, int featureCount, boolean tokens) {
+  private DistributedDataset(JavaRDD<Shard> shards, Broadcast<List<Example>> source, long size, int steps,
+      int featureCount, boolean tokens) {
     this.shards = shards;
+    this.source = source;
     this.size = size;
     this.steps = steps;
     this.featureCount = featureCount;
@@ -46,8 +50,13 @@ public final class DistributedDataset {
       throw new IllegalArgumentException("distributed data: expected an RDD of examples, got null");
     }
     JavaRDD<Shard> shards = examples.zipWithIndex()
-        .mapPartitions(it -> Collections.singletonList(Shard.of(it)).iterator())
-        .persist(StorageLevel.MEMORY_ONLY());
+        .mapPartitions(it -> Collections.singletonList(Shard.of(it)).iterator());
+    return packed(shards, null);
+  }
+
+  /** Caches the shards, checks they share one layout and counts the examples. */
+  private static DistributedDataset packed(JavaRDD<Shard> unpersisted, Broadcast<List<Example>> source) {
+    JavaRDD<Shard> shards = unpersisted.persist(StorageLevel.MEMORY_ONLY());
     List<long[]> info = shards.map(s -> new long[] {s.size(), s.steps(), s.featureCount(), s.isTokens() ? 1 : 0})
         .collect();
     long n = 0;
@@ -56,7 +65,7 @@ public final class DistributedDataset {
       n += i[0];
       if (i[0] > 0) {
         if (layout != null && (layout[1] != i[1] || layout[2] != i[2] || layout[3] != i[3])) {
-          shards.unpersist(false);
+          release(shards, source);
           throw new IllegalArgumentException("distributed data: expected one layout in every partition, got "
               + layout[1] + " steps x " + layout[2] + " features in one and " + i[1] + " x " + i[2] + " in another");
         }
@@ -64,21 +73,23 @@ public final class DistributedDataset {
       }
     }
     if (n == 0) {
-      shards.unpersist(false);
+      release(shards, source);
       throw new IllegalArgumentException("distributed data: expected at least one example, got none");
     }
     if (n > Integer.MAX_VALUE) {
-      shards.unpersist(false);
+      release(shards, source);
       throw new IllegalArgumentException("distributed data: expected at most " + Integer.MAX_VALUE
           + " examples, got " + n);
     }
-    return new DistributedDataset(shards, n, (int) layout[1], (int) layout[2], layout[3] == 1);
+    return new DistributedDataset(shards, source, n, (int) layout[1], (int) layout[2], layout[3] == 1);
   }
 
   /**
-   * Spreads a local {@link Dataset} over {@code partitions} partitions, in its order (example i of the
-   * dataset gets global index i): what tests and examples use to train the same data on one machine and
-   * on the cluster.
+   * Spreads a local {@link Dataset} over {@code partitions} partitions of contiguous examples, in its
+   * order (example i of the dataset gets global index i): what tests and examples use to train the same
+   * data on one machine and on the cluster. The examples travel once, as a broadcast (an RDD made with
+   * {@code parallelize} would carry its data inside every task of every round); a lost partition is
+   * rebuilt from the broadcast.
    */
   public static DistributedDataset of(JavaSparkContext sc, Dataset data, int partitions) {
     if (sc == null || data == null) {
@@ -88,7 +99,34 @@ public final class DistributedDataset {
     if (partitions < 1) {
       throw new IllegalArgumentException("distributed data: expected partitions >= 1, got " + partitions);
     }
-    return of(sc.parallelize(examples(data), partitions));
+    List<Example> all = examples(data);
+    Broadcast<List<Example>> b = sc.broadcast(all);
+    int n = all.size();
+    List<Integer> ids = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      ids.add(p);
+    }
+    JavaRDD<Shard> shards = sc.parallelize(ids, partitions).mapPartitions(it -> {
+      List<scala.Tuple2<Example, Long>> slice = new ArrayList<>();
+      List<Example> ex = b.value();
+      while (it.hasNext()) {
+        int p = it.next();
+        int from = (int) ((long) p * n / partitions); // parallelize's contiguous slices
+        int to = (int) ((long) (p + 1) * n / partitions);
+        for (int i = from; i < to; i++) {
+          slice.add(new scala.Tuple2<>(ex.get(i), (long) i));
+        }
+      }
+      return Collections.singletonList(Shard.of(slice.iterator())).iterator();
+    });
+    return packed(shards, b);
+  }
+
+  private static void release(JavaRDD<Shard> shards, Broadcast<List<Example>> source) {
+    shards.unpersist(false);
+    if (source != null) {
+      source.destroy();
+    }
   }
 
   /** The examples of a local dataset, in its order. */
@@ -155,6 +193,9 @@ public final class DistributedDataset {
   /** Drops the cached shards from executor memory. */
   public void unpersist() {
     shards.unpersist(false);
+    if (source != null) {
+      source.destroy();
+    }
   }
 
   /** The packed shards (one per partition): internal. */
