@@ -19,6 +19,8 @@ import picocli.CommandLine.IVersionProvider;
  */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Recurrent neural networks (RNN, LSTM, GRU) for the JVM, in pure Java.",
+    footer = {"", "Distributed training on Apache Spark: ./rnn4j spark-train, spark-bench",
+        "(run by the launcher from the rnn4j-spark module; see rnn4j-spark/README.md)."},
     subcommands = {org.rnn4j.cli.forecast.TrainCommand.class, org.rnn4j.cli.forecast.ForecastCommand.class,
         org.rnn4j.cli.text.ClassifyCommand.class, org.rnn4j.cli.text.GenerateCommand.class,
         ConformanceCommand.class, InspectCommand.class, ImportCommand.class, ExportCommand.class,

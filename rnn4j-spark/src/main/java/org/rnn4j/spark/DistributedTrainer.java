@@ -65,7 +65,7 @@ public final class DistributedTrainer {
   private static final String CHECKPOINT_FORMAT = "rnn4j-spark-checkpoint";
   private static final int CHECKPOINT_VERSION = 1;
 
-  /** How the partitions' work is combined. */
+  /** How the partitions' work is combined. Immutable constants; thread-safe. */
   public enum Mode {
     /** Each round: one global batch, gradients averaged by treeAggregate, one optimizer step on the driver. */
     GRADIENT_AVERAGING,
@@ -281,6 +281,7 @@ public final class DistributedTrainer {
     int steps = (n + bs - 1) / bs;
     int k = localSteps;
     int rounds = (steps + k - 1) / k;
+    int slots = Math.max(1, sc.defaultParallelism()); // tasks that can run at once
     long vectorBytes = 4L * params.length * (mode == Mode.PARAMETER_AVERAGING ? 1 + stateNames.size() : 1);
     for (; run.epoch < options.epochs(); run.epoch++, run.roundInEpoch = 0, run.lossSum = 0, run.seen = 0) {
       long started = System.nanoTime();
@@ -350,7 +351,7 @@ public final class DistributedTrainer {
               elapsed > 0 ? run.seen / elapsed : 0);
           listener.roundFinished(new RoundStats(run.epoch + 1, run.roundInEpoch + 1, rounds, run.globalRound - 1,
               batches, total.count(), loss, total.contributions(), (roundEnd - roundStart) / 1e9,
-              total.computeNanosMax() / 1e9, total.computeNanosSum() / 1e9, (roundEnd - driverStart) / 1e9,
+              criticalCompute(total, slots) / 1e9, total.computeNanosSum() / 1e9, (roundEnd - driverStart) / 1e9,
               vectorBytes, vectorBytes * total.contributions()));
           if (ckpt != null && options.checkpointEvery() > 0 && run.globalRound % options.checkpointEvery() == 0
               && run.roundInEpoch + 1 < rounds) {
@@ -421,6 +422,15 @@ public final class DistributedTrainer {
       throw new IllegalArgumentException("DistributedTrainer.fit: expected " + model.spec().inputFeatures()
           + " features per step (the model's input size), got " + train.featureCount());
     }
+  }
+
+  /**
+   * The compute on a round's critical path: the slowest task, or, when there are more tasks than task
+   * slots, the tasks' total spread over the slots (queued tasks wait for a slot).
+   */
+  private static long criticalCompute(WeightedSum total, int slots) {
+    int parallel = Math.max(1, Math.min(slots, total.contributions()));
+    return Math.max(total.computeNanosMax(), total.computeNanosSum() / parallel);
   }
 
   /** position[example] = its index in {@code order}. */

@@ -14,7 +14,9 @@ package org.rnn4j.spark;
  * @param loss                 mean training loss of those examples (before the update)
  * @param partitions           partitions that held examples of the batch
  * @param seconds              wall time of the round on the driver
- * @param computeSeconds       the slowest task's compute time (rebuild the model, forward, backward)
+ * @param computeSeconds       compute on the round's critical path (a task's compute is: rebuild the
+ *                             model, forward, backward): the slowest task, or the tasks' total over the
+ *                             task slots ({@code defaultParallelism}) when tasks had to queue for one
  * @param taskSeconds          all tasks' compute time added up
  * @param driverSeconds        the driver's own work: clipping, the optimizer step, copying parameters
  * @param broadcastBytes       payload broadcast to every executor (parameters, and the optimizer state

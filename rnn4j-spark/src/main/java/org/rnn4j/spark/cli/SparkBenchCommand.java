@@ -45,7 +45,8 @@ public final class SparkBenchCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
-  @Option(names = "--configs", split = ",", defaultValue = "B,D", description = "B and/or D (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--configs", split = ",", defaultValue = "B,D",
+      description = "B, D, or Z (a tiny model: Spark's fixed cost of a round) (default: ${DEFAULT-VALUE}).")
   List<String> configs;
 
   @Option(names = "--masters", split = ",", defaultValue = "local[1],local[2]",
@@ -102,6 +103,7 @@ public final class SparkBenchCommand implements Callable<Integer> {
 
   static final Config B = new Config("B", 256, 256, 1, 100, 64, 0);
   static final Config D = new Config("D", 64, 512, 2, 100, 32, 65);
+  static final Config Z = new Config("Z", 3, 8, 1, 6, 32, 0);
 
   @Override
   public Integer call() throws Exception {
@@ -115,7 +117,8 @@ public final class SparkBenchCommand implements Callable<Integer> {
       switch (c.trim().toUpperCase(Locale.ROOT)) {
         case "B" -> cfgs.add(B);
         case "D" -> cfgs.add(D);
-        default -> throw new UserInputException("--configs: expected B or D, got '" + c + "'");
+        case "Z" -> cfgs.add(Z);
+        default -> throw new UserInputException("--configs: expected B, D or Z, got '" + c + "'");
       }
     }
     o.printf(Locale.ROOT, "# rnn4j spark-bench: kernels=%s, kernel threads per task=%d, cores=%d, java=%s%n",

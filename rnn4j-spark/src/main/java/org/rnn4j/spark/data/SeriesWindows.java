@@ -69,7 +69,7 @@ public final class SeriesWindows implements Serializable {
   }
 
   /**
-   * One window of one series.
+   * One window of one series. Immutable (do not change the example's arrays); thread-safe.
    *
    * @param key        the series' key (as text)
    * @param targetRow  the row (within the series, 0-based, in time order) of the first target

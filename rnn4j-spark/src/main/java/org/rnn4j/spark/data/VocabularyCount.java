@@ -17,6 +17,7 @@ import scala.Tuple2;
  * The vocabulary of a text corpus counted on the cluster: characters (Unicode code points) or words
  * (runs of non-whitespace, optionally lower-cased), counted with {@code reduceByKey}; the top N by
  * count (ties by token, so the result does not depend on the partitioning) come back to the driver.
+ * Each element of the RDD is one line; line breaks are not part of it and are not counted.
  *
  * <pre>{@code
  * VocabularyCount.Result v = VocabularyCount.chars().top(lines, 0);   // every character
@@ -51,13 +52,13 @@ public final class VocabularyCount implements Serializable {
     return new VocabularyCount(words, true);
   }
 
-  /** One token and how often it occurs. Immutable. */
+  /** One token and how often it occurs. Immutable; thread-safe. */
   public record Entry(String token, long count) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 
   /**
-   * The counted vocabulary, most frequent first. Immutable.
+   * The counted vocabulary, most frequent first. Immutable; thread-safe.
    *
    * @param entries     the kept tokens with their counts
    * @param distinct    distinct tokens in the corpus (kept or not)
