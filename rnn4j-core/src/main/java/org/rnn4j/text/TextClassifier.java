@@ -31,11 +31,14 @@ public final class TextClassifier {
   private final TextEncoder encoder;
   private final List<String> labels;
 
-  /** A label and its probability. */
+  /** A label and its probability. Immutable and thread-safe. */
   public record Prediction(String label, double probability) {
   }
 
-  /** Predictions for many texts: class probabilities {@code [N, C]} and what the encoding met. */
+  /**
+   * Predictions for many texts: class probabilities {@code [N, C]} and what the encoding met. The
+   * arrays are the caller's to keep; not thread-safe while being modified.
+   */
   public record Batch(double[][] probabilities, EncodedTexts encoded) {
   }
 

@@ -5,12 +5,15 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.rnn4j.Model;
 import org.rnn4j.Sequential;
@@ -216,8 +219,8 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
         : TextSplit.stratified(labelOf, testFraction, validationFraction, seed);
     List<List<String>> partTexts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     List<List<Integer>> partLabels = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-    List<java.util.Set<String>> partGroups = List.of(new java.util.TreeSet<>(), new java.util.TreeSet<>(),
-        new java.util.TreeSet<>());
+    List<Set<String>> partGroups = List.of(new TreeSet<>(), new TreeSet<>(),
+        new TreeSet<>());
     for (int i = 0; i < texts.size(); i++) {
       partTexts.get(part[i]).add(texts.get(i));
       partLabels.get(part[i]).add(classIndex.get(labelOf.get(i)));
@@ -370,7 +373,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
       }
       for (int start = 0; ; start += stride) {
         int from = Math.min(start, ids.length - w);
-        seqs.add(java.util.Arrays.copyOfRange(ids, from, from + w));
+        seqs.add(Arrays.copyOfRange(ids, from, from + w));
         ys.add(labels.get(i));
         if (from + w >= ids.length) {
           break;
@@ -463,7 +466,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
     }
   }
 
-  private static String groupList(java.util.Set<String> groups) {
+  private static String groupList(Set<String> groups) {
     List<String> g = new ArrayList<>(groups);
     try {
       g.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));

@@ -42,6 +42,8 @@ public final class TextTableReader {
    * @param groups the group of each row (empty strings without a group column)
    * @param lines  the line of each row in the file
    * @param notes  lines for the user (skipped rows)
+   *
+   * <p>Immutable and thread-safe.
    */
   public record Result(List<String> texts, List<String> labels, List<String> groups, List<Integer> lines,
       List<String> notes) {
