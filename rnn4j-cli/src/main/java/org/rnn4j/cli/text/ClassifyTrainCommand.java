@@ -35,6 +35,7 @@ import org.rnn4j.text.WordTokenizer;
 import org.rnn4j.train.Adam;
 import org.rnn4j.train.FitOptions;
 import org.rnn4j.train.History;
+import org.rnn4j.train.LrSchedule;
 import org.rnn4j.train.Metrics;
 import org.rnn4j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -135,6 +136,10 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
 
   @Option(names = "--lr", defaultValue = "0.005", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   float lr;
+
+  @Option(names = "--lr-schedule", defaultValue = "constant",
+      description = "constant, or cosine: anneal the rate to 1/20 of --lr over --epochs (default: ${DEFAULT-VALUE}).")
+  String lrSchedule;
 
   @Option(names = "--clip-norm", defaultValue = "1.0", description = "Clip the gradient norm to this, 0 = off (default: ${DEFAULT-VALUE}).")
   float clipNorm;
@@ -302,6 +307,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
       Files.deleteIfExists(checkpoint);
     }
     FitOptions options = FitOptions.builder().epochs(epochs).batchSize(batchSize).optimizer(Adam.of(lr)).seed(seed)
+        .schedule(parseSchedule(lrSchedule, epochs, lr))
         .clipNorm(clipNorm).earlyStopping(val == null ? 0 : patience).restoreBest(val != null)
         .checkpoint(checkpoint).build();
     long t0 = System.nanoTime();
@@ -426,12 +432,24 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
     }
     parseCell(cell);
     parsePooling(pooling);
+    parseSchedule(lrSchedule, epochs, lr);
     parseTokenizer(tokenizer, true);
   }
 
   static void positive(String option, int v) {
     if (v < 1) {
       throw new UserInputException(option + ": expected a whole number >= 1, got " + v);
+    }
+  }
+
+  static LrSchedule parseSchedule(String s, int epochs, float lr) {
+    switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "constant":
+        return new LrSchedule.Constant();
+      case "cosine":
+        return new LrSchedule.Cosine(epochs, lr / 20f);
+      default:
+        throw new UserInputException("--lr-schedule: expected constant or cosine, got '" + s + "'");
     }
   }
 
