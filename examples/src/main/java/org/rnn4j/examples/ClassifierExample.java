@@ -65,10 +65,10 @@ public final class ClassifierExample {
         .loss(Loss.CROSS_ENTROPY)
         .build(42);
 
-    // 3. train
+    // 3. train on overlapping 16-character windows of the paragraphs (many more, shorter examples)
     int[] y = trainLangs.stream().mapToInt(labels::indexOf).toArray();
-    Trainer.fit(model, encoder.dataset(trainTexts, y), null,
-        FitOptions.builder().epochs(15).batchSize(32).optimizer(Adam.of(0.005f)).clipNorm(1f).seed(42).build(),
+    Trainer.fit(model, encoder.encode(trainTexts).windows(y, 16), null,
+        FitOptions.builder().epochs(10).batchSize(32).optimizer(Adam.of(0.005f)).clipNorm(1f).seed(42).build(),
         new TrainingListener() {
           @Override
           public void epochFinished(org.rnn4j.train.History.Epoch e) {

@@ -122,6 +122,51 @@ public final class EncodedTexts {
     return sb.append("'").toString();
   }
 
+  /**
+   * Training data cut from the texts: every text longer than {@code size} ids becomes overlapping
+   * windows of {@code size} ids starting every {@code size / 2} (the last one ends with the text),
+   * each labelled with its text's label; shorter texts stay whole. For classes that show in every
+   * part of a text (a language, a style), this gives the model many more examples and makes it
+   * judge short texts well; predict on whole texts, with a model that pools over all steps.
+   *
+   * @throws IllegalArgumentException when the labels are not one per text, or size < 1
+   */
+  public Dataset windows(int[] labels, int size) {
+    if (labels == null || labels.length != count) {
+      throw new IllegalArgumentException("encoded texts: expected " + count + " labels (one per text), got "
+          + (labels == null ? "null" : labels.length));
+    }
+    if (size < 1) {
+      throw new IllegalArgumentException("encoded texts: expected a window size >= 1, got " + size);
+    }
+    List<int[]> seqs = new ArrayList<>();
+    List<Integer> ys = new ArrayList<>();
+    int stride = Math.max(1, size / 2);
+    for (int i = 0; i < count; i++) {
+      int len = lengths[i];
+      int base = i * steps;
+      if (len <= size) {
+        seqs.add(Arrays.copyOfRange(tokens, base, base + len));
+        ys.add(labels[i]);
+        continue;
+      }
+      for (int start = 0; ; start += stride) {
+        int from = Math.min(start, len - size);
+        seqs.add(Arrays.copyOfRange(tokens, base + from, base + from + size));
+        ys.add(labels[i]);
+        if (from + size >= len) {
+          break;
+        }
+      }
+    }
+    int[] y = new int[ys.size()];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = ys.get(i);
+    }
+    // padded steps are never read (the lengths say so); id 0 exists in every vocabulary
+    return TextEncoder.pad(seqs, 0, 0).dataset(y);
+  }
+
   /** The ids as a {@link Dataset} with lengths and no labels (for prediction). */
   public Dataset dataset() {
     return Dataset.ofTokens(tokens, count, steps, lengths, (int[]) null);

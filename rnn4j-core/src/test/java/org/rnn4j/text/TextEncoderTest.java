@@ -59,6 +59,23 @@ class TextEncoderTest {
   }
 
   @Test
+  void cutsTrainingWindowsHalfAWindowApart() {
+    TextEncoder enc = new TextEncoder(CharTokenizer.RAW, V, 0);
+    // "abcabcab" (8 ids) in windows of 4 every 2: [0,4) [2,6) [4,8); "ca" stays whole
+    org.rnn4j.data.Dataset d = enc.encode(List.of("abcabcab", "ca")).windows(new int[] {7, 9}, 4);
+    assertThat(d.size()).isEqualTo(4);
+    assertThat(d.steps()).isEqualTo(4);
+    assertThat(d.lengths()).containsExactly(4, 4, 4, 2);
+    assertThat(java.util.Arrays.copyOfRange(d.tokenArray(), 4, 8)).containsExactly(4, 2, 3, 4); // "cabc"
+    assertThat(java.util.Arrays.copyOfRange(d.tokenArray(), 12, 14)).containsExactly(4, 2);
+    assertThat(d.classArray()).containsExactly(7, 7, 7, 9);
+    // a length that is not a multiple of the stride: the last window ends with the text
+    org.rnn4j.data.Dataset odd = enc.encode(List.of("abcab")).windows(new int[] {1}, 4);
+    assertThat(odd.tokenArray()).containsExactly(2, 3, 4, 2, 3, 4, 2, 3);
+    assertThatThrownBy(() -> enc.encode(List.of("a")).windows(new int[] {1}, 0)).hasMessageContaining("size >= 1");
+  }
+
+  @Test
   void savesIntoMetadataAndBack() {
     TextEncoder enc = new TextEncoder(WordTokenizer.DEFAULT, V, 17);
     TextEncoder back = TextEncoder.fromMap(enc.toMap("x."), "x.");

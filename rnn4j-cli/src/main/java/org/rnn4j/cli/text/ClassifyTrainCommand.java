@@ -280,8 +280,12 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
             enc[p].truncatedCount(), enc[p].count(), maxLength);
       }
     }
-    Dataset train = window > 0 ? windows(enc[0], partLabels.get(0), window, o)
+    Dataset train = window > 0 ? enc[0].windows(toArray(partLabels.get(0)), window)
         : enc[0].dataset(toArray(partLabels.get(0)));
+    if (window > 0) {
+      o.printf(Locale.ROOT, "training on %d windows of up to %d tokens cut from the %d training texts%n",
+          train.size(), window, enc[0].count());
+    }
     Dataset val = enc[1] == null ? null : enc[1].dataset(toArray(partLabels.get(1)));
     int[] testLabels = toArray(partLabels.get(2));
     // 5. model
@@ -360,36 +364,6 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "total time %.1f s%n", (System.nanoTime() - started) / 1e9);
     o.println("classify new text with: rnn4j classify predict --model " + modelFile + " \"some text\"");
     return 0;
-  }
-
-  /**
-   * Every text cut into windows of {@code w} tokens starting every {@code w/2} tokens (the last
-   * window ends with the text; a text shorter than a window is one window).
-   */
-  static Dataset windows(EncodedTexts texts, List<Integer> labels, int w, PrintWriter o) {
-    List<int[]> seqs = new ArrayList<>();
-    List<Integer> ys = new ArrayList<>();
-    int stride = Math.max(1, w / 2);
-    for (int i = 0; i < texts.count(); i++) {
-      int[] ids = texts.ids(i);
-      if (ids.length <= w) {
-        seqs.add(ids);
-        ys.add(labels.get(i));
-        continue;
-      }
-      for (int start = 0; ; start += stride) {
-        int from = Math.min(start, ids.length - w);
-        seqs.add(Arrays.copyOfRange(ids, from, from + w));
-        ys.add(labels.get(i));
-        if (from + w >= ids.length) {
-          break;
-        }
-      }
-    }
-    o.printf(Locale.ROOT, "training on %d windows of up to %d tokens cut from the %d training texts%n", seqs.size(),
-        w, texts.count());
-    EncodedTexts e = TextEncoder.pad(seqs, 0, 0);
-    return e.dataset(toArray(ys));
   }
 
   private String sourceName() {
