@@ -376,26 +376,10 @@ final class VectorKernels implements Kernels {
   public void lstmForwardRow(int hidden, float[] pre, int preOff, float[] gates, int gatesOff,
       float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC, int tanhCOff,
       float[] h, int hOff) {
-    int j = 0;
-    for (; j + L <= hidden; j += L) {
-      FloatVector i = sig(FloatVector.fromArray(S, pre, preOff + j));
-      FloatVector f = sig(FloatVector.fromArray(S, pre, preOff + hidden + j));
-      FloatVector g = tanhV(FloatVector.fromArray(S, pre, preOff + 2 * hidden + j));
-      FloatVector o = sig(FloatVector.fromArray(S, pre, preOff + 3 * hidden + j));
-      FloatVector cn = f.mul(FloatVector.fromArray(S, cPrev, cPrevOff + j)).add(i.mul(g));
-      FloatVector tc = tanhV(cn);
-      i.intoArray(gates, gatesOff + j);
-      f.intoArray(gates, gatesOff + hidden + j);
-      g.intoArray(gates, gatesOff + 2 * hidden + j);
-      o.intoArray(gates, gatesOff + 3 * hidden + j);
-      cn.intoArray(c, cOff + j);
-      tc.intoArray(tanhC, tanhCOff + j);
-      o.mul(tc).intoArray(h, hOff + j);
-    }
-    if (j < hidden) {
-      ScalarKernels.lstmForwardRange(hidden, j, pre, preOff, gates, gatesOff, cPrev, cPrevOff, c, cOff,
-          tanhC, tanhCOff, h, hOff);
-    }
+    // exp and tanh stay scalar: the Vector API's EXP/TANH give different bits before and after the
+    // JIT compiles a kernel, which made runs with one seed differ; Math.exp/tanh agree in every mode.
+    ScalarKernels.lstmForwardRange(hidden, 0, pre, preOff, gates, gatesOff, cPrev, cPrevOff, c, cOff, tanhC,
+        tanhCOff, h, hOff);
   }
 
   @Override
@@ -429,23 +413,8 @@ final class VectorKernels implements Kernels {
   @Override
   public void gruForwardRow(int hidden, float[] pre, int preOff, float[] hn, int hnOff,
       float[] gates, int gatesOff, float[] hPrev, int hPrevOff, float[] h, int hOff) {
-    int j = 0;
-    for (; j + L <= hidden; j += L) {
-      FloatVector r = sig(FloatVector.fromArray(S, pre, preOff + j));
-      FloatVector z = sig(FloatVector.fromArray(S, pre, preOff + hidden + j));
-      FloatVector n = tanhV(FloatVector.fromArray(S, pre, preOff + 2 * hidden + j)
-          .add(r.mul(FloatVector.fromArray(S, hn, hnOff + j))));
-      r.intoArray(gates, gatesOff + j);
-      z.intoArray(gates, gatesOff + hidden + j);
-      n.intoArray(gates, gatesOff + 2 * hidden + j);
-      FloatVector hp = FloatVector.fromArray(S, hPrev, hPrevOff + j);
-      // (1 - z) * n + z * hPrev = n + z * (hPrev - n)
-      z.mul(hp.sub(n)).add(n).intoArray(h, hOff + j);
-    }
-    if (j < hidden) {
-      ScalarKernels.gruForwardRange(hidden, j, pre, preOff, hn, hnOff, gates, gatesOff, hPrev, hPrevOff,
-          h, hOff);
-    }
+    // scalar for the same reason as lstmForwardRow
+    ScalarKernels.gruForwardRange(hidden, 0, pre, preOff, hn, hnOff, gates, gatesOff, hPrev, hPrevOff, h, hOff);
   }
 
   @Override
@@ -479,11 +448,8 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void tanh(int n, float[] x, int xOff, float[] y, int yOff) {
-    int i = 0;
-    for (; i + L <= n; i += L) {
-      tanhV(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-    }
-    for (; i < n; i++) {
+    // scalar for the same reason as lstmForwardRow
+    for (int i = 0; i < n; i++) {
       y[yOff + i] = (float) Math.tanh(x[xOff + i]);
     }
   }
