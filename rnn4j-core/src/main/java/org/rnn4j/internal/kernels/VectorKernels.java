@@ -18,7 +18,6 @@ final class VectorKernels implements Kernels {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
   /** K block: 256 rows of a 2-vector B panel are 32 KB, inside L1. */
   private static final int KC = 256;
   /** Per-thread buffer for one packed B panel [KC, 2L]. */
@@ -361,15 +360,6 @@ final class VectorKernels implements Kernels {
         out[outOff + j] += a[ar + j];
       }
     }
-  }
-
-  /** 1 / (1 + e^-x); for x < -88 e^-x is +inf and the result exactly 0, the right limit. */
-  private static FloatVector sig(FloatVector x) {
-    return ONE.div(x.neg().lanewise(VectorOperators.EXP).add(1f));
-  }
-
-  private static FloatVector tanhV(FloatVector x) {
-    return x.lanewise(VectorOperators.TANH);
   }
 
   @Override
