@@ -96,12 +96,12 @@ public final class ScalarKernels implements Kernels {
       float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC, int tanhCOff,
       float[] h, int hOff) {
     for (int j = from; j < hidden; j++) {
-      float i = Activations.sigmoid(pre[preOff + j]);
-      float f = Activations.sigmoid(pre[preOff + hidden + j]);
-      float g = (float) Math.tanh(pre[preOff + 2 * hidden + j]);
-      float o = Activations.sigmoid(pre[preOff + 3 * hidden + j]);
+      float i = FastMath.sigmoid(pre[preOff + j]);
+      float f = FastMath.sigmoid(pre[preOff + hidden + j]);
+      float g = FastMath.tanh(pre[preOff + 2 * hidden + j]);
+      float o = FastMath.sigmoid(pre[preOff + 3 * hidden + j]);
       float cn = f * cPrev[cPrevOff + j] + i * g;
-      float tc = (float) Math.tanh(cn);
+      float tc = FastMath.tanh(cn);
       gates[gatesOff + j] = i;
       gates[gatesOff + hidden + j] = f;
       gates[gatesOff + 2 * hidden + j] = g;
@@ -150,9 +150,9 @@ public final class ScalarKernels implements Kernels {
   static void gruForwardRange(int hidden, int from, float[] pre, int preOff, float[] hn, int hnOff,
       float[] gates, int gatesOff, float[] hPrev, int hPrevOff, float[] h, int hOff) {
     for (int j = from; j < hidden; j++) {
-      float r = Activations.sigmoid(pre[preOff + j]);
-      float z = Activations.sigmoid(pre[preOff + hidden + j]);
-      float n = (float) Math.tanh(pre[preOff + 2 * hidden + j] + r * hn[hnOff + j]);
+      float r = FastMath.sigmoid(pre[preOff + j]);
+      float z = FastMath.sigmoid(pre[preOff + hidden + j]);
+      float n = FastMath.tanh(pre[preOff + 2 * hidden + j] + r * hn[hnOff + j]);
       gates[gatesOff + j] = r;
       gates[gatesOff + hidden + j] = z;
       gates[gatesOff + 2 * hidden + j] = n;
@@ -192,7 +192,7 @@ public final class ScalarKernels implements Kernels {
   @Override
   public void tanh(int n, float[] x, int xOff, float[] y, int yOff) {
     for (int i = 0; i < n; i++) {
-      y[yOff + i] = (float) Math.tanh(x[xOff + i]);
+      y[yOff + i] = FastMath.tanh(x[xOff + i]);
     }
   }
 

@@ -1,6 +1,7 @@
 package org.rnn4j.internal.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -366,10 +367,86 @@ final class VectorKernels implements Kernels {
   public void lstmForwardRow(int hidden, float[] pre, int preOff, float[] gates, int gatesOff,
       float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC, int tanhCOff,
       float[] h, int hOff) {
-    // exp and tanh stay scalar: the Vector API's EXP/TANH give different bits before and after the
-    // JIT compiles a kernel, which made runs with one seed differ; Math.exp/tanh agree in every mode.
-    ScalarKernels.lstmForwardRange(hidden, 0, pre, preOff, gates, gatesOff, cPrev, cPrevOff, c, cOff, tanhC,
-        tanhCOff, h, hOff);
+    // The same operations as ScalarKernels.lstmForwardRange, lane by lane (FastMath's polynomials):
+    // identical bits. Activations run as separate loops, one activation per loop body: with all five
+    // in one body the JIT stops inlining them and boxes the vectors (measured 10-100x slower).
+    sigmoidRange(2 * hidden, pre, preOff, gates, gatesOff);
+    tanhRange(hidden, pre, preOff + 2 * hidden, gates, gatesOff + 2 * hidden);
+    sigmoidRange(hidden, pre, preOff + 3 * hidden, gates, gatesOff + 3 * hidden);
+    int j = 0;
+    for (; j + L <= hidden; j += L) {
+      FloatVector i = FloatVector.fromArray(S, gates, gatesOff + j);
+      FloatVector f = FloatVector.fromArray(S, gates, gatesOff + hidden + j);
+      FloatVector g = FloatVector.fromArray(S, gates, gatesOff + 2 * hidden + j);
+      f.mul(FloatVector.fromArray(S, cPrev, cPrevOff + j)).add(i.mul(g)).intoArray(c, cOff + j);
+    }
+    for (; j < hidden; j++) {
+      c[cOff + j] = gates[gatesOff + hidden + j] * cPrev[cPrevOff + j]
+          + gates[gatesOff + j] * gates[gatesOff + 2 * hidden + j];
+    }
+    tanhRange(hidden, c, cOff, tanhC, tanhCOff);
+    j = 0;
+    for (; j + L <= hidden; j += L) {
+      FloatVector.fromArray(S, gates, gatesOff + 3 * hidden + j)
+          .mul(FloatVector.fromArray(S, tanhC, tanhCOff + j)).intoArray(h, hOff + j);
+    }
+    for (; j < hidden; j++) {
+      h[hOff + j] = gates[gatesOff + 3 * hidden + j] * tanhC[tanhCOff + j];
+    }
+  }
+
+  private static void sigmoidRange(int n, float[] x, int xOff, float[] y, int yOff) {
+    activationRange(false, n, x, xOff, y, yOff);
+  }
+
+  private static void tanhRange(int n, float[] x, int xOff, float[] y, int yOff) {
+    activationRange(true, n, x, xOff, y, yOff);
+  }
+
+  /**
+   * y[i] = sigmoid(x[i]) or, with {@code tanh}, tanh(x[i]) over n values (in place allowed):
+   * {@link FastMath}'s operations lane by lane, so its bits. The exp is written out in this loop
+   * rather than called: when several kernels inline into one caller, the JIT's node budget runs out
+   * and a vector-typed helper left as a call boxes every vector it is passed (an allocation per
+   * step); array-typed methods like this one cost nothing when left as calls. Both results are
+   * computed and one is selected by a mask, not by a branch, for the same reason.
+   */
+  private static void activationRange(boolean tanh, int n, float[] x, int xOff, float[] y, int yOff) {
+    VectorMask<Float> tanhLanes = FloatVector.broadcast(S, tanh ? 1f : 0f).compare(VectorOperators.NE, 0f);
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector ax = v.abs();
+      // e = exp(-x) for the sigmoid, exp(2|x|) for tanh: FastMath.exp
+      FloatVector e = v.neg().blend(ax.add(ax), tanhLanes).max(FastMath.EXP_LO).min(FastMath.EXP_HI);
+      FloatVector t = e.fma(FloatVector.broadcast(S, FastMath.LOG2E), FloatVector.broadcast(S, FastMath.ROUND));
+      FloatVector k = t.sub(FastMath.ROUND);
+      FloatVector r = k.fma(FloatVector.broadcast(S, -FastMath.LN2_HI), e);
+      r = k.fma(FloatVector.broadcast(S, -FastMath.LN2_LO), r);
+      FloatVector p = FloatVector.broadcast(S, FastMath.E5).fma(r, FloatVector.broadcast(S, FastMath.E4));
+      p = p.fma(r, FloatVector.broadcast(S, FastMath.E3));
+      p = p.fma(r, FloatVector.broadcast(S, FastMath.E2));
+      p = p.fma(r, FloatVector.broadcast(S, FastMath.E1));
+      p = p.fma(r, FloatVector.broadcast(S, FastMath.E0));
+      FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)
+          .add(FastMath.EXP_BIAS_BITS).reinterpretAsFloats();
+      e = p.fma(r.mul(r), r).add(1f).mul(scale);
+      // q = 1 / (1 + e): the sigmoid itself, and tanh(|x|) = 1 - 2q for |x| >= 0.625
+      FloatVector q = one.div(one.add(e));
+      FloatVector large = one.sub(q.mul(2f));
+      large = large.blend(large.neg(), v.compare(VectorOperators.LT, 0f));
+      FloatVector z = v.mul(v);
+      FloatVector sp = FloatVector.broadcast(S, FastMath.T4).fma(z, FloatVector.broadcast(S, FastMath.T3));
+      sp = sp.fma(z, FloatVector.broadcast(S, FastMath.T2));
+      sp = sp.fma(z, FloatVector.broadcast(S, FastMath.T1));
+      sp = sp.fma(z, FloatVector.broadcast(S, FastMath.T0));
+      FloatVector tanhV = large.blend(sp.mul(z).fma(v, v), ax.compare(VectorOperators.LT, FastMath.TANH_SMALL));
+      q.blend(tanhV, tanhLanes).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = tanh ? FastMath.tanh(x[xOff + i]) : FastMath.sigmoid(x[xOff + i]);
+    }
   }
 
   @Override
@@ -403,8 +480,31 @@ final class VectorKernels implements Kernels {
   @Override
   public void gruForwardRow(int hidden, float[] pre, int preOff, float[] hn, int hnOff,
       float[] gates, int gatesOff, float[] hPrev, int hPrevOff, float[] h, int hOff) {
-    // scalar for the same reason as lstmForwardRow
-    ScalarKernels.gruForwardRange(hidden, 0, pre, preOff, hn, hnOff, gates, gatesOff, hPrev, hPrevOff, h, hOff);
+    // The same operations as ScalarKernels.gruForwardRange, lane by lane, one activation per loop
+    // (see lstmForwardRow).
+    sigmoidRange(2 * hidden, pre, preOff, gates, gatesOff);
+    int n0 = gatesOff + 2 * hidden;
+    int j = 0;
+    for (; j + L <= hidden; j += L) {
+      FloatVector.fromArray(S, pre, preOff + 2 * hidden + j)
+          .add(FloatVector.fromArray(S, gates, gatesOff + j).mul(FloatVector.fromArray(S, hn, hnOff + j)))
+          .intoArray(gates, n0 + j);
+    }
+    for (; j < hidden; j++) {
+      gates[n0 + j] = pre[preOff + 2 * hidden + j] + gates[gatesOff + j] * hn[hnOff + j];
+    }
+    tanhRange(hidden, gates, n0, gates, n0);
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    j = 0;
+    for (; j + L <= hidden; j += L) {
+      FloatVector z = FloatVector.fromArray(S, gates, gatesOff + hidden + j);
+      one.sub(z).mul(FloatVector.fromArray(S, gates, n0 + j))
+          .add(z.mul(FloatVector.fromArray(S, hPrev, hPrevOff + j))).intoArray(h, hOff + j);
+    }
+    for (; j < hidden; j++) {
+      float z = gates[gatesOff + hidden + j];
+      h[hOff + j] = (1f - z) * gates[n0 + j] + z * hPrev[hPrevOff + j];
+    }
   }
 
   @Override
@@ -438,10 +538,7 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void tanh(int n, float[] x, int xOff, float[] y, int yOff) {
-    // scalar for the same reason as lstmForwardRow
-    for (int i = 0; i < n; i++) {
-      y[yOff + i] = (float) Math.tanh(x[xOff + i]);
-    }
+    tanhRange(n, x, xOff, y, yOff);
   }
 
   @Override
