@@ -144,8 +144,8 @@ abstract class Cell {
       }
       if (proj) {
         // h [B, P] = m [B, H] x W_hr^T
-        if (s.wHrT != null) {
-          s.k.gemm(false, false, rows, s.outHidden, hid, 1f, s.m, cBase, hid, s.wHrT, 0, s.outHidden, 0f,
+        if (s.wHrP != null) {
+          s.k.gemmPacked(false, rows, s.outHidden, hid, 1f, s.m, cBase, hid, s.wHrP, 0, 0f,
               s.hNew, 0, s.outHidden);
         } else {
           s.k.gemm(false, true, rows, s.outHidden, hid, 1f, s.m, cBase, hid, s.values, s.wHr, hid, 0f,

@@ -27,6 +27,23 @@ public interface Kernels {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc);
 
+  /** Floats that {@link #packB} writes for an op(B) of {@code [k, n]}. */
+  int packedSize(int k, int n);
+
+  /**
+   * Packs op(B) {@code [k, n]} (B stored {@code [k, n]}, or {@code [n, k]} with {@code transB}) into
+   * {@code dst} at {@code dOff} in this provider's own layout, for {@link #gemmPacked}: a weight matrix
+   * that multiplies many inputs (every time step) is packed once instead of once per product.
+   */
+  void packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, float[] dst, int dOff);
+
+  /**
+   * {@link #gemm} with op(B) {@code [k, n]} already packed by {@link #packB} of the same provider
+   * at {@code pOff}; the results equal {@code gemm}'s bit for bit.
+   */
+  void gemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] packedB, int pOff, float beta, float[] c, int cOff, int ldc);
+
   /** Sum of {@code a[i] * b[i]} for i in [0, n), accumulated in float. */
   float dot(float[] a, int aOff, float[] b, int bOff, int n);
 

@@ -20,42 +20,45 @@ public final class ScalarKernels implements Kernels {
     if (alpha == 0f || k == 0) {
       return;
     }
-    if (!transB) {
-      // C[i, :] += alpha * op(A)[i, p] * B[p, :]: the inner loop runs along a row of B and of C.
-      for (int i = 0; i < m; i++) {
-        int ci = cOff + i * ldc;
-        for (int p = 0; p < k; p++) {
-          float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-          if (av == 0f) {
-            continue;
-          }
-          int bp = bOff + p * ldb;
-          for (int j = 0; j < n; j++) {
-            c[ci + j] += av * b[bp + j];
-          }
+    // C[i, :] += alpha * op(A)[i, p] * op(B)[p, :], in the same order for every transpose, so a
+    // product equals its packB + gemmPacked twin bit for bit; without transB the inner loop runs
+    // along a row of B and of C.
+    int bps = transB ? 1 : ldb;
+    int bjs = transB ? ldb : 1;
+    for (int i = 0; i < m; i++) {
+      int ci = cOff + i * ldc;
+      for (int p = 0; p < k; p++) {
+        float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+        if (av == 0f) {
+          continue;
         }
-      }
-    } else {
-      // op(B)[p, j] = B[j, p]: C[i, j] is a dot product of a row of op(A) and a row of B.
-      for (int i = 0; i < m; i++) {
-        int ci = cOff + i * ldc;
+        int bp = bOff + p * bps;
         for (int j = 0; j < n; j++) {
-          int bj = bOff + j * ldb;
-          float s = 0f;
-          if (transA) {
-            for (int p = 0; p < k; p++) {
-              s += a[aOff + p * lda + i] * b[bj + p];
-            }
-          } else {
-            int ai = aOff + i * lda;
-            for (int p = 0; p < k; p++) {
-              s += a[ai + p] * b[bj + p];
-            }
-          }
-          c[ci + j] += alpha * s;
+          c[ci + j] += av * b[bp + j * bjs];
         }
       }
     }
+  }
+
+  /** The scalar layout is plain row-major op(B) {@code [k, n]}. */
+  @Override
+  public int packedSize(int k, int n) {
+    return k * n;
+  }
+
+  @Override
+  public void packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, float[] dst, int dOff) {
+    for (int p = 0; p < k; p++) {
+      for (int j = 0; j < n; j++) {
+        dst[dOff + p * n + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+      }
+    }
+  }
+
+  @Override
+  public void gemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] packedB, int pOff, float beta, float[] c, int cOff, int ldc) {
+    gemm(transA, false, m, n, k, alpha, a, aOff, lda, packedB, pOff, n, beta, c, cOff, ldc);
   }
 
   @Override

@@ -9,20 +9,26 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels on the Vector API ({@code jdk.incubator.vector}). Loaded only by {@link KernelProvider}
  * after it has checked that the module is readable; never referenced directly elsewhere.
  *
- * <p>GEMM: a register-blocked micro-kernel of 4 rows x 2 vectors of C, fused multiply-adds along K,
- * then 1-vector and scalar column tails and 1-row tails that use the same per-element arithmetic (FMA
- * in K order), so an element's value does not depend on which path or thread computed it. Large
- * products split their rows between the cores through {@link RowParallel}. Stateless and
- * thread-safe (the per-thread task object is never shared).
+ * <p>GEMM: op(A) is packed per K block into row groups (alpha folded in), op(B) into panels of two
+ * vectors' width (by {@link #packB} once for weights that serve many products, else per call), and a
+ * register-blocked micro-kernel of 8 (or 4) rows x 2 vectors accumulates into C with one FMA per
+ * product in K order; row groups of 4 and 1 and the column tails use the same per-element
+ * arithmetic, so an element's value does not depend on which path or thread computed it. Large
+ * products split their rows between the cores through {@link RowParallel}. Thread-safe: the task
+ * objects and packing buffers are per thread.
  */
 final class VectorKernels implements Kernels {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  /** K block: 256 rows of a 2-vector B panel are 32 KB, inside L1. */
+  /** K block: a packed B panel of 256 x W floats stays in L1/L2 while every row group passes over it. */
   private static final int KC = 256;
-  /** Per-thread buffer for one packed B panel [KC, 2L]. */
-  private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[KC * 2 * L]);
+  /** B panel width: two vectors (the micro-kernels' columns). */
+  private static final int W = 2 * L;
+  /** Rows per micro-kernel: 8 x 2 accumulators on 32 vector registers (AVX-512), 4 x 2 on 16. */
+  private static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
+  /** Row block of the GEMM's outer loop (a multiple of 8). */
+  private static final int MC = 96;
   /** Multiply-adds below which splitting a GEMM between threads costs more than it saves. */
   private static final long PARALLEL_MIN_MACS = 1L << 20;
 
@@ -34,32 +40,56 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public int packedSize(int k, int n) {
+    return k * n;
+  }
+
+  @Override
+  public void packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, float[] dst, int dOff) {
+    for (int kb = 0; kb < k; kb += KC) {
+      packSlab(transB, kb, Math.min(KC, k - kb), n, b, bOff, ldb, dst, dOff + kb * n);
+    }
+  }
+
+  @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
+    run(transA, transB, false, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  @Override
+  public void gemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] packedB, int pOff, float beta, float[] c, int cOff, int ldc) {
+    run(transA, false, true, m, n, k, alpha, a, aOff, lda, packedB, pOff, 0, beta, c, cOff, ldc);
+  }
+
+  private void run(boolean transA, boolean transB, boolean packed, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
     if ((long) m * n * k >= PARALLEL_MIN_MACS && RowParallel.shared().threads() > 1) {
       GemmTask t = tasks.get();
-      t.set(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      t.set(transA, transB, packed, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       boolean ran = RowParallel.shared().tryRun(t, m);
       t.clear();
       if (ran) {
         return;
       }
     }
-    gemmRows(transA, transB, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    gemmRows(transA, transB, packed, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
   /** The reusable, per-thread body of a split GEMM: rows [start, end) of C. */
   private final class GemmTask implements RowParallel.RowTask {
-    boolean transA, transB;
+    boolean transA, transB, packed;
     int n, k, aOff, lda, bOff, ldb, cOff, ldc;
     float alpha, beta;
     float[] a, b, c;
 
-    void set(boolean transA, boolean transB, int n, int k, float alpha, float[] a, int aOff,
-        int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    void set(boolean transA, boolean transB, boolean packed, int n, int k, float alpha, float[] a,
+        int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
       this.transA = transA;
       this.transB = transB;
+      this.packed = packed;
       this.n = n;
       this.k = k;
       this.alpha = alpha;
@@ -83,242 +113,295 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void run(int rowStart, int rowEnd) {
-      gemmRows(transA, transB, rowStart, rowEnd, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
+      gemmRows(transA, transB, packed, rowStart, rowEnd, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
           cOff, ldc);
     }
   }
 
-  private void gemmRows(boolean transA, boolean transB, int i0, int i1, int n, int k, float alpha,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-      float beta, float[] c, int cOff, int ldc) {
+  /**
+   * Rows [i0, i1) of C. Per K block of KC: the rows of alpha * op(A) are packed into row groups (see
+   * {@link #packA}), op(B)'s slab is taken pre-packed or packed now into this thread's buffer, and
+   * every B panel (KC x W floats, 64 KB at most, in L1/L2) is swept by all row groups. Each C element
+   * is updated as c = fma(a'[p], b[p], c) for p = 0, 1, ..., k-1 in every path (row group size,
+   * column tail, K block, thread split), so no result depends on which path computed it.
+   */
+  private static void gemmRows(boolean transA, boolean transB, boolean packed, int i0, int i1, int n,
+      int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c,
+      int cOff, int ldc) {
     Gemms.scaleC(i1 - i0, n, beta, c, cOff + i0 * ldc, ldc);
-    if (alpha == 0f || k == 0) {
+    if (alpha == 0f || k == 0 || i1 <= i0) {
       return;
     }
-    if (transB) {
-      gemmRowsNT(transA, i0, i1, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-      return;
-    }
-    // Element (i, p) of op(A) is at aOff + i*rs + p*ps.
+    Buffers buf = BUFFERS.get();
+    int rows = i1 - i0;
     int rs = transA ? 1 : lda;
     int ps = transA ? lda : 1;
-    // K in blocks of KC: a panel of B (KC x 2L floats, 32 KB) stays in L1 while every row block of
-    // A passes over it; each block's partial sums are added into C.
+    float[] pa = buf.a(rows * Math.min(KC, k));
     for (int kb = 0; kb < k; kb += KC) {
       int kc = Math.min(KC, k - kb);
-      panels(i0, i1, n, kc, alpha, a, aOff + kb * ps, rs, ps, b, bOff + kb * ldb, ldb, c, cOff, ldc);
+      packA(rows, kc, alpha, a, aOff + i0 * rs + kb * ps, rs, ps, pa);
+      float[] slab;
+      int so;
+      if (packed) {
+        slab = b;
+        so = bOff + kb * n;
+      } else {
+        slab = buf.b(kc * n);
+        so = 0;
+        packSlab(transB, kb, kc, n, b, bOff, ldb, slab, 0);
+      }
+      multiplySlab(rows, n, kc, pa, slab, so, c, cOff + i0 * ldc, ldc);
+    }
+  }
+
+  /** Per-thread packing buffers, grown on demand and kept (no allocation in steady state). */
+  private static final class Buffers {
+    private float[] a = new float[0];
+    private float[] b = new float[0];
+
+    float[] a(int size) {
+      if (a.length < size) {
+        a = new float[size];
+      }
+      return a;
+    }
+
+    float[] b(int size) {
+      if (b.length < size) {
+        b = new float[size];
+      }
+      return b;
+    }
+  }
+
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  /**
+   * Packs alpha * op(A)[rows, kc] into row groups: groups of MR rows, then one of 4 when at least 4
+   * remain (wide vectors), then single rows. A group of height g starting at row r0 occupies
+   * pa[r0*kc .. (r0+g)*kc) laid out [kc][g], so the micro-kernels read it with a constant stride.
+   */
+  private static void packA(int rows, int kc, float alpha, float[] a, int aOff, int rs, int ps, float[] pa) {
+    int r0 = 0;
+    while (r0 < rows) {
+      int g = groupHeight(rows - r0);
+      int base = r0 * kc;
+      for (int r = 0; r < g; r++) {
+        int src = aOff + (r0 + r) * rs;
+        if (alpha == 1f) {
+          for (int p = 0; p < kc; p++) {
+            pa[base + p * g + r] = a[src + p * ps];
+          }
+        } else {
+          for (int p = 0; p < kc; p++) {
+            pa[base + p * g + r] = alpha * a[src + p * ps];
+          }
+        }
+      }
+      r0 += g;
+    }
+  }
+
+  /** The height of the next row group when {@code remaining} rows are left. */
+  private static int groupHeight(int remaining) {
+    return remaining >= MR ? MR : remaining >= 4 ? 4 : 1;
+  }
+
+  /**
+   * Packs rows [kb, kb+kc) of op(B) [k, n] as one slab: full panels of W columns, each [kc][W], then
+   * the tail columns [kc][n mod W]. A whole packed matrix is its slabs one after another.
+   */
+  private static void packSlab(boolean transB, int kb, int kc, int n, float[] b, int bOff, int ldb,
+      float[] dst, int dOff) {
+    int full = n - n % W;
+    int tail = n - full;
+    for (int j = 0; j < full; j += W) {
+      int base = dOff + j * kc;
+      for (int p = 0; p < kc; p++) {
+        if (transB) {
+          for (int x = 0; x < W; x++) {
+            dst[base + p * W + x] = b[bOff + (j + x) * ldb + kb + p];
+          }
+        } else {
+          System.arraycopy(b, bOff + (kb + p) * ldb + j, dst, base + p * W, W);
+        }
+      }
+    }
+    int base = dOff + full * kc;
+    for (int p = 0; p < kc; p++) {
+      for (int x = 0; x < tail; x++) {
+        dst[base + p * tail + x] = transB ? b[bOff + (full + x) * ldb + kb + p] : b[bOff + (kb + p) * ldb + full + x];
+      }
+    }
+  }
+
+  /** C[rows, n] += A'[rows, kc] B[kc, n] with A' packed by packA and B a slab at {@code so}. */
+  private static void multiplySlab(int rows, int n, int kc, float[] pa, float[] slab, int so, float[] c,
+      int cOff, int ldc) {
+    int full = n - n % W;
+    // Rows in blocks of MC (their packed A, MC x KC floats, stays in L2) while the B panels pass;
+    // MC is a multiple of 8, so blocks cut between row groups.
+    for (int ic = 0; ic < rows; ic += MC) {
+      int icEnd = Math.min(rows, ic + MC);
+      for (int j = 0; j < full; j += W) {
+        int bo = so + j * kc;
+        int r0 = ic;
+        while (r0 < icEnd) {
+          int g = groupHeight(rows - r0);
+          int co = cOff + r0 * ldc + j;
+          if (g == 8) {
+            kernel8(kc, pa, r0 * kc, slab, bo, c, co, ldc);
+          } else if (g == 4) {
+            kernel4(kc, pa, r0 * kc, slab, bo, c, co, ldc);
+          } else {
+            kernel1(kc, pa, r0 * kc, slab, bo, c, co);
+          }
+          r0 += g;
+        }
+      }
+    }
+    int tail = n - full;
+    if (tail == 0) {
+      return;
+    }
+    int bo = so + full * kc;
+    for (int r = 0; r < rows; r++) {
+      // row r of A' sits in its group at (group start)*kc + p*g + (r - group start)
+      int r0 = 0;
+      int g = groupHeight(rows);
+      while (r0 + g <= r) {
+        r0 += g;
+        g = groupHeight(rows - r0);
+      }
+      int ao = r0 * kc + (r - r0);
+      int co = cOff + r * ldc + full;
+      int x = 0;
+      for (; x + L <= tail; x += L) {
+        FloatVector s = FloatVector.fromArray(S, c, co + x);
+        for (int p = 0; p < kc; p++) {
+          s = FloatVector.broadcast(S, pa[ao + p * g]).fma(FloatVector.fromArray(S, slab, bo + p * tail + x), s);
+        }
+        s.intoArray(c, co + x);
+      }
+      for (; x < tail; x++) {
+        float s = c[co + x];
+        for (int p = 0; p < kc; p++) {
+          s = Math.fma(pa[ao + p * g], slab[bo + p * tail + x], s);
+        }
+        c[co + x] = s;
+      }
     }
   }
 
   /**
-   * Rows [i0, i1) of C += alpha * op(A)[:, 0..kc) * B[0..kc, :], column panels outermost. Each panel
-   * of B (kc x 2L) is first copied into a contiguous per-thread buffer: B's rows are often exactly
-   * 4 or 8 KB apart (N = 4H floats), so walking down a panel in place maps every row to the same
-   * cache sets and the panel never stays in L1; packed, it does (measured 1.5-2.3x on this
-   * machine's per-step and input-projection shapes).
+   * C[8 rows, W cols] += A' B over kc: 8 x 2 accumulators started from C, one FMA per product in K
+   * order. Written out without helper calls: a vector-typed helper left as a call (the JIT's inlining
+   * budget runs out in a body this size) boxes its arguments.
    */
-  private static void panels(int i0, int i1, int n, int k, float alpha, float[] a, int aOff, int rs,
-      int ps, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-    float[] pb = PACKED.get();
-    int w = 2 * L;
-    int j = 0;
-    for (; j + w <= n; j += w) {
-      for (int p = 0; p < k; p++) {
-        System.arraycopy(b, bOff + p * ldb + j, pb, p * w, w);
-      }
-      int i = i0;
-      for (; i + 6 <= i1; i += 6) {
-        block6x2p(i, j, k, alpha, a, aOff, rs, ps, pb, c, cOff, ldc);
-      }
-      for (; i + 4 <= i1; i += 4) {
-        // the packed panel as a "B" whose column j sits at offset 0 with row stride 2L
-        block4x2(i, j, k, alpha, a, aOff, rs, ps, pb, -j, w, c, cOff, ldc);
-      }
-      for (; i < i1; i++) {
-        block1(i, j, k, alpha, a, aOff, rs, ps, pb, -j, w, c, cOff, ldc);
-        block1(i, j + L, k, alpha, a, aOff, rs, ps, pb, -j, w, c, cOff, ldc);
-      }
-    }
-    for (; j + L <= n; j += L) {
-      int i = i0;
-      for (; i + 4 <= i1; i += 4) {
-        block4x1(i, j, k, alpha, a, aOff, rs, ps, b, bOff, ldb, c, cOff, ldc);
-      }
-      for (; i < i1; i++) {
-        block1(i, j, k, alpha, a, aOff, rs, ps, b, bOff, ldb, c, cOff, ldc);
-      }
-    }
-    for (; j < n; j++) {
-      for (int i = i0; i < i1; i++) {
-        int ci = cOff + i * ldc + j;
-        c[ci] = Math.fma(scalarDot(a, aOff + i * rs, ps, b, bOff + j, ldb, k), alpha, c[ci]);
-      }
-    }
-  }
-
-  /**
-   * C[i..i+5, j..j+2L) += alpha * op(A)[i..i+5, :] * P, P the packed panel [k, 2L]: 12 accumulators,
-   * FMA along K (the same per-element arithmetic as the 4-row and 1-row blocks).
-   */
-  private static void block6x2p(int i, int j, int k, float alpha, float[] a, int aOff, int rs, int ps,
-      float[] pb, float[] c, int cOff, int ldc) {
-    int a0 = aOff + i * rs;
-    int a1 = a0 + rs;
-    int a2 = a1 + rs;
-    int a3 = a2 + rs;
-    int a4 = a3 + rs;
-    int a5 = a4 + rs;
-    FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
-    FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
-    FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
-    FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
-    FloatVector s40 = FloatVector.zero(S), s41 = FloatVector.zero(S);
-    FloatVector s50 = FloatVector.zero(S), s51 = FloatVector.zero(S);
-    int w = 2 * L;
-    for (int p = 0, bp = 0; p < k; p++, bp += w) {
+  private static void kernel8(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
+    int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
+    FloatVector s00 = FloatVector.fromArray(S, c, co), s01 = FloatVector.fromArray(S, c, co + L);
+    FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
+    FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L);
+    FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L);
+    FloatVector s40 = FloatVector.fromArray(S, c, c4), s41 = FloatVector.fromArray(S, c, c4 + L);
+    FloatVector s50 = FloatVector.fromArray(S, c, c5), s51 = FloatVector.fromArray(S, c, c5 + L);
+    FloatVector s60 = FloatVector.fromArray(S, c, c6), s61 = FloatVector.fromArray(S, c, c6 + L);
+    FloatVector s70 = FloatVector.fromArray(S, c, c7), s71 = FloatVector.fromArray(S, c, c7 + L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * W;
       FloatVector b0 = FloatVector.fromArray(S, pb, bp);
       FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
-      int q = p * ps;
-      FloatVector v = FloatVector.broadcast(S, a[a0 + q]);
+      int q = ao + p * MR;
+      FloatVector v = FloatVector.broadcast(S, pa[q]);
       s00 = v.fma(b0, s00);
       s01 = v.fma(b1, s01);
-      v = FloatVector.broadcast(S, a[a1 + q]);
+      v = FloatVector.broadcast(S, pa[q + 1]);
       s10 = v.fma(b0, s10);
       s11 = v.fma(b1, s11);
-      v = FloatVector.broadcast(S, a[a2 + q]);
+      v = FloatVector.broadcast(S, pa[q + 2]);
       s20 = v.fma(b0, s20);
       s21 = v.fma(b1, s21);
-      v = FloatVector.broadcast(S, a[a3 + q]);
+      v = FloatVector.broadcast(S, pa[q + 3]);
       s30 = v.fma(b0, s30);
       s31 = v.fma(b1, s31);
-      v = FloatVector.broadcast(S, a[a4 + q]);
+      v = FloatVector.broadcast(S, pa[q + 4]);
       s40 = v.fma(b0, s40);
       s41 = v.fma(b1, s41);
-      v = FloatVector.broadcast(S, a[a5 + q]);
+      v = FloatVector.broadcast(S, pa[q + 5]);
       s50 = v.fma(b0, s50);
       s51 = v.fma(b1, s51);
+      v = FloatVector.broadcast(S, pa[q + 6]);
+      s60 = v.fma(b0, s60);
+      s61 = v.fma(b1, s61);
+      v = FloatVector.broadcast(S, pa[q + 7]);
+      s70 = v.fma(b0, s70);
+      s71 = v.fma(b1, s71);
     }
-    int c0 = cOff + i * ldc + j;
-    store(s00, alpha, c, c0);
-    store(s01, alpha, c, c0 + L);
-    store(s10, alpha, c, c0 + ldc);
-    store(s11, alpha, c, c0 + ldc + L);
-    store(s20, alpha, c, c0 + 2 * ldc);
-    store(s21, alpha, c, c0 + 2 * ldc + L);
-    store(s30, alpha, c, c0 + 3 * ldc);
-    store(s31, alpha, c, c0 + 3 * ldc + L);
-    store(s40, alpha, c, c0 + 4 * ldc);
-    store(s41, alpha, c, c0 + 4 * ldc + L);
-    store(s50, alpha, c, c0 + 5 * ldc);
-    store(s51, alpha, c, c0 + 5 * ldc + L);
+    s00.intoArray(c, co);
+    s01.intoArray(c, co + L);
+    s10.intoArray(c, c1);
+    s11.intoArray(c, c1 + L);
+    s20.intoArray(c, c2);
+    s21.intoArray(c, c2 + L);
+    s30.intoArray(c, c3);
+    s31.intoArray(c, c3 + L);
+    s40.intoArray(c, c4);
+    s41.intoArray(c, c4 + L);
+    s50.intoArray(c, c5);
+    s51.intoArray(c, c5 + L);
+    s60.intoArray(c, c6);
+    s61.intoArray(c, c6 + L);
+    s70.intoArray(c, c7);
+    s71.intoArray(c, c7 + L);
   }
 
-  /** C[i..i+3, j..j+2L) += alpha * op(A)[i..i+3, :] * B[:, j..j+2L): 8 accumulators, FMA along K. */
-  private static void block4x2(int i, int j, int k, float alpha, float[] a, int aOff, int rs, int ps,
-      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-    int a0 = aOff + i * rs;
-    int a1 = a0 + rs;
-    int a2 = a1 + rs;
-    int a3 = a2 + rs;
-    FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
-    FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
-    FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
-    FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
-    int bp = bOff + j;
-    for (int p = 0; p < k; p++, bp += ldb) {
-      FloatVector b0 = FloatVector.fromArray(S, b, bp);
-      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-      int q = p * ps;
-      FloatVector v0 = FloatVector.broadcast(S, a[a0 + q]);
-      s00 = v0.fma(b0, s00);
-      s01 = v0.fma(b1, s01);
-      FloatVector v1 = FloatVector.broadcast(S, a[a1 + q]);
-      s10 = v1.fma(b0, s10);
-      s11 = v1.fma(b1, s11);
-      FloatVector v2 = FloatVector.broadcast(S, a[a2 + q]);
-      s20 = v2.fma(b0, s20);
-      s21 = v2.fma(b1, s21);
-      FloatVector v3 = FloatVector.broadcast(S, a[a3 + q]);
-      s30 = v3.fma(b0, s30);
-      s31 = v3.fma(b1, s31);
+  /** {@link #kernel8} for a group of 4 rows. */
+  private static void kernel4(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
+    int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    FloatVector s00 = FloatVector.fromArray(S, c, co), s01 = FloatVector.fromArray(S, c, co + L);
+    FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
+    FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L);
+    FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * W;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      int q = ao + p * 4;
+      FloatVector v = FloatVector.broadcast(S, pa[q]);
+      s00 = v.fma(b0, s00);
+      s01 = v.fma(b1, s01);
+      v = FloatVector.broadcast(S, pa[q + 1]);
+      s10 = v.fma(b0, s10);
+      s11 = v.fma(b1, s11);
+      v = FloatVector.broadcast(S, pa[q + 2]);
+      s20 = v.fma(b0, s20);
+      s21 = v.fma(b1, s21);
+      v = FloatVector.broadcast(S, pa[q + 3]);
+      s30 = v.fma(b0, s30);
+      s31 = v.fma(b1, s31);
     }
-    int c0 = cOff + i * ldc + j;
-    store(s00, alpha, c, c0);
-    store(s01, alpha, c, c0 + L);
-    store(s10, alpha, c, c0 + ldc);
-    store(s11, alpha, c, c0 + ldc + L);
-    store(s20, alpha, c, c0 + 2 * ldc);
-    store(s21, alpha, c, c0 + 2 * ldc + L);
-    store(s30, alpha, c, c0 + 3 * ldc);
-    store(s31, alpha, c, c0 + 3 * ldc + L);
+    s00.intoArray(c, co);
+    s01.intoArray(c, co + L);
+    s10.intoArray(c, c1);
+    s11.intoArray(c, c1 + L);
+    s20.intoArray(c, c2);
+    s21.intoArray(c, c2 + L);
+    s30.intoArray(c, c3);
+    s31.intoArray(c, c3 + L);
   }
 
-  /** C[i..i+3, j..j+L) += alpha * op(A)[i..i+3, :] * B[:, j..j+L). */
-  private static void block4x1(int i, int j, int k, float alpha, float[] a, int aOff, int rs, int ps,
-      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-    int a0 = aOff + i * rs;
-    int a1 = a0 + rs;
-    int a2 = a1 + rs;
-    int a3 = a2 + rs;
-    FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
-    FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
-    int bp = bOff + j;
-    for (int p = 0; p < k; p++, bp += ldb) {
-      FloatVector b0 = FloatVector.fromArray(S, b, bp);
-      int q = p * ps;
-      s0 = FloatVector.broadcast(S, a[a0 + q]).fma(b0, s0);
-      s1 = FloatVector.broadcast(S, a[a1 + q]).fma(b0, s1);
-      s2 = FloatVector.broadcast(S, a[a2 + q]).fma(b0, s2);
-      s3 = FloatVector.broadcast(S, a[a3 + q]).fma(b0, s3);
+  /** {@link #kernel8} for a single row (its packed A is contiguous in K). */
+  private static void kernel1(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co) {
+    FloatVector s0 = FloatVector.fromArray(S, c, co), s1 = FloatVector.fromArray(S, c, co + L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * W;
+      FloatVector v = FloatVector.broadcast(S, pa[ao + p]);
+      s0 = v.fma(FloatVector.fromArray(S, pb, bp), s0);
+      s1 = v.fma(FloatVector.fromArray(S, pb, bp + L), s1);
     }
-    int c0 = cOff + i * ldc + j;
-    store(s0, alpha, c, c0);
-    store(s1, alpha, c, c0 + ldc);
-    store(s2, alpha, c, c0 + 2 * ldc);
-    store(s3, alpha, c, c0 + 3 * ldc);
-  }
-
-  /** C[i, j..j+L) += alpha * op(A)[i, :] * B[:, j..j+L): the same per-element arithmetic. */
-  private static void block1(int i, int j, int k, float alpha, float[] a, int aOff, int rs, int ps,
-      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-    int a0 = aOff + i * rs;
-    FloatVector s0 = FloatVector.zero(S);
-    int bp = bOff + j;
-    for (int p = 0; p < k; p++, bp += ldb) {
-      s0 = FloatVector.broadcast(S, a[a0 + p * ps]).fma(FloatVector.fromArray(S, b, bp), s0);
-    }
-    store(s0, alpha, c, cOff + i * ldc + j);
-  }
-
-  /** sum_p a[aStart + p*ps] * b[bStart + p*ldb], FMA in p order (as the vector lanes do it). */
-  private static float scalarDot(float[] a, int aStart, int ps, float[] b, int bStart, int ldb, int k) {
-    float s = 0f;
-    for (int p = 0; p < k; p++) {
-      s = Math.fma(a[aStart + p * ps], b[bStart + p * ldb], s);
-    }
-    return s;
-  }
-
-  private static void store(FloatVector acc, float alpha, float[] c, int off) {
-    FloatVector old = FloatVector.fromArray(S, c, off);
-    acc.fma(FloatVector.broadcast(S, alpha), old).intoArray(c, off);
-  }
-
-  /** op(B) = B^T: each C element is a dot product of contiguous rows (A row, B row). */
-  private void gemmRowsNT(boolean transA, int i0, int i1, int n, int k, float alpha,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-    for (int i = i0; i < i1; i++) {
-      int ci = cOff + i * ldc;
-      for (int j = 0; j < n; j++) {
-        float s;
-        if (transA) {
-          s = scalarDot(a, aOff + i, lda, b, bOff + j * ldb, 1, k);
-        } else {
-          s = dot(a, aOff + i * lda, b, bOff + j * ldb, k);
-        }
-        c[ci + j] += alpha * s;
-      }
-    }
+    s0.intoArray(c, co);
+    s1.intoArray(c, co + L);
   }
 
   @Override

@@ -89,6 +89,16 @@ class GemmTest {
       return c;
     }
 
+    /** The same product with op(B) packed first (at an offset, inside a larger array). */
+    float[] runPacked(Kernels kernels) {
+      float[] packed = new float[7 + kernels.packedSize(k, n) + 5];
+      java.util.Arrays.fill(packed, Float.NaN);
+      kernels.packB(transB, k, n, b, bOff, ldb, packed, 7);
+      float[] c = c0.clone();
+      kernels.gemmPacked(transA, m, n, k, alpha, a, aOff, lda, packed, 7, beta, c, cOff, ldc);
+      return c;
+    }
+
     /** Checks c against the naive twin; returns the worst error in units of the tolerance. */
     double check(float[] c, String who) {
       double[] abs = new double[m * n];
@@ -127,7 +137,15 @@ class GemmTest {
 
   private static void checkAll(Problem p) {
     for (Kernels kernels : providers()) {
-      p.check(p.run(kernels), kernels.name());
+      float[] plain = p.run(kernels);
+      p.check(plain, kernels.name());
+      float[] packed = p.runPacked(kernels);
+      for (int i = 0; i < plain.length; i++) {
+        if (Float.floatToRawIntBits(plain[i]) != Float.floatToRawIntBits(packed[i])) {
+          fail("%s gemm %s: flat index %d differs between gemm (%s) and packB + gemmPacked (%s)",
+              kernels.name(), p, i, plain[i], packed[i]);
+        }
+      }
     }
   }
 
