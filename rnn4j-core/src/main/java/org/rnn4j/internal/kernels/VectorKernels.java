@@ -186,15 +186,20 @@ final class VectorKernels implements Kernels {
     while (r0 < rows) {
       int g = groupHeight(rows - r0);
       int base = r0 * kc;
-      for (int r = 0; r < g; r++) {
-        int src = aOff + (r0 + r) * rs;
-        if (alpha == 1f) {
-          for (int p = 0; p < kc; p++) {
-            pa[base + p * g + r] = a[src + p * ps];
+      if (rs == 1) {
+        // op(A) = A^T: a group's g values for one p are adjacent in memory; walk p outermost
+        for (int p = 0; p < kc; p++) {
+          int src = aOff + r0 + p * ps;
+          int dst = base + p * g;
+          for (int r = 0; r < g; r++) {
+            pa[dst + r] = alpha == 1f ? a[src + r] : alpha * a[src + r];
           }
-        } else {
+        }
+      } else {
+        for (int r = 0; r < g; r++) {
+          int src = aOff + (r0 + r) * rs;
           for (int p = 0; p < kc; p++) {
-            pa[base + p * g + r] = alpha * a[src + p * ps];
+            pa[base + p * g + r] = alpha == 1f ? a[src + p * ps] : alpha * a[src + p * ps];
           }
         }
       }
