@@ -162,7 +162,7 @@ public final class RecurrentStack {
    * @param dOut [T, B, D*P] gradient of the top layer's output (time-major), or null
    * @param dHn  [L*D, B, P] or null
    * @param dCn  [L*D, B, H] or null
-   * @param dX   [T, B, I] written: gradient of the input
+   * @param dX   [T, B, I] written: gradient of the input, or null when it is not needed
    * @param dH0  [L*D, B, P] written, or null
    * @param dC0  [L*D, B, H] written, or null
    */
@@ -186,7 +186,9 @@ public final class RecurrentStack {
       float[] dIn;
       if (l == 0) {
         dIn = dX;
-        Arrays.fill(dIn, 0, t * b * ldx, 0f);
+        if (dIn != null) {
+          Arrays.fill(dIn, 0, t * b * ldx, 0f);
+        }
       } else {
         if (dLayer[l] == null || dLayer[l].length < t * b * ldx) {
           dLayer[l] = new float[t * b * ldx];

@@ -272,7 +272,8 @@ final class Scan {
    * @param dHn    [B, P] gradient of the final h at {@code dHnOff}, or null
    * @param dCn    [B, H] gradient of the final c, or null (LSTM)
    * @param x      the forward's layer input [T, B, I] (row stride ldx)
-   * @param dX     [T, B, I] gradient of the layer input, accumulated (+=), row stride ldx
+   * @param dX     [T, B, I] gradient of the layer input, accumulated (+=), row stride ldx; null to
+   *               skip it (the model's data comes in)
    * @param dH0    written: gradient of the initial h [B, P] at dH0Off (when not null)
    * @param dC0    written: gradient of the initial c (LSTM, when not null)
    */
@@ -314,7 +315,9 @@ final class Scan {
     // After the loop: the large GEMMs over all T*B rows.
     int n = t0 * b0;
     k.gemm(true, false, gh, inputSize, n, 1f, dPre, 0, gh, x, 0, ldx, 1f, grads, wIh, inputSize);
-    k.gemm(false, false, n, inputSize, gh, 1f, dPre, 0, gh, values, wIh, inputSize, 1f, dX, 0, ldx);
+    if (dX != null) {
+      k.gemm(false, false, n, inputSize, gh, 1f, dPre, 0, gh, values, wIh, inputSize, 1f, dX, 0, ldx);
+    }
     if (bIh >= 0) {
       k.addColumnSums(n, gh, dPre, 0, gh, grads, bIh);
     }

@@ -191,15 +191,22 @@ final class VectorKernels implements Kernels {
         for (int p = 0; p < kc; p++) {
           int src = aOff + r0 + p * ps;
           int dst = base + p * g;
-          for (int r = 0; r < g; r++) {
-            pa[dst + r] = alpha == 1f ? a[src + r] : alpha * a[src + r];
+          if (alpha == 1f) {
+            System.arraycopy(a, src, pa, dst, g);
+          } else {
+            for (int r = 0; r < g; r++) {
+              pa[dst + r] = alpha * a[src + r];
+            }
           }
         }
       } else {
-        for (int r = 0; r < g; r++) {
-          int src = aOff + (r0 + r) * rs;
-          for (int p = 0; p < kc; p++) {
-            pa[base + p * g + r] = alpha == 1f ? a[src + p * ps] : alpha * a[src + p * ps];
+        // written in order, read from g rows at once (g short streams)
+        int src = aOff + r0 * rs;
+        for (int p = 0; p < kc; p++) {
+          int dst = base + p * g;
+          int sp = src + p * ps;
+          for (int r = 0; r < g; r++) {
+            pa[dst + r] = alpha == 1f ? a[sp + r * rs] : alpha * a[sp + r * rs];
           }
         }
       }

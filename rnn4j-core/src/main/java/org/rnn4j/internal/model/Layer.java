@@ -13,6 +13,11 @@ public abstract class Layer {
   protected final String name;
   protected final Kernels k;
   protected ParameterStore store;
+  /**
+   * False when nothing before this layer has parameters (the model's data comes in): backward may
+   * then skip the input gradient and return null.
+   */
+  protected boolean inputGradientNeeded = true;
 
   protected Layer(String name, Kernels k) {
     this.name = name;

@@ -60,6 +60,11 @@ public final class ModelRuntime {
       layers.add(l);
     }
     store.allocate();
+    boolean parametersBefore = false;
+    for (Layer l : layers) {
+      l.inputGradientNeeded = parametersBefore;
+      parametersBefore |= l instanceof RecurrentLayer || l instanceof DenseLayer || l instanceof EmbeddingLayer;
+    }
     for (Layer l : layers) {
       if (l instanceof RecurrentLayer r) {
         r.bind(seed);

@@ -325,6 +325,10 @@ final class RecurrentLayer extends Layer {
       }
       dH = dHn;
     }
+    if (!inputGradientNeeded) {
+      stack.backward(dStack, dH, null, null, null, null);
+      return null;
+    }
     dx.reshape(true, t, b, rnn.inputSize(), dOut.sequence ? dOut.lengths : null);
     stack.backward(dStack, dH, null, dx.data, null, null);
     return dx;
