@@ -39,7 +39,9 @@ public interface Kernels {
 
   /**
    * {@link #gemm} with op(B) {@code [k, n]} already packed by {@link #packB} of the same provider
-   * at {@code pOff}; the results equal {@code gemm}'s bit for bit.
+   * at {@code pOff}; the results equal {@code gemm}'s bit for bit, except that the vector provider
+   * computes an NT {@code gemm} of fewer than 4 rows (a streaming step) as dot products on B's rows,
+   * which sum in another order.
    */
   void gemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
       float[] packedB, int pOff, float beta, float[] c, int cOff, int ldc);

@@ -29,6 +29,10 @@ final class VectorKernels implements Kernels {
   private static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
   /** Row block of the GEMM's outer loop (a multiple of 8). */
   private static final int MC = 96;
+  /** Below this many rows an NT product is computed as dot products on B's rows (see run). */
+  private static final int GEMV_MAX_ROWS = 4;
+  /** Multiply-adds of a one-row product above which its columns are split between the cores. */
+  private static final long GEMV_PARALLEL_MIN_MACS = 1L << 16;
   /** Multiply-adds below which splitting a GEMM between threads costs more than it saves. */
   private static final long PARALLEL_MIN_MACS = 1L << 20;
 
@@ -66,30 +70,84 @@ final class VectorKernels implements Kernels {
 
   private void run(boolean transA, boolean transB, boolean packed, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    // A few rows times a B^T stored row-major (a session's W x h, W_ih x x): dot products along
+    // W's own rows beat packing all of W for one or two rows.
+    boolean gemv = transB && !transA && !packed && m < GEMV_MAX_ROWS;
+    if (gemv && m == 1 && (long) n * k >= GEMV_PARALLEL_MIN_MACS && RowParallel.shared().threads() > 1
+        && alpha != 0f && k > 0) {
+      // One row (a streaming step): split W's rows, i.e. C's columns, so that each core streams its
+      // own half of W (which then stays in its L2 from step to step). Each column's arithmetic is
+      // the same whichever thread computes it.
+      Gemms.scaleC(1, n, beta, c, cOff, ldc);
+      GemvTask t = gemvTasks.get();
+      t.set(n, k, alpha, a, aOff, b, bOff, ldb, c, cOff);
+      boolean ran = RowParallel.shared().tryRun(t, (n + 3) / 4);
+      t.clear();
+      if (ran) {
+        return;
+      }
+      gemvRows(0, 1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+      return;
+    }
     if ((long) m * n * k >= PARALLEL_MIN_MACS && RowParallel.shared().threads() > 1) {
       GemmTask t = tasks.get();
-      t.set(transA, transB, packed, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      t.set(transA, transB, packed, gemv, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       boolean ran = RowParallel.shared().tryRun(t, m);
       t.clear();
       if (ran) {
         return;
       }
     }
-    gemmRows(transA, transB, packed, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    gemmRows(transA, transB, packed, gemv, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  private final ThreadLocal<GemvTask> gemvTasks = ThreadLocal.withInitial(GemvTask::new);
+
+  /** The reusable, per-thread body of a one-row NT product split by columns, in groups of 4. */
+  private static final class GemvTask implements RowParallel.RowTask {
+    int n, k, aOff, bOff, ldb, cOff;
+    float alpha;
+    float[] a, b, c;
+
+    void set(int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff, int ldb, float[] c,
+        int cOff) {
+      this.n = n;
+      this.k = k;
+      this.alpha = alpha;
+      this.a = a;
+      this.aOff = aOff;
+      this.b = b;
+      this.bOff = bOff;
+      this.ldb = ldb;
+      this.c = c;
+      this.cOff = cOff;
+    }
+
+    void clear() {
+      a = null;
+      b = null;
+      c = null;
+    }
+
+    @Override
+    public void run(int groupStart, int groupEnd) {
+      gemvRows(0, 1, 4 * groupStart, Math.min(n, 4 * groupEnd), k, alpha, a, aOff, 0, b, bOff, ldb, c, cOff, 0);
+    }
   }
 
   /** The reusable, per-thread body of a split GEMM: rows [start, end) of C. */
   private final class GemmTask implements RowParallel.RowTask {
-    boolean transA, transB, packed;
+    boolean transA, transB, packed, gemv;
     int n, k, aOff, lda, bOff, ldb, cOff, ldc;
     float alpha, beta;
     float[] a, b, c;
 
-    void set(boolean transA, boolean transB, boolean packed, int n, int k, float alpha, float[] a,
+    void set(boolean transA, boolean transB, boolean packed, boolean gemv, int n, int k, float alpha, float[] a,
         int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
       this.transA = transA;
       this.transB = transB;
       this.packed = packed;
+      this.gemv = gemv;
       this.n = n;
       this.k = k;
       this.alpha = alpha;
@@ -113,7 +171,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void run(int rowStart, int rowEnd) {
-      gemmRows(transA, transB, packed, rowStart, rowEnd, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
+      gemmRows(transA, transB, packed, gemv, rowStart, rowEnd, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
           cOff, ldc);
     }
   }
@@ -125,11 +183,15 @@ final class VectorKernels implements Kernels {
    * is updated as c = fma(a'[p], b[p], c) for p = 0, 1, ..., k-1 in every path (row group size,
    * column tail, K block, thread split), so no result depends on which path computed it.
    */
-  private static void gemmRows(boolean transA, boolean transB, boolean packed, int i0, int i1, int n,
+  private static void gemmRows(boolean transA, boolean transB, boolean packed, boolean gemv, int i0, int i1, int n,
       int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c,
       int cOff, int ldc) {
     Gemms.scaleC(i1 - i0, n, beta, c, cOff + i0 * ldc, ldc);
     if (alpha == 0f || k == 0 || i1 <= i0) {
+      return;
+    }
+    if (gemv) {
+      gemvRows(i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
       return;
     }
     Buffers buf = BUFFERS.get();
@@ -152,6 +214,56 @@ final class VectorKernels implements Kernels {
       }
       multiplySlab(rows, n, kc, pa, slab, so, c, cOff + i0 * ldc, ldc);
     }
+  }
+
+  /**
+   * Rows [i0, i1), columns [j0, j1) of C += alpha * A B^T as dot products of A's rows with four of B's rows at a time
+   * (four independent accumulators hide the FMA latency; x is loaded once for four rows of W). Each
+   * element: lane-wise FMA partial sums over whole vectors, reduced, then the K tail by scalar FMA.
+   */
+  private static void gemvRows(int i0, int i1, int j0, int j1, int k, float alpha, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    int kv = k - k % L;
+    for (int i = i0; i < i1; i++) {
+      int ai = aOff + i * lda;
+      int ci = cOff + i * ldc;
+      int j = j0;
+      for (; j + 4 <= j1; j += 4) {
+        int b0 = bOff + j * ldb;
+        int b1 = b0 + ldb;
+        int b2 = b1 + ldb;
+        int b3 = b2 + ldb;
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        for (int p = 0; p < kv; p += L) {
+          FloatVector x = FloatVector.fromArray(S, a, ai + p);
+          s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+          s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+          s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+          s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
+        }
+        c[ci + j] += alpha * dotTail(s0.reduceLanes(VectorOperators.ADD), a, ai, b, b0, kv, k);
+        c[ci + j + 1] += alpha * dotTail(s1.reduceLanes(VectorOperators.ADD), a, ai, b, b1, kv, k);
+        c[ci + j + 2] += alpha * dotTail(s2.reduceLanes(VectorOperators.ADD), a, ai, b, b2, kv, k);
+        c[ci + j + 3] += alpha * dotTail(s3.reduceLanes(VectorOperators.ADD), a, ai, b, b3, kv, k);
+      }
+      for (; j < j1; j++) {
+        int b0 = bOff + j * ldb;
+        FloatVector s0 = FloatVector.zero(S);
+        for (int p = 0; p < kv; p += L) {
+          s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, b0 + p), s0);
+        }
+        c[ci + j] += alpha * dotTail(s0.reduceLanes(VectorOperators.ADD), a, ai, b, b0, kv, k);
+      }
+    }
+  }
+
+  /** s + sum over p in [from, k) of a[ai + p] * b[bi + p], FMA in p order. */
+  private static float dotTail(float s, float[] a, int ai, float[] b, int bi, int from, int k) {
+    for (int p = from; p < k; p++) {
+      s = Math.fma(a[ai + p], b[bi + p], s);
+    }
+    return s;
   }
 
   /** Per-thread packing buffers, grown on demand and kept (no allocation in steady state). */

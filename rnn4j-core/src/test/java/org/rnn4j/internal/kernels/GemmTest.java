@@ -140,6 +140,10 @@ class GemmTest {
       float[] plain = p.run(kernels);
       p.check(plain, kernels.name());
       float[] packed = p.runPacked(kernels);
+      p.check(packed, kernels.name() + " packed");
+      if (p.transB && !p.transA && p.m < 4 && kernels != KernelProvider.scalar()) {
+        continue; // the vector provider's NT matrix-vector path sums in another order (Kernels.gemmPacked)
+      }
       for (int i = 0; i < plain.length; i++) {
         if (Float.floatToRawIntBits(plain[i]) != Float.floatToRawIntBits(packed[i])) {
           fail("%s gemm %s: flat index %d differs between gemm (%s) and packB + gemmPacked (%s)",
