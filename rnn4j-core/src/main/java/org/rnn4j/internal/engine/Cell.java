@@ -39,6 +39,11 @@ abstract class Cell {
 
   abstract void forwardStep(Scan s, int t);
 
+  /** The per-row part of a step over rows [from, to): rows are independent, so threads may split them. */
+  interface Rows {
+    void run(Scan s, int t, int from, int to);
+  }
+
   /**
    * Backward of step t: reads {@code dhCur} (and {@code dcCur}), writes {@code dPre[t]} (zero rows for
    * inactive steps), {@code dhNext} (gradient of hPrev) and updates {@code dcCur} to the gradient of
@@ -125,23 +130,7 @@ abstract class Cell {
       int cBase = t * rows * hid;
       s.recurrentProduct(s.gh, 0, s.recIn(), t * rows * s.outHidden, 1f, s.pre, base, s.gh);
       boolean proj = s.wHr >= 0;
-      // Without projection the step's h goes straight into hCur; with it, into m first.
-      float[] hOut = proj ? s.m : s.hCur;
-      for (int b = 0; b < rows; b++) {
-        int c = cBase + b * hid;
-        if (!s.active(t, b)) {
-          System.arraycopy(s.cPrev, c, s.cNew, c, hid);
-          continue;
-        }
-        int hOff = proj ? c : b * hid;
-        if (s.defaultMath) {
-          s.k.lstmForwardRow(hid, s.pre, base + b * s.gh, s.gates, base + b * s.gh, s.cPrev, c, s.cNew,
-              c, s.aux, c, hOut, hOff);
-        } else {
-          forwardGeneric(s, base + b * s.gh, c, hOut, hOff);
-        }
-        System.arraycopy(s.cNew, c, s.cCur, b * hid, hid);
-      }
+      s.forEachRow(t, FORWARD_ROWS);
       if (proj) {
         // h [B, P] = m [B, H] x W_hr^T
         if (s.wHrP != null) {
@@ -158,6 +147,34 @@ abstract class Cell {
         }
       } else {
         // Inactive rows of hCur were not touched: they carry the state.
+      }
+    }
+
+    private static final Rows FORWARD_ROWS = Lstm::forwardRows;
+    private static final Rows BACKWARD_ROWS = Lstm::backwardRows;
+
+    private static void forwardRows(Scan s, int t, int from, int to) {
+      int rows = s.rows;
+      int hid = s.hidden;
+      int base = t * rows * s.gh;
+      int cBase = t * rows * hid;
+      boolean proj = s.wHr >= 0;
+      // Without projection the step's h goes straight into hCur; with it, into m first.
+      float[] hOut = proj ? s.m : s.hCur;
+      for (int b = from; b < to; b++) {
+        int c = cBase + b * hid;
+        if (!s.active(t, b)) {
+          System.arraycopy(s.cPrev, c, s.cNew, c, hid);
+          continue;
+        }
+        int hOff = proj ? c : b * hid;
+        if (s.defaultMath) {
+          s.k.lstmForwardRow(hid, s.pre, base + b * s.gh, s.gates, base + b * s.gh, s.cPrev, c, s.cNew,
+              c, s.aux, c, hOut, hOff);
+        } else {
+          forwardGeneric(s, base + b * s.gh, c, hOut, hOff);
+        }
+        System.arraycopy(s.cNew, c, s.cCur, b * hid, hid);
       }
     }
 
@@ -208,8 +225,6 @@ abstract class Cell {
       int rows = s.rows;
       int hid = s.hidden;
       int base = t * rows * s.gh;
-      int cBase = t * rows * hid;
-      float[] dm = s.dhCur;
       if (s.wHr >= 0) {
         // h = W_hr m: keep dh for dW_hr (after the loop) and get dm [B, H] = dh [B, P] x W_hr [P, H].
         int pOff = t * rows * s.outHidden;
@@ -221,9 +236,20 @@ abstract class Cell {
         }
         s.k.gemm(false, false, rows, hid, s.outHidden, 1f, s.dhCur, 0, s.outHidden, s.values, s.wHr, hid,
             0f, s.dTmp, 0, hid);
-        dm = s.dTmp;
       }
-      for (int b = 0; b < rows; b++) {
+      s.forEachRow(t, BACKWARD_ROWS);
+      Arrays.fill(s.dhNext, 0, rows * s.outHidden, 0f);
+      s.recurrentInputGradient(t, s.dPre, base, s.gh, false);
+    }
+
+    private static void backwardRows(Scan s, int t, int from, int to) {
+      int rows = s.rows;
+      int hid = s.hidden;
+      int base = t * rows * s.gh;
+      int cBase = t * rows * hid;
+      // with projection, backwardStep has put dm = dh x W_hr into dTmp
+      float[] dm = s.wHr >= 0 ? s.dTmp : s.dhCur;
+      for (int b = from; b < to; b++) {
         int g = base + b * s.gh;
         if (!s.active(t, b)) {
           Arrays.fill(s.dPre, g, g + s.gh, 0f);
@@ -237,8 +263,6 @@ abstract class Cell {
           backwardGeneric(s, g, c, dm, b * hid);
         }
       }
-      Arrays.fill(s.dhNext, 0, rows * s.outHidden, 0f);
-      s.recurrentInputGradient(t, s.dPre, base, s.gh, false);
     }
 
     private static void backwardGeneric(Scan s, int g, int c, float[] dm, int dmOff) {
@@ -318,9 +342,20 @@ abstract class Cell {
       int hBase = t * rows * hid;
       // rec [B, 3H] = hPrev x W_hh^T (hPrev with the recurrent-dropout mask, when there is one)
       s.recurrentProduct(s.gh, 0, s.recIn(), hBase, 0f, s.rec, 0, s.gh);
+      s.forEachRow(t, FORWARD_ROWS);
+    }
+
+    private static final Rows FORWARD_ROWS = GruResetAfter::forwardRows;
+    private static final Rows BACKWARD_ROWS = GruResetAfter::backwardRows;
+
+    private static void forwardRows(Scan s, int t, int from, int to) {
+      int rows = s.rows;
+      int hid = s.hidden;
+      int base = t * rows * s.gh;
+      int hBase = t * rows * hid;
       Activation fa = s.act[0];
       Activation ga = s.act[1];
-      for (int b = 0; b < rows; b++) {
+      for (int b = from; b < to; b++) {
         if (!s.active(t, b)) {
           continue;
         }
@@ -357,13 +392,18 @@ abstract class Cell {
 
     @Override
     void backwardStep(Scan s, int t) {
+      s.forEachRow(t, BACKWARD_ROWS);
+      s.recurrentInputGradient(t, s.dRec, t * s.rows * s.gh, s.gh, false);
+    }
+
+    private static void backwardRows(Scan s, int t, int from, int to) {
       int rows = s.rows;
       int hid = s.hidden;
       int base = t * rows * s.gh;
       int hBase = t * rows * hid;
       Activation fa = s.act[0];
       Activation ga = s.act[1];
-      for (int b = 0; b < rows; b++) {
+      for (int b = from; b < to; b++) {
         int g = base + b * s.gh;
         if (!s.active(t, b)) {
           Arrays.fill(s.dPre, g, g + s.gh, 0f);
@@ -398,7 +438,6 @@ abstract class Cell {
           s.dhNext[b * hid + j] = dh * z;
         }
       }
-      s.recurrentInputGradient(t, s.dRec, base, s.gh, false);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.rnn4j.internal.engine;
 import java.util.Arrays;
 import java.util.List;
 import org.rnn4j.internal.kernels.Kernels;
+import org.rnn4j.internal.kernels.RowParallel;
 import org.rnn4j.nn.Activation;
 import org.rnn4j.nn.RecurrentSpec;
 
@@ -204,6 +205,39 @@ final class Scan {
     } else {
       k.gemm(false, true, rows, n, outHidden, 1f, a, aOff, outHidden, values, wHh + colOff * outHidden,
           outHidden, beta, c, cOff, ldc);
+    }
+  }
+
+  /** Elements of a step ([B, GH]) from which its per-row gate math is split between the cores. */
+  private static final int ROWS_PARALLEL_MIN = 4096;
+  private final RowsTask rowsTask = new RowsTask();
+
+  /**
+   * Runs a cell's per-row work of step t over all rows, split between the cores when the step is
+   * large enough (each row by one thread, with the same arithmetic: results do not depend on it).
+   */
+  void forEachRow(int t, Cell.Rows body) {
+    RowParallel pool = RowParallel.shared();
+    if (rows >= 2 && rows * gh >= ROWS_PARALLEL_MIN && pool.threads() > 1) {
+      rowsTask.body = body;
+      rowsTask.t = t;
+      boolean ran = pool.tryRun(rowsTask, rows);
+      rowsTask.body = null;
+      if (ran) {
+        return;
+      }
+    }
+    body.run(this, t, 0, rows);
+  }
+
+  /** The reusable split body: one per scan, so nothing is allocated per step. */
+  private final class RowsTask implements RowParallel.RowTask {
+    Cell.Rows body;
+    int t;
+
+    @Override
+    public void run(int rowStart, int rowEnd) {
+      body.run(Scan.this, t, rowStart, rowEnd);
     }
   }
 
