@@ -56,7 +56,7 @@ abstract class Cell {
     s.k.gemm(true, false, s.gh, s.outHidden, n, 1f, s.dPre, 0, s.gh, s.recIn(), 0, s.outHidden, 1f,
         s.grads, s.wHh, s.outHidden);
     if (s.bHh >= 0) {
-      s.k.addColumnSums(n, s.gh, s.dPre, 0, s.gh, s.grads, s.bHh);
+      s.k.axpy(s.gh, 1f, s.dPreSums, 0, s.grads, s.bHh); // the same sums as db_ih (Scan.backward)
     }
   }
 
@@ -554,7 +554,7 @@ abstract class Cell {
       s.k.gemm(true, false, hid, hid, n, 1f, s.dPre, 2 * hid, s.gh, s.aux, 0, hid, 1f, s.grads,
           s.wHh + 2 * hid * hid, hid);
       if (s.bHh >= 0) {
-        s.k.addColumnSums(n, s.gh, s.dPre, 0, s.gh, s.grads, s.bHh);
+        s.k.axpy(s.gh, 1f, s.dPreSums, 0, s.grads, s.bHh); // the same sums as db_ih (Scan.backward)
       }
     }
   }

@@ -58,6 +58,7 @@ final class Scan {
   float[] wHhP; // W_hh^T [P, GH]
   float[] wHrP; // W_hr^T [H, P]
   float[] wHhBackP; // W_hh [GH, P], for the backward's dR x W_hh
+  float[] dPreSums; // [GH] column sums of dPre over T*B rows (bias gradients)
 
   int capT = -1;
   int capB = -1;
@@ -353,7 +354,14 @@ final class Scan {
       k.gemm(false, false, n, inputSize, gh, 1f, dPre, 0, gh, values, wIh, inputSize, 1f, dX, 0, ldx);
     }
     if (bIh >= 0) {
-      k.addColumnSums(n, gh, dPre, 0, gh, grads, bIh);
+      // db_ih (and, for the cells whose b_hh enters like b_ih, db_hh) = column sums of dPre, summed
+      // once (over T*B rows, the widest pass of the backward after the GEMMs)
+      if (dPreSums == null || dPreSums.length < gh) {
+        dPreSums = new float[gh];
+      }
+      Arrays.fill(dPreSums, 0, gh, 0f);
+      k.addColumnSums(n, gh, dPre, 0, gh, dPreSums, 0);
+      k.axpy(gh, 1f, dPreSums, 0, grads, bIh);
     }
     cell.recurrentWeightGradients(this, n);
     if (wHr >= 0) {
