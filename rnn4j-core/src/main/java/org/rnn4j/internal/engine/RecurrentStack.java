@@ -109,7 +109,7 @@ public final class RecurrentStack {
         s.steps = t;
         s.rows = b;
         s.lengths = lengths;
-        s.pack();
+        s.pack(training);
         s.recMask = training && spec.recurrentDropout() > 0f ? recurrentMask(s, b) : null;
         int idx = l * dirs + d;
         s.forward(in, ldx, h0, idx * b * p, c0, idx * b * h, o, outSize, d * p);

@@ -58,6 +58,7 @@ final class Scan {
   float[] wHhP; // W_hh^T [P, GH]
   float[] wHrP; // W_hr^T [H, P]
   float[] wHhBackP; // W_hh [GH, P], for the backward's dR x W_hh
+  boolean wHhBackPacked;
   float[] dPreSums; // [GH] column sums of dPre over T*B rows (bias gradients)
 
   int capT = -1;
@@ -125,22 +126,28 @@ final class Scan {
   }
 
   /**
-   * Packs W_ih^T, W_hh^T (and W_hr^T), and W_hh for the backward, in the kernels' GEMM layout: W does
+   * Packs W_ih^T, W_hh^T (and W_hr^T), and for training W_hh for the backward, in the kernels' GEMM
+   * layout: W does
    * not change within a batch, and the per-step products then skip packing their B (measured 1.4x on
    * the [64, 512] x [512, 2048] step product here).
    */
-  void pack() {
+  void pack(boolean training) {
     if (wIhP == null) {
       wIhP = new float[k.packedSize(inputSize, gh)];
       wHhP = new float[k.packedSize(outHidden, gh)];
-      wHhBackP = new float[k.packedSize(gh, outHidden)];
       if (wHr >= 0) {
         wHrP = new float[k.packedSize(hidden, outHidden)];
       }
     }
     k.packB(true, inputSize, gh, values, wIh, inputSize, wIhP, 0);
     k.packB(true, outHidden, gh, values, wHh, outHidden, wHhP, 0);
-    k.packB(false, gh, outHidden, values, wHh, outHidden, wHhBackP, 0);
+    if (training) {
+      if (wHhBackP == null) {
+        wHhBackP = new float[k.packedSize(gh, outHidden)];
+      }
+      k.packB(false, gh, outHidden, values, wHh, outHidden, wHhBackP, 0);
+    }
+    wHhBackPacked = training; // a backward never reads a W_hh packed for an older batch
     if (wHr >= 0) {
       k.packB(true, hidden, outHidden, values, wHr, hidden, wHrP, 0);
     }
@@ -380,7 +387,7 @@ final class Scan {
    * @param accumulate dhRec already holds a part of the recurrent input's gradient (add to it)
    */
   void recurrentInputGradient(int t, float[] dR, int dROff, int cols, boolean accumulate) {
-    if (wHhBackP != null && cols == gh) {
+    if (wHhBackPacked && cols == gh) {
       k.gemmPacked(false, rows, outHidden, gh, 1f, dR, dROff, gh, wHhBackP, 0, accumulate ? 1f : 0f,
           dhRec, 0, outHidden);
     } else {
