@@ -42,7 +42,7 @@ public final class FastMath {
 
   /** e^x, within a few ulps; x is clamped to [-87, 88]; NaN gives NaN. */
   public static float exp(float x) {
-    x = Math.min(Math.max(x, EXP_LO), EXP_HI);
+    x = x < EXP_LO ? EXP_LO : x > EXP_HI ? EXP_HI : x; // NaN stays NaN
     float t = Math.fma(x, LOG2E, ROUND);
     float n = t - ROUND;
     float r = Math.fma(n, -LN2_HI, x);

@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels on the Vector API ({@code jdk.incubator.vector}). Loaded only by {@link KernelProvider}
  * after it has checked that the module is readable; never referenced directly elsewhere.
  *
- * <p>GEMM: op(A) is packed per K block into row groups (alpha folded in), op(B) into panels of two
- * vectors' width (by {@link #packB} once for weights that serve many products, else per call), and a
- * register-blocked micro-kernel of 8 (or 4) rows x 2 vectors accumulates into C with one FMA per
+ * <p>GEMM: op(A) = A is read in place, A^T (or alpha != 1) is first copied row-major per K block;
+ * op(B) is packed into panels of two vectors' width (by {@link #packB} once for weights that serve
+ * many products, else per call), and a register-blocked micro-kernel of 8 (or 4) rows x 2 vectors accumulates into C with one FMA per
  * product in K order; row groups of 4 and 1 and the column tails use the same per-element
  * arithmetic, so an element's value does not depend on which path or thread computed it. Large
  * products split their rows between the cores through {@link RowParallel}. Thread-safe: the task
@@ -196,12 +196,15 @@ final class VectorKernels implements Kernels {
     }
     Buffers buf = BUFFERS.get();
     int rows = i1 - i0;
-    int rs = transA ? 1 : lda;
-    int ps = transA ? lda : 1;
-    float[] pa = buf.a(rows * Math.min(KC, k));
+    // op(A) = A with alpha 1 is read in place (its rows are the micro-kernels' rows, K contiguous);
+    // A^T, or any alpha != 1, is first copied into that row-major form with alpha folded in.
+    boolean direct = !transA && alpha == 1f;
+    float[] pa = direct ? null : buf.a(rows * Math.min(KC, k));
     for (int kb = 0; kb < k; kb += KC) {
       int kc = Math.min(KC, k - kb);
-      packA(rows, kc, alpha, a, aOff + i0 * rs + kb * ps, rs, ps, pa);
+      if (!direct) {
+        packA(transA, rows, kc, alpha, a, aOff, lda, i0, kb, pa);
+      }
       float[] slab;
       int so;
       if (packed) {
@@ -212,7 +215,11 @@ final class VectorKernels implements Kernels {
         so = 0;
         packSlab(transB, kb, kc, n, b, bOff, ldb, slab, 0);
       }
-      multiplySlab(rows, n, kc, pa, slab, so, c, cOff + i0 * ldc, ldc);
+      if (direct) {
+        multiplySlab(rows, n, kc, a, aOff + i0 * lda + kb, lda, slab, so, c, cOff + i0 * ldc, ldc);
+      } else {
+        multiplySlab(rows, n, kc, pa, 0, kc, slab, so, c, cOff + i0 * ldc, ldc);
+      }
     }
   }
 
@@ -289,40 +296,46 @@ final class VectorKernels implements Kernels {
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
   /**
-   * Packs alpha * op(A)[rows, kc] into row groups: groups of MR rows, then one of 4 when at least 4
-   * remain (wide vectors), then single rows. A group of height g starting at row r0 occupies
-   * pa[r0*kc .. (r0+g)*kc) laid out [kc][g], so the micro-kernels read it with a constant stride.
+   * Copies alpha * op(A)[i0 .. i0+rows, kb .. kb+kc) row-major into pa [rows, kc] (A^T's column
+   * becomes a row: strided reads, in-order writes).
    */
-  private static void packA(int rows, int kc, float alpha, float[] a, int aOff, int rs, int ps, float[] pa) {
-    int r0 = 0;
-    while (r0 < rows) {
-      int g = groupHeight(rows - r0);
-      int base = r0 * kc;
-      if (rs == 1) {
-        // op(A) = A^T: a group's g values for one p are adjacent in memory; walk p outermost
-        for (int p = 0; p < kc; p++) {
-          int src = aOff + r0 + p * ps;
-          int dst = base + p * g;
-          if (alpha == 1f) {
-            System.arraycopy(a, src, pa, dst, g);
-          } else {
-            for (int r = 0; r < g; r++) {
-              pa[dst + r] = alpha * a[src + r];
-            }
-          }
-        }
-      } else {
-        // written in order, read from g rows at once (g short streams)
-        int src = aOff + r0 * rs;
-        for (int p = 0; p < kc; p++) {
-          int dst = base + p * g;
-          int sp = src + p * ps;
-          for (int r = 0; r < g; r++) {
-            pa[dst + r] = alpha == 1f ? a[sp + r * rs] : alpha * a[sp + r * rs];
+  private static void packA(boolean transA, int rows, int kc, float alpha, float[] a, int aOff, int lda,
+      int i0, int kb, float[] pa) {
+    if (transA) {
+      // 8 rows at a time: each p reads 8 adjacent floats and writes one to each row
+      int r0 = 0;
+      if (alpha == 1f) {
+        for (; r0 + 8 <= rows; r0 += 8) {
+          int d0 = r0 * kc, d1 = d0 + kc, d2 = d1 + kc, d3 = d2 + kc;
+          int d4 = d3 + kc, d5 = d4 + kc, d6 = d5 + kc, d7 = d6 + kc;
+          int src = aOff + kb * lda + i0 + r0;
+          for (int p = 0; p < kc; p++, src += lda) {
+            pa[d0 + p] = a[src];
+            pa[d1 + p] = a[src + 1];
+            pa[d2 + p] = a[src + 2];
+            pa[d3 + p] = a[src + 3];
+            pa[d4 + p] = a[src + 4];
+            pa[d5 + p] = a[src + 5];
+            pa[d6 + p] = a[src + 6];
+            pa[d7 + p] = a[src + 7];
           }
         }
       }
-      r0 += g;
+      for (; r0 < rows; r0++) {
+        int src = aOff + kb * lda + i0 + r0;
+        int dst = r0 * kc;
+        for (int p = 0; p < kc; p++) {
+          pa[dst + p] = alpha * a[src + p * lda];
+        }
+      }
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      int dst = r * kc;
+      int src = aOff + (i0 + r) * lda + kb;
+      for (int p = 0; p < kc; p++) {
+        pa[dst + p] = alpha * a[src + p];
+      }
     }
   }
 
@@ -359,12 +372,15 @@ final class VectorKernels implements Kernels {
     }
   }
 
-  /** C[rows, n] += A'[rows, kc] B[kc, n] with A' packed by packA and B a slab at {@code so}. */
-  private static void multiplySlab(int rows, int n, int kc, float[] pa, float[] slab, int so, float[] c,
-      int cOff, int ldc) {
+  /**
+   * C[rows, n] += A'[rows, kc] B[kc, n]: A' row r at {@code a[aBase + r*rs ..]} (K contiguous), B a
+   * slab at {@code so}.
+   */
+  private static void multiplySlab(int rows, int n, int kc, float[] a, int aBase, int rs, float[] slab,
+      int so, float[] c, int cOff, int ldc) {
     int full = n - n % W;
-    // Rows in blocks of MC (their packed A, MC x KC floats, stays in L2) while the B panels pass;
-    // MC is a multiple of 8, so blocks cut between row groups.
+    // Rows in blocks of MC (their A, MC x KC floats, stays in L2) while the B panels pass; MC is a
+    // multiple of 8, so blocks cut between row groups.
     for (int ic = 0; ic < rows; ic += MC) {
       int icEnd = Math.min(rows, ic + MC);
       for (int j = 0; j < full; j += W) {
@@ -373,12 +389,13 @@ final class VectorKernels implements Kernels {
         while (r0 < icEnd) {
           int g = groupHeight(rows - r0);
           int co = cOff + r0 * ldc + j;
+          int ao = aBase + r0 * rs;
           if (g == 8) {
-            kernel8(kc, pa, r0 * kc, slab, bo, c, co, ldc);
+            kernel8(kc, a, ao, rs, slab, bo, c, co, ldc);
           } else if (g == 4) {
-            kernel4(kc, pa, r0 * kc, slab, bo, c, co, ldc);
+            kernel4(kc, a, ao, rs, slab, bo, c, co, ldc);
           } else {
-            kernel1(kc, pa, r0 * kc, slab, bo, c, co);
+            kernel1(kc, a, ao, slab, bo, c, co);
           }
           r0 += g;
         }
@@ -390,27 +407,20 @@ final class VectorKernels implements Kernels {
     }
     int bo = so + full * kc;
     for (int r = 0; r < rows; r++) {
-      // row r of A' sits in its group at (group start)*kc + p*g + (r - group start)
-      int r0 = 0;
-      int g = groupHeight(rows);
-      while (r0 + g <= r) {
-        r0 += g;
-        g = groupHeight(rows - r0);
-      }
-      int ao = r0 * kc + (r - r0);
+      int ao = aBase + r * rs;
       int co = cOff + r * ldc + full;
       int x = 0;
       for (; x + L <= tail; x += L) {
         FloatVector s = FloatVector.fromArray(S, c, co + x);
         for (int p = 0; p < kc; p++) {
-          s = FloatVector.broadcast(S, pa[ao + p * g]).fma(FloatVector.fromArray(S, slab, bo + p * tail + x), s);
+          s = FloatVector.broadcast(S, a[ao + p]).fma(FloatVector.fromArray(S, slab, bo + p * tail + x), s);
         }
         s.intoArray(c, co + x);
       }
       for (; x < tail; x++) {
         float s = c[co + x];
         for (int p = 0; p < kc; p++) {
-          s = Math.fma(pa[ao + p * g], slab[bo + p * tail + x], s);
+          s = Math.fma(a[ao + p], slab[bo + p * tail + x], s);
         }
         c[co + x] = s;
       }
@@ -418,11 +428,13 @@ final class VectorKernels implements Kernels {
   }
 
   /**
-   * C[8 rows, W cols] += A' B over kc: 8 x 2 accumulators started from C, one FMA per product in K
+   * C[8 rows, W cols] += A' B over kc, A' row r at pa[ao + r*rs ..]: 8 x 2 accumulators started from C, one FMA per product in K
    * order. Written out without helper calls: a vector-typed helper left as a call (the JIT's inlining
    * budget runs out in a body this size) boxes its arguments.
    */
-  private static void kernel8(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
+  private static void kernel8(int kc, float[] pa, int ao, int rs, float[] pb, int bo, float[] c, int co,
+      int ldc) {
+    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs;
     int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
     FloatVector s00 = FloatVector.fromArray(S, c, co), s01 = FloatVector.fromArray(S, c, co + L);
     FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
@@ -436,29 +448,29 @@ final class VectorKernels implements Kernels {
       int bp = bo + p * W;
       FloatVector b0 = FloatVector.fromArray(S, pb, bp);
       FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
-      int q = ao + p * MR;
+      int q = ao + p;
       FloatVector v = FloatVector.broadcast(S, pa[q]);
       s00 = v.fma(b0, s00);
       s01 = v.fma(b1, s01);
-      v = FloatVector.broadcast(S, pa[q + 1]);
+      v = FloatVector.broadcast(S, pa[q + a1]);
       s10 = v.fma(b0, s10);
       s11 = v.fma(b1, s11);
-      v = FloatVector.broadcast(S, pa[q + 2]);
+      v = FloatVector.broadcast(S, pa[q + a2]);
       s20 = v.fma(b0, s20);
       s21 = v.fma(b1, s21);
-      v = FloatVector.broadcast(S, pa[q + 3]);
+      v = FloatVector.broadcast(S, pa[q + a3]);
       s30 = v.fma(b0, s30);
       s31 = v.fma(b1, s31);
-      v = FloatVector.broadcast(S, pa[q + 4]);
+      v = FloatVector.broadcast(S, pa[q + a4]);
       s40 = v.fma(b0, s40);
       s41 = v.fma(b1, s41);
-      v = FloatVector.broadcast(S, pa[q + 5]);
+      v = FloatVector.broadcast(S, pa[q + a5]);
       s50 = v.fma(b0, s50);
       s51 = v.fma(b1, s51);
-      v = FloatVector.broadcast(S, pa[q + 6]);
+      v = FloatVector.broadcast(S, pa[q + a6]);
       s60 = v.fma(b0, s60);
       s61 = v.fma(b1, s61);
-      v = FloatVector.broadcast(S, pa[q + 7]);
+      v = FloatVector.broadcast(S, pa[q + a7]);
       s70 = v.fma(b0, s70);
       s71 = v.fma(b1, s71);
     }
@@ -481,7 +493,9 @@ final class VectorKernels implements Kernels {
   }
 
   /** {@link #kernel8} for a group of 4 rows. */
-  private static void kernel4(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
+  private static void kernel4(int kc, float[] pa, int ao, int rs, float[] pb, int bo, float[] c, int co,
+      int ldc) {
+    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs;
     int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
     FloatVector s00 = FloatVector.fromArray(S, c, co), s01 = FloatVector.fromArray(S, c, co + L);
     FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
@@ -491,17 +505,17 @@ final class VectorKernels implements Kernels {
       int bp = bo + p * W;
       FloatVector b0 = FloatVector.fromArray(S, pb, bp);
       FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
-      int q = ao + p * 4;
+      int q = ao + p;
       FloatVector v = FloatVector.broadcast(S, pa[q]);
       s00 = v.fma(b0, s00);
       s01 = v.fma(b1, s01);
-      v = FloatVector.broadcast(S, pa[q + 1]);
+      v = FloatVector.broadcast(S, pa[q + a1]);
       s10 = v.fma(b0, s10);
       s11 = v.fma(b1, s11);
-      v = FloatVector.broadcast(S, pa[q + 2]);
+      v = FloatVector.broadcast(S, pa[q + a2]);
       s20 = v.fma(b0, s20);
       s21 = v.fma(b1, s21);
-      v = FloatVector.broadcast(S, pa[q + 3]);
+      v = FloatVector.broadcast(S, pa[q + a3]);
       s30 = v.fma(b0, s30);
       s31 = v.fma(b1, s31);
     }
@@ -515,7 +529,7 @@ final class VectorKernels implements Kernels {
     s31.intoArray(c, c3 + L);
   }
 
-  /** {@link #kernel8} for a single row (its packed A is contiguous in K). */
+  /** {@link #kernel8} for a single row. */
   private static void kernel1(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co) {
     FloatVector s0 = FloatVector.fromArray(S, c, co), s1 = FloatVector.fromArray(S, c, co + L);
     for (int p = 0; p < kc; p++) {
@@ -626,7 +640,11 @@ final class VectorKernels implements Kernels {
       FloatVector v = FloatVector.fromArray(S, x, xOff + i);
       FloatVector ax = v.abs();
       // e = exp(-x) for the sigmoid, exp(2|x|) for tanh: FastMath.exp
-      FloatVector e = v.neg().blend(ax.add(ax), tanhLanes).max(FastMath.EXP_LO).min(FastMath.EXP_HI);
+      FloatVector e = v.neg().blend(ax.add(ax), tanhLanes);
+      // clamp by compare and blend (float MIN/MAX fall back to boxed Java code on JDK 17); NaN compares
+      // false and stays NaN, as in FastMath
+      e = e.blend(FastMath.EXP_LO, e.compare(VectorOperators.LT, FastMath.EXP_LO));
+      e = e.blend(FastMath.EXP_HI, e.compare(VectorOperators.GT, FastMath.EXP_HI));
       FloatVector t = e.fma(FloatVector.broadcast(S, FastMath.LOG2E), FloatVector.broadcast(S, FastMath.ROUND));
       FloatVector k = t.sub(FastMath.ROUND);
       FloatVector r = k.fma(FloatVector.broadcast(S, -FastMath.LN2_HI), e);
