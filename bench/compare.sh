@@ -1,31 +1,56 @@
 #!/usr/bin/env bash
-# Runs rnn4j and PyTorch (Debian's python3-torch 1.13, the peers' reference script in bench/peers)
-# on the benchmark configurations A-E, alternating config by config and thread count by thread count,
-# and writes the raw lines plus a markdown table of the ratios.
+# Runs rnn4j and its peers on the benchmark configurations A-E, alternating config by config and
+# thread count by thread count, and writes the raw lines plus a markdown table of the ratios.
 #
 #   bench/compare.sh [CONFIGS=A,B,C,D,E] [THREADS="1 2"] [SECONDS=4]   -> bench/results/<date>.{txt,md}
+#   PEERS="torch djl dl4j" (default: all three) picks the peers.
 #
-# Needs: the rnn4j jar (built by ./rnn4j), /usr/bin/python3 with torch and OpenBLAS:
-#   apt-get install python3-torch libopenblas0-pthread
-# (without libopenblas0-pthread Debian's torch runs on the reference BLAS, 10x slower).
-# PyTorch runs at its best settings on this machine (see bench/README.md): OpenBLAS's AVX-512 kernels
-# (OPENBLAS_CORETYPE=SkylakeX, with the machine's OPENBLAS_L2_SIZE override removed: the two go
-# together) and OMP_WAIT_POLICY=PASSIVE.
+# Peers:
+# - torch: Debian's python3-torch 1.13 running bench/peers/torch_rnn_bench.py (the peers' reference
+#   script), with OpenBLAS's AVX-512 kernels (OPENBLAS_CORETYPE=SkylakeX, with the machine's
+#   OPENBLAS_L2_SIZE override removed: the two go together) and OMP_WAIT_POLICY=PASSIVE, its best
+#   settings on the development machine. Needs: apt-get install python3-torch libopenblas0-pthread
+#   (without libopenblas0-pthread Debian's torch runs on the reference BLAS, 10x slower).
+# - djl: the official PyTorch 2.7.1 CPU build (MKL, oneDNN) through DJL 0.36.0's Maven Central jars
+#   (bench/peers/djl, built here with Maven; run offline, its native library unpacked under
+#   bench/peers/djl/target/djl-cache).
+# - dl4j: DeepLearning4J 1.0.0-M2.1 with nd4j-native (bench/peers/dl4j; configs A-C, LSTM and
+#   SimpleRnn: it has no GRU layer), with the same OpenBLAS settings as torch.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 configs=${1:-A,B,C,D,E}
 threads=${2:-"1 2"}
 seconds=${3:-4}
+peers=${PEERS:-"torch djl dl4j"}
 ./rnn4j --version > /dev/null   # builds the jar if needed
-if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  echo "bench/compare.sh: PyTorch is missing: apt-get install python3-torch libopenblas0-pthread" >&2
-  exit 2
+has_peer() { [[ " $peers " == *" $1 "* ]]; }
+if has_peer torch; then
+  if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+    echo "bench/compare.sh: PyTorch is missing: apt-get install python3-torch libopenblas0-pthread" \
+      "(or leave torch out of PEERS)" >&2
+    exit 2
+  fi
+  if ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 > /dev/null 2>&1; then
+    echo "bench/compare.sh: OpenBLAS is missing (torch would use the reference BLAS):" \
+      "apt-get install libopenblas0-pthread" >&2
+    exit 2
+  fi
 fi
-if ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 > /dev/null 2>&1; then
-  echo "bench/compare.sh: OpenBLAS is missing (torch would use the reference BLAS):" \
-    "apt-get install libopenblas0-pthread" >&2
-  exit 2
-fi
+# Builds a Java peer once (Maven downloads its jars from Maven Central) and records its class path.
+java_peer() {
+  local dir=bench/peers/$1
+  if [[ ! -f $dir/target/classpath.txt || $dir/pom.xml -nt $dir/target/classpath.txt ]]; then
+    echo "bench/compare.sh: building the $1 peer (mvn -f $dir/pom.xml package) ..." >&2
+    if ! mvn -B -q -f "$dir/pom.xml" package dependency:build-classpath \
+        -Dmdep.outputFile=target/classpath.txt >&2; then
+      echo "bench/compare.sh: the $1 peer did not build (Maven output above); leave it out of PEERS" >&2
+      exit 2
+    fi
+  fi
+  echo "$dir/target/classes:$(cat "$dir/target/classpath.txt")"
+}
+if has_peer djl; then djl_cp=$(java_peer djl); mkdir -p bench/peers/djl/target/djl-cache; fi
+if has_peer dl4j; then dl4j_cp=$(java_peer dl4j); fi
 mkdir -p bench/results
 stamp=$(date -u +%Y-%m-%dT%H%M)
 raw=bench/results/$stamp.txt
@@ -39,9 +64,23 @@ for t in $threads; do
   for c in ${configs//,/ }; do
     java --add-modules jdk.incubator.vector -Drnn4j.threads="$t" -jar rnn4j-cli/target/rnn4j.jar bench \
       --configs "$c" --threads "$t" --seconds "$seconds" 2>/dev/null | tee -a "$raw"
-    env -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t OMP_WAIT_POLICY=PASSIVE OPENBLAS_CORETYPE=SkylakeX \
-      /usr/bin/python3 bench/peers/torch_rnn_bench.py "$t" "$c" --seconds "$seconds" --name torch-1.13 \
-      | tee -a "$raw"
+    if has_peer torch; then
+      env -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t OMP_WAIT_POLICY=PASSIVE \
+        OPENBLAS_CORETYPE=SkylakeX \
+        /usr/bin/python3 bench/peers/torch_rnn_bench.py "$t" "$c" --seconds "$seconds" --name torch-1.13 \
+        | tee -a "$raw"
+    fi
+    if has_peer djl; then
+      env OMP_NUM_THREADS=$t DJL_CACHE_DIR=bench/peers/djl/target/djl-cache java -Dai.djl.offline=true \
+        -Dai.djl.pytorch.num_threads="$t" -Dai.djl.pytorch.num_interop_threads=1 \
+        -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$djl_cp" perf.djl.DjlRnnBench "$t" "$c" "$seconds" \
+        2>/dev/null | tee -a "$raw"
+    fi
+    if has_peer dl4j && [[ $c == [ABC] ]]; then
+      env -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t OMP_WAIT_POLICY=PASSIVE \
+        OPENBLAS_CORETYPE=SkylakeX java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$dl4j_cp" \
+        perf.dl4j.Dl4jRnnBench "$t" "$c" "$seconds" 2>/dev/null | tee -a "$raw"
+    fi
   done
 done
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$raw"

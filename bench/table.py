@@ -1,5 +1,11 @@
 #!/usr/bin/env python3
-"""Turns the raw lines of bench/compare.sh into a markdown table: rnn4j vs each peer, per case."""
+"""Turns the raw lines of bench/compare.sh into markdown tables.
+
+Per case (config, cell, mode, threads): rnn4j's time, each peer's time, the ratio of rnn4j to the
+fastest PyTorch build measured in the run (Debian's 1.13 "torch-*" or the official build through DJL,
+"djl-pt*"), the issue's target for that case and whether it is met, and DeepLearning4J's ratio.
+Ratios are peer time / rnn4j time: above 1, rnn4j is faster.
+"""
 import sys
 from collections import OrderedDict
 
@@ -8,41 +14,69 @@ peers = []
 header = []
 for line in open(sys.argv[1]):
     if line.startswith('#'):
-        if line.startswith(('# date', '# cpu', '# java', '# load', '# torch', '# rnn4j')):
-            h = line.strip('# \n')
-            if h.startswith(('torch', 'rnn4j')):
-                h = h.split(' threads=')[0].split(' cores=')[0]  # once per peer, not per config
+        h = line.strip('# \n')
+        if h.startswith(('date', 'cpu', 'java', 'load', 'torch', 'rnn4j', 'DJL', 'dl4j', 'DL4J')):
+            if h.startswith(('torch', 'rnn4j', 'DJL', 'dl4j', 'DL4J')):
+                h = h.split(' threads=')[0].split(' cores=')[0].split(' threads(prop)=')[0]
             if h not in header:
                 header.append(h)
         continue
     f = line.split()
     if len(f) < 11:
         continue
-    name, cfg, cell, mode, thr, med = f[0], f[1], f[2], f[3], int(f[4]), float(f[5])
-    seq, gf = float(f[9]), float(f[10])
+    try:
+        name, cfg, cell, mode, thr, med = f[0], f[1], f[2], f[3], int(f[4]), float(f[5])
+        seq, gf = float(f[9]), float(f[10])
+    except ValueError:
+        continue
     key = (cfg, cell, mode, thr)
     rows.setdefault(key, {})[name] = (med, seq, gf)
     if name != 'rnn4j' and name not in peers:
         peers.append(name)
 
+
+def is_torch(p):
+    return p.startswith(('torch', 'djl-pt'))
+
+
+def target(cfg, cell, mode):
+    """The issue's target ratio for a case (rnn4j vs the fastest PyTorch), or None."""
+    if cfg == 'E':
+        return 10.0  # a step in <= 0.1x PyTorch's per-step latency
+    if mode == 'train':
+        return 1.5
+    return 1.0 if cell == 'LSTM' else 1.5
+
+
 print('\n'.join('- ' + h for h in header))
 print()
-cols = ['config', 'cell', 'mode', 'threads', 'rnn4j ms', 'rnn4j seq/s', 'rnn4j GFLOP/s']
-for p in peers:
-    cols += [p + ' ms', p + ' GFLOP/s', 'rnn4j / ' + p]
+cols = ['config', 'cell', 'mode', 'thr', 'rnn4j ms', 'rnn4j GFLOP/s']
+cols += [p + ' ms' for p in peers]
+cols += ['fastest PyTorch', 'rnn4j / fastest PyTorch', 'target', 'met']
+dl4j = [p for p in peers if not is_torch(p)]
+cols += ['rnn4j / ' + p for p in dl4j]
 print('| ' + ' | '.join(cols) + ' |')
 print('|' + '---|' * len(cols))
+met = missed = 0
 for (cfg, cell, mode, thr), v in rows.items():
     if 'rnn4j' not in v:
         continue
     r = v['rnn4j']
-    cells = [cfg, cell, mode, str(thr), f'{r[0]:.3f}', f'{r[1]:.1f}', f'{r[2]:.1f}']
-    for p in peers:
-        if p in v:
-            q = v[p]
-            cells += [f'{q[0]:.3f}', f'{q[2]:.1f}', f'{q[0] / r[0]:.2f}x']
-        else:
-            cells += ['', '', '']
+    cells = [cfg, cell, mode, str(thr), f'{r[0]:.3f}', f'{r[2]:.1f}']
+    cells += [f'{v[p][0]:.3f}' if p in v else '' for p in peers]
+    torch = [(v[p][0], p) for p in peers if is_torch(p) and p in v]
+    if torch:
+        best_ms, best = min(torch)
+        ratio = best_ms / r[0]
+        tgt = target(cfg, cell, mode)
+        ok = ratio >= tgt
+        met += ok
+        missed += not ok
+        cells += [best, f'{ratio:.2f}x', f'>= {tgt:g}x', 'yes' if ok else 'no']
+    else:
+        cells += ['', '', '', '']
+    cells += [f'{v[p][0] / r[0]:.2f}x' if p in v else '' for p in dl4j]
     print('| ' + ' | '.join(cells) + ' |')
 print()
-print('ratio = peer time / rnn4j time (above 1: rnn4j is faster). Config E times are per step.')
+print(f'Targets met: {met} of {met + missed} cases. Ratio = peer time / rnn4j time (above 1: rnn4j is '
+      'faster); config E times are per step, and its target is a step in at most 0.1x PyTorch\'s time.')
