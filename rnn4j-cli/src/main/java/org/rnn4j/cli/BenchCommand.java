@@ -46,6 +46,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Timed seconds per case after warm-up (default: ${DEFAULT-VALUE}).")
   double seconds;
 
+  @Option(names = "--memory", description = "Instead of timing, print each case's memory: the bytes the"
+      + " model and its buffers retain after a step (weights, gradients, saved activations, packed"
+      + " weights) and the bytes one step allocates.")
+  boolean memory;
+
   @Option(names = "--modes", split = ",", defaultValue = "inference,training",
       description = "inference and/or training (default: ${DEFAULT-VALUE}).")
   List<String> modes;
@@ -127,6 +132,10 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private void run(Config cfg, CellType cell, boolean training, int th) {
+    if (memory) {
+      measureMemory(cfg, cell, training, th);
+      return;
+    }
     Workload w = cfg == E ? new Streaming(cfg, cell) : new Batch(cfg, cell);
     Runnable body = training ? w::trainStep : w::infer;
     double[] ms = time(body, seconds);
@@ -142,6 +151,43 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%-14s %s %-4s %-5s %d %10.4f %10.4f %10.4f %4d %10.1f %8.1f%n", "rnn4j",
         cfg.name(), cell.name().replace("_TANH", ""), training ? "train" : "infer", th, median, ms[0],
         ms[ms.length - 1], ms.length, seqPerSec, gflops);
+  }
+
+  /**
+   * Heap retained by a case after three steps (used heap after a full GC, minus the same before the
+   * model was built) and bytes allocated per step by this thread: together an upper bound of the
+   * live memory a step needs, comparable with a process's peak resident-set growth.
+   */
+  private static void measureMemory(Config cfg, CellType cell, boolean training, int th) {
+    Runtime rt = Runtime.getRuntime();
+    long before = usedAfterGc(rt);
+    Workload w = cfg == E ? new Streaming(cfg, cell) : new Batch(cfg, cell);
+    Runnable body = training ? w::trainStep : w::infer;
+    // enough steps for the JIT to compile the kernels (interpreted vector code allocates)
+    long warm = System.nanoTime();
+    while (System.nanoTime() - warm < 3_000_000_000L) {
+      body.run();
+    }
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    long a0 = mx.getThreadAllocatedBytes(id);
+    for (int i = 0; i < 3; i++) {
+      body.run();
+    }
+    double perStep = (mx.getThreadAllocatedBytes(id) - a0) / 3.0;
+    long retained = usedAfterGc(rt) - before;
+    System.out.printf(Locale.ROOT, "# memory %-8s %s %-4s %-5s %d retained_MB=%.1f allocated_MB_per_step=%.2f%n",
+        "rnn4j", cfg.name(), cell.name().replace("_TANH", ""), training ? "train" : "infer", th,
+        retained / 1e6, perStep / 1e6);
+    java.lang.ref.Reference.reachabilityFence(w); // the model must be live during the measurement
+  }
+
+  private static long usedAfterGc(Runtime rt) {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return rt.totalMemory() - rt.freeMemory();
   }
 
   /** Warm-up (>= 2 runs and >= 0.5 s), then timed runs (>= 5 and >= seconds); sorted ms per run. */

@@ -156,6 +156,8 @@ public final class RecurrentStack {
     }
   }
 
+  private float[] noOutputGradient; // zeros, [T, B, D*P]; read, never written
+
   /**
    * Backward of the last training forward; accumulates the parameter gradients into the store.
    *
@@ -178,8 +180,14 @@ public final class RecurrentStack {
     if (dLayer == null || dLayer.length != layers) {
       dLayer = new float[layers][];
     }
-    float[] zeros = dOut == null ? new float[t * b * outSize] : null;
-    float[] dAbove = dOut == null ? zeros : dOut;
+    float[] dAbove = dOut;
+    if (dAbove == null) {
+      // only the final states have a gradient: the top layer's outputs get zeros (kept, not reallocated)
+      if (noOutputGradient == null || noOutputGradient.length < t * b * outSize) {
+        noOutputGradient = new float[t * b * outSize];
+      }
+      dAbove = noOutputGradient;
+    }
     for (int l = layers - 1; l >= 0; l--) {
       float[] in = l == 0 ? x0 : layerOut[l - 1];
       int ldx = spec.layerInputSize(l);

@@ -162,8 +162,12 @@ final class Scan {
     int cb = Math.max(b, Math.max(capB, 0));
     boolean lstm = cell instanceof Cell.Lstm;
     boolean gru = cell instanceof Cell.GruResetAfter || cell instanceof Cell.GruResetBefore;
+    // With the default math, LSTM and GRU (reset after) rows turn pre-activations into gates in place
+    // and, backward, gates into their gradients: one [T, B, GH] buffer serves pre, gates and dPre
+    // (the generic paths read pre again in the backward, so they keep three).
+    boolean oneBuffer = defaultMath && (lstm || cell instanceof Cell.GruResetAfter);
     pre = new float[ct * cb * gh];
-    gates = new float[ct * cb * gh];
+    gates = oneBuffer ? pre : new float[ct * cb * gh];
     hPrev = new float[ct * cb * outHidden];
     cPrev = lstm ? new float[ct * cb * hidden] : null;
     cNew = lstm ? new float[ct * cb * hidden] : null;
@@ -174,7 +178,7 @@ final class Scan {
     rec = new float[cb * gh];
     hNew = new float[cb * outHidden];
     if (training || dPre != null) {
-      dPre = new float[ct * cb * gh];
+      dPre = oneBuffer ? pre : new float[ct * cb * gh];
       dRec = gru ? new float[ct * cb * gh] : null;
       dhStep = wHr >= 0 ? new float[ct * cb * outHidden] : null;
       dhCur = new float[cb * outHidden];
