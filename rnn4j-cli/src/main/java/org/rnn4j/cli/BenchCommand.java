@@ -51,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
       + " weights) and the bytes one step allocates.")
   boolean memory;
 
+  @Option(names = "--sweep", description = "Instead of A-E, time config B's LSTM training step for T in"
+      + " {25, 50, 100, 200} (B = 64) and B in {16, 32, 64, 128} (T = 100), to show time linear in T and B.")
+  boolean sweep;
+
   @Option(names = "--modes", split = ",", defaultValue = "inference,training",
       description = "inference and/or training (default: ${DEFAULT-VALUE}).")
   List<String> modes;
@@ -80,12 +84,21 @@ public final class BenchCommand implements Callable<Integer> {
         KernelProvider.get().name(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
     System.out.println("# name          cfg cell mode  thr  ms_median     ms_min     ms_max    n  seq_per_s  eff_GFLOPs");
-    for (int th : threads) {
-      if (th < 1 || th > pool) {
-        throw new IllegalArgumentException("--threads: expected values in 1.." + pool + " (this JVM's pool;"
-            + " set -Drnn4j.threads=N for more), got " + th);
+    if (sweep) {
+      for (int th : threads) {
+        RowParallel.shared().setThreads(checkThreads(th, pool));
+        for (int t : new int[] {25, 50, 100, 200}) {
+          run(new Config("B/T=" + t, B.inputSize(), B.hidden(), 1, t, B.batch(), 0), CellType.LSTM, true, th);
+        }
+        for (int b : new int[] {16, 32, 64, 128}) {
+          run(new Config("B/B=" + b, B.inputSize(), B.hidden(), 1, B.steps(), b, 0), CellType.LSTM, true, th);
+        }
       }
-      RowParallel.shared().setThreads(th);
+      RowParallel.shared().setThreads(pool);
+      return 0;
+    }
+    for (int th : threads) {
+      RowParallel.shared().setThreads(checkThreads(th, pool));
       for (String cfgName : configs) {
         Config cfg = config(cfgName);
         List<CellType> cellTypes = new ArrayList<>();
@@ -112,6 +125,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
     RowParallel.shared().setThreads(pool);
     return 0;
+  }
+
+  private static int checkThreads(int th, int pool) {
+    if (th < 1 || th > pool) {
+      throw new IllegalArgumentException("--threads: expected values in 1.." + pool + " (this JVM's pool;"
+          + " set -Drnn4j.threads=N for more), got " + th);
+    }
+    return th;
   }
 
   private static Config config(String name) {
