@@ -29,12 +29,14 @@ import org.rnn4j.interop.ImportException;
  * {@code metadata.json} and {@code model.weights.h5}) or a legacy HDF5 {@code .h5} file (written by
  * Keras 2 or by Keras 3's legacy writer: root attributes {@code model_config} and
  * {@code keras_version}, weights under {@code /model_weights/<layer>} in the order of each layer's
- * {@code weight_names}). HDF5 is read with jhdf, a pure-Java library.
+ * {@code weight_names}; Keras 1's config keys and per-gate recurrent weights are read too), or a
+ * {@code to_json} config with a {@code save_weights} HDF5 file. HDF5 is read with jhdf, a pure-Java
+ * library.
  *
  * <p>Sequential models and functional models that are a single chain of these layers are read:
  * InputLayer, Masking, Embedding ({@code mask_zero}), SimpleRNN, LSTM, GRU ({@code reset_after} true
  * or false), Bidirectional (merge modes concat, sum, mul, ave), Dense, Dropout (identity at
- * inference), TimeDistributed(Dense), Activation. Anything else is refused with the layer's class and
+ * inference), TimeDistributed(Dense), Flatten, Activation. Anything else is refused with the layer's class and
  * name. Recurrent layers keep Keras's semantics (return_sequences, go_backwards, masking, Keras 2 or 3
  * hard_sigmoid by the file's Keras version) and run on rnn4j's engine: their weights are transposed
  * and permuted from Keras's gate order (LSTM i,f,c,o; GRU z,r,h) into rnn4j's (i,f,g,o; r,z,n).
@@ -80,6 +82,49 @@ public final class KerasModel {
     }
     throw new ImportException(file + ": neither a .keras zip nor an HDF5 .h5 file (first bytes "
         + hex(magic, n) + ")");
+  }
+
+  /**
+   * Loads a model saved as two files, as {@code model.to_json()} and {@code model.save_weights(...)}
+   * of Keras 1 and 2 (and tf.keras) write them: the architecture as JSON and the weights as a legacy
+   * HDF5 weights file (one group per layer with its {@code weight_names}). The Keras version is the
+   * JSON's {@code keras_version}, or else the weights file's.
+   *
+   * @throws ImportException naming the file and the part (layer, weight path, config key) that is wrong
+   */
+  public static KerasModel load(Path configJson, Path weightsH5) throws IOException {
+    byte[] text;
+    try {
+      text = Files.readAllBytes(configJson);
+    } catch (NoSuchFileException e) {
+      throw new ImportException(configJson + ": no such file");
+    }
+    JsonNode cfg = json(text, configJson + "");
+    if (!Files.exists(weightsH5)) {
+      throw new ImportException(weightsH5 + ": no such file");
+    }
+    try (HdfFile h5 = new HdfFile(weightsH5)) {
+      if (h5.getAttribute("layer_names") == null) {
+        throw new ImportException(weightsH5 + ": not a Keras weights file (the HDF5 root has no layer_names"
+            + " attribute; a Keras 3 .weights.h5 is read as part of its .keras file)");
+      }
+      String version = cfg.path("keras_version").asText("");
+      if (version.isEmpty()) {
+        String v = stringAttr(h5, "keras_version");
+        version = v == null ? "" : v;
+      }
+      if (version.isEmpty()) {
+        throw new ImportException(configJson + ": names no keras_version, nor does " + weightsH5.getFileName()
+            + "; rnn4j needs it to know which hard_sigmoid the model uses");
+      }
+      String backend = cfg.path("backend").asText("");
+      WeightSource src = (name, kind) -> legacyWeights(h5, weightsH5, name);
+      return build(configJson, cfg, version, backend, src);
+    } catch (ImportException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ImportException(weightsH5 + ": cannot be read as HDF5 (truncated or corrupted?): " + e, e);
+    }
   }
 
   /** The Keras version that wrote the file ({@code 2.1.3}, {@code 3.15.1}). */
@@ -306,7 +351,7 @@ public final class KerasModel {
       }
       out.add(read(v, file, g.getPath() + "/" + w));
     }
-    return out;
+    return Keras1Gates.merge(file + ": " + g.getPath(), ordered, out);
   }
 
   private static String stringAttr(Node n, String name) {
