@@ -8,6 +8,7 @@ import java.util.Map;
 import org.rnn4j.Model;
 import org.rnn4j.ModelSpec;
 import org.rnn4j.interop.ImportException;
+import org.rnn4j.interop.ModelImport;
 import org.rnn4j.nn.Activation;
 import org.rnn4j.nn.DenseActivation;
 import org.rnn4j.nn.DenseSpec;
@@ -103,20 +104,8 @@ final class KerasToModel {
     if (specs.isEmpty() || inputFeatures < 0) {
       throw new ImportException(file + ": no layer that an rnn4j model can hold");
     }
-    Model m;
-    try {
-      m = Model.create(new ModelSpec(inputFeatures, specs, Loss.MSE), 0L);
-    } catch (IllegalArgumentException e) {
-      throw new ImportException(file + ": the layers do not make an rnn4j model: " + e.getMessage());
-    }
-    for (String n : m.parameterNames()) {
-      float[] v = values.get(n);
-      if (v == null || v.length != m.parameter(n).length) {
-        throw new ImportException(file + ": parameter '" + n + "' of the rnn4j model has no matching Keras weight");
-      }
-      m.setParameter(n, v);
-    }
-    return m;
+    return ModelImport.withParameters(file.toString(), new ModelSpec(inputFeatures, specs, Loss.MSE), values,
+        "Keras weight");
   }
 
   private static void requireForward(String where, KerasLayer.RnnCore c) throws ImportException {
