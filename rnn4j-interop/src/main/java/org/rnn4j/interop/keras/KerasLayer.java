@@ -2,7 +2,6 @@ package org.rnn4j.interop.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,7 +48,7 @@ abstract class KerasLayer {
 
   // ---- construction from a config ----------------------------------------------------------------------
 
-  static KerasLayer of(Path file, JsonNode layer, boolean keras3, KerasModel.WeightSource src)
+  static KerasLayer of(String file, JsonNode layer, boolean keras3, KerasModel.WeightSource src)
       throws ImportException {
     String cls = layer.path("class_name").asText("");
     JsonNode c = keras1Keys(layer.path("config"));

@@ -49,12 +49,13 @@ public final class KerasModel {
   /** Largest entry of a .keras zip read into memory. */
   static final long MAX_ENTRY_BYTES = 1L << 30;
 
-  private final Path file;
+  /** The file (or config and weights files) named in messages. */
+  private final String file;
   private final String kerasVersion;
   private final String backend;
   private final List<KerasLayer> layers;
 
-  private KerasModel(Path file, String kerasVersion, String backend, List<KerasLayer> layers) {
+  private KerasModel(String file, String kerasVersion, String backend, List<KerasLayer> layers) {
     this.file = file;
     this.kerasVersion = kerasVersion;
     this.backend = backend;
@@ -103,7 +104,7 @@ public final class KerasModel {
     if (!Files.exists(weightsH5)) {
       throw new ImportException(weightsH5 + ": no such file");
     }
-    try (HdfFile h5 = new HdfFile(weightsH5)) {
+    try (HdfFile h5 = openH5(weightsH5)) {
       if (h5.getAttribute("layer_names") == null) {
         throw new ImportException(weightsH5 + ": not a Keras weights file (the HDF5 root has no layer_names"
             + " attribute; a Keras 3 .weights.h5 is read as part of its .keras file)");
@@ -118,8 +119,9 @@ public final class KerasModel {
             + "; rnn4j needs it to know which hard_sigmoid the model uses");
       }
       String backend = cfg.path("backend").asText("");
-      WeightSource src = (name, kind) -> legacyWeights(h5, weightsH5, name);
-      return build(configJson, cfg, version, backend, src);
+      String both = configJson + " with " + weightsH5.getFileName();
+      WeightSource src = (name, kind) -> legacyWeights(h5, both, name);
+      return build(both, cfg, version, backend, src);
     } catch (ImportException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -241,7 +243,7 @@ public final class KerasModel {
     }
     try (HdfFile h5 = hdf(weights, file)) {
       WeightSource src = (name, kind) -> keras3Weights(h5, file, name, kind);
-      return build(file, cfg, version, "", src);
+      return build(file.toString(), cfg, version, "", src);
     } catch (RuntimeException e) {
       throw new ImportException(file + ": model.weights.h5 cannot be read as HDF5 (corrupted?): " + e, e);
     }
@@ -273,7 +275,7 @@ public final class KerasModel {
       if (v == null) {
         break;
       }
-      out.add(read(v, file, path + "/" + i));
+      out.add(read(v, file.toString(), path + "/" + i));
     }
     return out;
   }
@@ -289,7 +291,7 @@ public final class KerasModel {
   // ---- legacy .h5 -------------------------------------------------------------------------------------
 
   private static KerasModel loadLegacyH5(Path file) throws IOException {
-    try (HdfFile h5 = new HdfFile(file)) {
+    try (HdfFile h5 = openH5(file)) {
       String cfgText = stringAttr(h5, "model_config");
       if (cfgText == null) {
         throw new ImportException(file + ": HDF5 file without a model_config attribute: a weights-only file"
@@ -304,8 +306,8 @@ public final class KerasModel {
       String backend = stringAttr(h5, "backend");
       Node mw = child(h5, "/model_weights");
       Group weightsRoot = mw instanceof Group g ? g : h5;
-      WeightSource src = (name, kind) -> legacyWeights(weightsRoot, file, name);
-      return build(file, cfg, version, backend == null ? "" : backend, src);
+      WeightSource src = (name, kind) -> legacyWeights(weightsRoot, file.toString(), name);
+      return build(file.toString(), cfg, version, backend == null ? "" : backend, src);
     } catch (ImportException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -313,8 +315,31 @@ public final class KerasModel {
     }
   }
 
+  /**
+   * A legacy HDF5 file read into memory first (at most {@link #MAX_ENTRY_BYTES}): jhdf reading a file
+   * allocates the sizes a corrupted object header claims before it finds them past the end, while
+   * over a byte array it only slices, so a truncated file costs its own size, not hundreds of MB.
+   */
+  private static HdfFile openH5(Path file) throws IOException {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (NoSuchFileException e) {
+      throw new ImportException(file + ": no such file");
+    }
+    if (size > MAX_ENTRY_BYTES) {
+      throw new ImportException(file + ": " + size + " bytes, more than the " + MAX_ENTRY_BYTES + " accepted");
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    try {
+      return HdfFile.fromBytes(bytes);
+    } catch (RuntimeException e) {
+      throw new ImportException(file + ": not a readable HDF5 file (truncated or corrupted?): " + e.getMessage(), e);
+    }
+  }
+
   /** All weights of a layer, in the order of its {@code weight_names} attribute. */
-  private static List<float[][]> legacyWeights(Group root, Path file, String layer) throws ImportException {
+  private static List<float[][]> legacyWeights(Group root, String file, String layer) throws ImportException {
     Node n = root.getChild(layer);
     if (!(n instanceof Group g)) {
       throw new ImportException(file + ": no weight group " + root.getPath() + layer + " for layer '" + layer + "'");
@@ -372,7 +397,7 @@ public final class KerasModel {
   // ---- shared -----------------------------------------------------------------------------------------
 
   /** A weight as {shape (as float), data}: index 0 holds the dimensions, index 1 the values. */
-  private static float[][] read(Node v, Path file, String path) throws ImportException {
+  private static float[][] read(Node v, String file, String path) throws ImportException {
     if (!(v instanceof Dataset ds)) {
       throw new ImportException(file + ": " + path + " is not a dataset");
     }
@@ -414,7 +439,7 @@ public final class KerasModel {
     List<float[][]> weights(String layer, String part) throws ImportException;
   }
 
-  private static KerasModel build(Path file, JsonNode cfg, String version, String backend, WeightSource src)
+  private static KerasModel build(String file, JsonNode cfg, String version, String backend, WeightSource src)
       throws ImportException {
     String cls = cfg.path("class_name").asText("");
     JsonNode config = cfg.get("config");
@@ -439,7 +464,7 @@ public final class KerasModel {
   }
 
   /** The layers of a functional model in order, checked to form one chain from input to output. */
-  private static JsonNode chain(Path file, JsonNode config) throws ImportException {
+  private static JsonNode chain(String file, JsonNode config) throws ImportException {
     JsonNode layers = config.get("layers");
     if (layers == null || !layers.isArray()) {
       return null;

@@ -1,6 +1,5 @@
 package org.rnn4j.interop.keras;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,7 @@ final class KerasToModel {
   private KerasToModel() {
   }
 
-  static Model convert(Path file, List<KerasLayer> layers) throws ImportException {
+  static Model convert(String file, List<KerasLayer> layers) throws ImportException {
     List<LayerSpec> specs = new ArrayList<>();
     Map<String, float[]> values = new LinkedHashMap<>();
     int inputFeatures = -1;
@@ -104,7 +103,7 @@ final class KerasToModel {
     if (specs.isEmpty() || inputFeatures < 0) {
       throw new ImportException(file + ": no layer that an rnn4j model can hold");
     }
-    return ModelImport.withParameters(file.toString(), new ModelSpec(inputFeatures, specs, Loss.MSE), values,
+    return ModelImport.withParameters(file, new ModelSpec(inputFeatures, specs, Loss.MSE), values,
         "Keras weight");
   }
 

@@ -301,7 +301,7 @@ public final class OnnxToModel {
     }
     try {
       return OnnxOps.run(n, model.opsetVersion(), args);
-    } catch (IllegalArgumentException | ArithmeticException e) {
+    } catch (IllegalArgumentException | ArithmeticException | ImportException e) {
       throw new ImportException(who + ": " + e.getMessage(), e);
     }
   }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.interop.StateDict;
 import org.rnn4j.interop.keras.KerasModel;
 import org.rnn4j.interop.onnx.OnnxModel;
+import org.rnn4j.interop.onnx.OnnxToModel;
 
 /**
  * Fuzzes every reader with seeded mutations of the valid sample files: each outcome must be a
@@ -91,6 +92,23 @@ class ReaderFuzzTest {
     return f -> KerasModel.load(f);
   }
 
+  /** ONNX files through the converter to an rnn4j model (which also runs the graph once). */
+  static Reader onnxToModel() {
+    return f -> OnnxToModel.convert(OnnxModel.load(f));
+  }
+
+  /** A Keras to_json config read with the (valid) weights file of the sample pair. */
+  static Reader kerasConfig() {
+    return f -> KerasModel.load(f, resource(KERAS_PAIR + "lstm_th_keras_2_weights.h5"));
+  }
+
+  /** A Keras save_weights file read with the (valid) config of the sample pair. */
+  static Reader kerasWeights() {
+    return f -> KerasModel.load(resource(KERAS_PAIR + "lstm_th_keras_2_config.json"), f);
+  }
+
+  private static final String KERAS_PAIR = "keras-wild/dl4j/fullconfigs_lstm/";
+
   @Test
   void safetensorsReader(@TempDir Path tmp) throws Exception {
     fuzz("safetensors", resource("torch/lstm_2layer.safetensors"), ".safetensors", safetensors(), 101, tmp);
@@ -116,6 +134,22 @@ class ReaderFuzzTest {
     fuzz("h5", resource("keras/k2/simple_flatten_lstm_tf_keras_2_model.h5"), ".h5", keras(), 505, tmp);
   }
 
+  @Test
+  void onnxToModelConverter(@TempDir Path tmp) throws Exception {
+    fuzz("onnx-to-model", resource("onnx-export/gru_hn_linear_sigmoid/model.onnx"), ".onnx", onnxToModel(), 606, tmp);
+  }
+
+  @Test
+  void keras1H5Reader(@TempDir Path tmp) throws Exception {
+    fuzz("h5-keras1", resource("keras-wild/dl4j/simple_lstm_tf_keras_1_model.h5"), ".h5", keras(), 707, tmp);
+  }
+
+  @Test
+  void kerasConfigAndWeightsReaders(@TempDir Path tmp) throws Exception {
+    fuzz("keras-config", resource(KERAS_PAIR + "lstm_th_keras_2_config.json"), ".json", kerasConfig(), 808, tmp);
+    fuzz("keras-weights", resource(KERAS_PAIR + "lstm_th_keras_2_weights.h5"), ".h5", kerasWeights(), 909, tmp);
+  }
+
   /** Every file under fuzz-regressions/&lt;reader&gt;/ once broke that reader; it must now load or be refused. */
   @Test
   void regressionsStayFixed() throws Exception {
@@ -130,7 +164,10 @@ class ReaderFuzzTest {
           case "safetensors" -> safetensors();
           case "pt" -> torchSave();
           case "onnx" -> onnx();
-          case "keras", "h5" -> keras();
+          case "keras", "h5", "h5-keras1" -> keras();
+          case "onnx-to-model" -> onnxToModel();
+          case "keras-config" -> kerasConfig();
+          case "keras-weights" -> kerasWeights();
           default -> throw new IllegalStateException(f + ": unknown reader folder '" + kind + "'");
         };
         count++;
