@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.rnn4j.interop.StateDict;
 import org.rnn4j.interop.keras.KerasModel;
 import org.rnn4j.interop.onnx.OnnxModel;
@@ -109,45 +111,32 @@ class ReaderFuzzTest {
 
   private static final String KERAS_PAIR = "keras-wild/dl4j/fullconfigs_lstm/";
 
-  @Test
-  void safetensorsReader(@TempDir Path tmp) throws Exception {
-    fuzz("safetensors", resource("torch/lstm_2layer.safetensors"), ".safetensors", safetensors(), 101, tmp);
+  /** One reader under fuzzing: its regression folder, its valid sample, how it reads, its seed. */
+  record Target(String kind, String sample, Reader reader, long seed) {
+    @Override
+    public String toString() {
+      return kind;
+    }
   }
 
-  @Test
-  void torchSaveReader(@TempDir Path tmp) throws Exception {
-    fuzz("pt", resource("torch/lstm_bidir_state_dict.pt"), ".pt", torchSave(), 202, tmp);
+  static List<Target> targets() {
+    return List.of(
+        new Target("safetensors", "torch/lstm_2layer.safetensors", safetensors(), 101),
+        new Target("pt", "torch/lstm_bidir_state_dict.pt", torchSave(), 202),
+        new Target("onnx", "onnx/lstm_1layer_bf_nostate_dynamic/model.onnx", onnx(), 303),
+        new Target("keras", "keras/k3/model.keras", keras(), 404),
+        new Target("h5", "keras/k2/simple_flatten_lstm_tf_keras_2_model.h5", keras(), 505),
+        new Target("onnx-to-model", "onnx-export/gru_hn_linear_sigmoid/model.onnx", onnxToModel(), 606),
+        new Target("h5-keras1", "keras-wild/dl4j/simple_lstm_tf_keras_1_model.h5", keras(), 707),
+        new Target("keras-config", KERAS_PAIR + "lstm_th_keras_2_config.json", kerasConfig(), 808),
+        new Target("keras-weights", KERAS_PAIR + "lstm_th_keras_2_weights.h5", kerasWeights(), 909));
   }
 
-  @Test
-  void onnxReader(@TempDir Path tmp) throws Exception {
-    fuzz("onnx", resource("onnx/lstm_1layer_bf_nostate_dynamic/model.onnx"), ".onnx", onnx(), 303, tmp);
-  }
-
-  @Test
-  void kerasZipReader(@TempDir Path tmp) throws Exception {
-    fuzz("keras", resource("keras/k3/model.keras"), ".keras", keras(), 404, tmp);
-  }
-
-  @Test
-  void kerasH5Reader(@TempDir Path tmp) throws Exception {
-    fuzz("h5", resource("keras/k2/simple_flatten_lstm_tf_keras_2_model.h5"), ".h5", keras(), 505, tmp);
-  }
-
-  @Test
-  void onnxToModelConverter(@TempDir Path tmp) throws Exception {
-    fuzz("onnx-to-model", resource("onnx-export/gru_hn_linear_sigmoid/model.onnx"), ".onnx", onnxToModel(), 606, tmp);
-  }
-
-  @Test
-  void keras1H5Reader(@TempDir Path tmp) throws Exception {
-    fuzz("h5-keras1", resource("keras-wild/dl4j/simple_lstm_tf_keras_1_model.h5"), ".h5", keras(), 707, tmp);
-  }
-
-  @Test
-  void kerasConfigAndWeightsReaders(@TempDir Path tmp) throws Exception {
-    fuzz("keras-config", resource(KERAS_PAIR + "lstm_th_keras_2_config.json"), ".json", kerasConfig(), 808, tmp);
-    fuzz("keras-weights", resource(KERAS_PAIR + "lstm_th_keras_2_weights.h5"), ".h5", kerasWeights(), 909, tmp);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("targets")
+  void reader(Target t, @TempDir Path tmp) throws Exception {
+    String ext = t.sample().substring(t.sample().lastIndexOf('.'));
+    fuzz(t.kind(), resource(t.sample()), ext, t.reader(), t.seed(), tmp);
   }
 
   /** Every file under fuzz-regressions/&lt;reader&gt;/ once broke that reader; it must now load or be refused. */
@@ -160,16 +149,8 @@ class ReaderFuzzTest {
       for (Path f : files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".md"))
           .sorted().toList()) {
         String kind = root.relativize(f).getName(0).toString();
-        Reader r = switch (kind) {
-          case "safetensors" -> safetensors();
-          case "pt" -> torchSave();
-          case "onnx" -> onnx();
-          case "keras", "h5", "h5-keras1" -> keras();
-          case "onnx-to-model" -> onnxToModel();
-          case "keras-config" -> kerasConfig();
-          case "keras-weights" -> kerasWeights();
-          default -> throw new IllegalStateException(f + ": unknown reader folder '" + kind + "'");
-        };
+        Reader r = targets().stream().filter(t -> t.kind().equals(kind)).map(Target::reader).findFirst()
+            .orElseThrow(() -> new IllegalStateException(f + ": unknown reader folder '" + kind + "'"));
         count++;
         String problem = attempt(r, f);
         if (problem != null && problem != LOADED) {
