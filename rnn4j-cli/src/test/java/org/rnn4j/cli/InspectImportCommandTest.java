@@ -64,6 +64,24 @@ class InspectImportCommandTest {
   }
 
   @Test
+  void importsAKerasJsonConfigWithItsWeightsFile(@TempDir Path tmp) throws Exception {
+    // a Keras 2.0.8 to_json + save_weights pair from DL4J's test resources (see rnn4j-interop's keras-wild)
+    Path dir = Path.of("..", "rnn4j-interop", "src", "test", "resources", "keras-wild", "dl4j", "fullconfigs_lstm");
+    Path out = tmp.resolve("stacked.rnn4j");
+    ConformanceCommandTest.Run imp = rnn4j("import", dir.resolve("lstm_th_keras_2_config.json").toString(),
+        "--weights", dir.resolve("lstm_th_keras_2_weights.h5").toString(), "-o", out.toString());
+    assertThat(imp.exit()).as(String.join("\n", imp.err())).isZero();
+    assertThat(String.join("\n", rnn4j("inspect", out.toString()).out())).contains("keras_version: 2.0.8")
+        .contains("lstm_1").contains("lstm_2").contains("dense_1");
+    ConformanceCommandTest.Run wrong = rnn4j("import", dir.resolve("lstm_th_keras_2_config.json").toString(),
+        "--weights", dir.resolve("lstm_th_keras_2_config.json").toString(), "-o", tmp.resolve("x.rnn4j").toString());
+    assertThat(wrong.exit()).isEqualTo(2);
+    assertThat(wrong.err()).hasSize(1);
+    assertThat(wrong.err().get(0)).contains("lstm_th_keras_2_config.json");
+    assertThat(Files.exists(tmp.resolve("x.rnn4j"))).isFalse();
+  }
+
+  @Test
   void badFilesAreOneLineAndExit2(@TempDir Path tmp) throws Exception {
     ConformanceCommandTest.Run missing = rnn4j("inspect", tmp.resolve("nothing.rnn4j").toString());
     assertThat(missing.exit()).isEqualTo(2);

@@ -96,8 +96,8 @@ final class KerasToModel {
           inputFeatures = s.inputSize();
         }
       } else {
-        throw new ImportException(where + ": has no rnn4j model layer (Masking and Activation layers run only"
-            + " through KerasModel)");
+        throw new ImportException(where + ": has no rnn4j model layer (Masking, Activation and Flatten layers run"
+            + " only through KerasModel)");
       }
     }
     if (specs.isEmpty() || inputFeatures < 0) {

@@ -81,19 +81,42 @@ class KerasWildFilesTest {
     assertThat(predictions).hasSize(283);
     List<Integer> copied = List.of(0, 1, 2, 60, 121, 124, 127, 140, 153, 200, 250, 282);
     for (int i : copied) {
-      List<String> rows = Files.readAllLines(dir.resolve("sequences/" + i + ".csv"));
-      float[] x = new float[rows.size() * 12];
-      for (int t = 0; t < rows.size(); t++) {
-        String[] cells = rows.get(t).split(";");
-        for (int j = 0; j < 12; j++) {
-          x[t * 12 + j] = Float.parseFloat(cells[j]);
-        }
-      }
-      Tensor y = m.predict(new Tensor(x, 1, rows.size(), 12));
+      Tensor y = m.predict(new Tensor(sequence(dir, i), 1, 4, 12));
       assertThat(y.shape()).containsExactly(1, 1);
       assertThat((double) y.data()[0]).as("sequence %d", i)
           .isCloseTo(predictions[i], org.assertj.core.data.Offset.offset(TOLERANCE));
     }
+  }
+
+  /**
+   * The same files as rnn4j model files: {@link KerasModel#toModel()} saved and loaded again gives
+   * Keras's recorded predictions through rnn4j's Model (the Flatten model is refused by name: a model
+   * file has no Flatten layer).
+   */
+  @Test
+  void asRnn4jModelFilesTheyStillGiveKerassPredictions(@TempDir Path tmp) throws Exception {
+    for (String name : List.of("simple_lstm_tf_keras_1", "simple_lstm_th_keras_1", "simple_rnn_tf_keras_2")) {
+      org.rnn4j.Model model = roundTrip(KerasModel.load(wild("dl4j/" + name + "_model.h5")), tmp.resolve(name));
+      try (HdfFile io = new HdfFile(wild("dl4j/" + name + "_inputs_and_outputs.h5"))) {
+        Tensor x = tensor(io, "/inputs/" + (name.startsWith("simple_lstm") ? "lstm_input_1" : "simple_rnn_1_input"));
+        assertNear(name + " as an rnn4j model", model.predict(x), tensor(io, "/predictions/dense_1"));
+      }
+    }
+    Path dir = wild("dl4j/fullconfigs_lstm");
+    org.rnn4j.Model stacked = roundTrip(KerasModel.load(dir.resolve("lstm_th_keras_2_config.json"),
+        dir.resolve("lstm_th_keras_2_weights.h5")), tmp.resolve("stacked"));
+    float[] predictions = npyFloat32(dir.resolve("predictions.npy"));
+    Tensor y = stacked.predict(new Tensor(sequence(dir, 121), 1, 4, 12));
+    assertThat((double) y.data()[0]).isCloseTo(predictions[121], org.assertj.core.data.Offset.offset(TOLERANCE));
+
+    KerasModel flatten = KerasModel.load(wild("dl4j/simple_flatten_rnn_tf_keras_2_model.h5"));
+    assertThatThrownBy(flatten::toModel).isInstanceOf(ImportException.class)
+        .hasMessageContaining("layer 'flatten_1' (Flatten): has no rnn4j model layer");
+  }
+
+  private static org.rnn4j.Model roundTrip(KerasModel k, Path file) throws Exception {
+    org.rnn4j.io.ModelFiles.save(k.toModel(), file, Map.of());
+    return org.rnn4j.io.ModelFiles.load(file).model();
   }
 
   /**
@@ -139,6 +162,20 @@ class KerasWildFilesTest {
   }
 
   // ---- helpers ------------------------------------------------------------------------------------
+
+  /** Sequence i of fullconfigs_lstm: 4 rows, the first 12 of each row's ';'-separated columns. */
+  private static float[] sequence(Path dir, int i) throws Exception {
+    List<String> rows = Files.readAllLines(dir.resolve("sequences/" + i + ".csv"));
+    assertThat(rows).hasSize(4);
+    float[] x = new float[4 * 12];
+    for (int t = 0; t < 4; t++) {
+      String[] cells = rows.get(t).split(";");
+      for (int j = 0; j < 12; j++) {
+        x[t * 12 + j] = Float.parseFloat(cells[j]);
+      }
+    }
+    return x;
+  }
 
   private static Tensor tensor(HdfFile f, String path) {
     Dataset d = f.getDatasetByPath(path);
