@@ -6,16 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.rnn4j.Model;
+import org.rnn4j.Sequential;
 import org.rnn4j.Tensor;
 import org.rnn4j.interop.ImportException;
 import org.rnn4j.io.ModelFiles;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.DenseActivation;
 
 /**
  * ONNX graphs as rnn4j models: graphs {@code torch.onnx.export} wrote (src/test/python/make_onnx_exports.py,
@@ -60,6 +65,33 @@ class OnnxToModelTest {
           .isCloseTo(onnx[i], org.assertj.core.data.Offset.offset(1e-5f));
       assertThat(got[i]).as("%s: model file [%d] vs PyTorch (y %s)", name, i, java.util.Arrays.toString(ys))
           .isCloseTo(torch[i], org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  /** rnn4j -> ONNX (without the lengths input) -> rnn4j gives the first model's predictions back. */
+  @Test
+  void rnn4jsOwnOnnxExportsComeBackAsTheSameModel(@TempDir Path tmp) throws Exception {
+    List<Model> models = List.of(
+        Sequential.features(3).lstm(4, o -> o.numLayers(2).bidirectional(true)).dense(2, DenseActivation.TANH).build(3),
+        Sequential.features(3).gru(5, o -> o.returnSequences(false)).dense(3).dense(1, DenseActivation.SIGMOID)
+            .build(4),
+        Sequential.features(3).recurrent(CellType.RNN_RELU, 4, o -> o.numLayers(2)).build(5));
+    SplittableRandom r = new SplittableRandom(6);
+    float[] x = new float[2 * 5 * 3];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    Tensor in = new Tensor(x, 2, 5, 3);
+    for (int k = 0; k < models.size(); k++) {
+      Path f = tmp.resolve("m" + k + ".onnx");
+      OnnxExport.write(models.get(k), false, f);
+      Model back = OnnxToModel.convert(OnnxModel.load(f)).model();
+      assertThat(back.predict(in).shape()).isEqualTo(models.get(k).predict(in).shape());
+      float[] want = models.get(k).predict(in).data();
+      float[] got = back.predict(in).data();
+      for (int i = 0; i < want.length; i++) {
+        assertThat(got[i]).as("model %d [%d]", k, i).isCloseTo(want[i], org.assertj.core.data.Offset.offset(1e-6f));
+      }
     }
   }
 
