@@ -48,6 +48,32 @@ public final class Tensor {
     return new Tensor(new float[Math.toIntExact(n)], shape);
   }
 
+  /**
+   * A new tensor with the first two axes swapped, {@code [A, B, ...] -> [B, A, ...]}: batch-first to
+   * time-major and back.
+   *
+   * @throws IllegalArgumentException for a tensor of rank below 2
+   */
+  public Tensor swapFirstTwoAxes() {
+    if (shape.length < 2) {
+      throw new IllegalArgumentException("Tensor: expected rank 2 or more to swap the first two axes, got shape "
+          + Arrays.toString(shape));
+    }
+    int a = shape[0];
+    int b = shape[1];
+    int f = a == 0 || b == 0 ? 0 : data.length / (a * b);
+    float[] out = new float[data.length];
+    for (int i = 0; i < a; i++) {
+      for (int j = 0; j < b; j++) {
+        System.arraycopy(data, (i * b + j) * f, out, (j * a + i) * f, f);
+      }
+    }
+    int[] s = shape.clone();
+    s[0] = b;
+    s[1] = a;
+    return new Tensor(out, s);
+  }
+
   /** The live data array, row-major. */
   public float[] data() {
     return data;

@@ -12,6 +12,8 @@ import org.rnn4j.interop.ModelImport;
 import org.rnn4j.interop.StateDict;
 import org.rnn4j.interop.TorchImport;
 import org.rnn4j.interop.keras.KerasModel;
+import org.rnn4j.interop.onnx.OnnxModel;
+import org.rnn4j.interop.onnx.OnnxToModel;
 import org.rnn4j.io.ModelFiles;
 import org.rnn4j.nn.CellType;
 import picocli.CommandLine.Command;
@@ -23,13 +25,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code rnn4j import FILE [-o OUT.rnn4j]}: turns a PyTorch state dict (safetensors or {@code .pt}) or a
  * Keras model into an rnn4j model file. A state dict becomes one recurrent layer read off its tensor
- * names and shapes; a Keras model keeps its layers when an rnn4j model can express them. ONNX graphs
- * run through the ONNX importer but do not become model files. Errors are one line, exit status 2. Not
- * thread-safe (a command runs once).
+ * names and shapes; a Keras model keeps its layers when an rnn4j model can express them; an ONNX graph
+ * that is a recurrent stack with an optional Dense head becomes those layers ({@link OnnxToModel},
+ * which prints the node-to-layer mapping and checks the model against the graph). Errors are one line,
+ * exit status 2. Not thread-safe (a command runs once).
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = {"Make an rnn4j model file of a PyTorch state dict (.safetensors, .pt) or a Keras model",
-        "(.keras, .h5)."})
+    description = {"Make an rnn4j model file of a PyTorch state dict (.safetensors, .pt), a Keras model",
+        "(.keras, .h5, or a to_json config with --weights) or an ONNX graph of a recurrent stack (.onnx)."})
 public final class ImportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "The file to import.")
   Path file;
@@ -46,13 +49,17 @@ public final class ImportCommand implements Callable<Integer> {
       description = "State dicts of nn.RNN: the nonlinearity, which the file does not record (default: tanh).")
   String nonlinearity;
 
+  @Option(names = "--weights", paramLabel = "W.h5",
+      description = "Keras models saved as model.to_json() + model.save_weights(): FILE is the JSON, W.h5 the weights.")
+  Path weights;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    ModelFileKind kind = ModelFileKind.of(file);
+    ModelFileKind kind = weights != null ? ModelFileKind.KERAS : ModelFileKind.of(file);
     Path target = output != null ? output : defaultOutput(file);
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("imported_from", file.getFileName().toString());
@@ -74,14 +81,22 @@ public final class ImportCommand implements Callable<Integer> {
           break;
         }
         case KERAS: {
-          KerasModel k = KerasModel.load(file);
+          KerasModel k = weights != null ? KerasModel.load(file, weights) : KerasModel.load(file);
           meta.put("keras_version", k.kerasVersion());
           model = k.toModel();
           break;
         }
-        case ONNX:
-          throw new UserInputException(file + ": ONNX graphs run through rnn4j's ONNX importer ('rnn4j conformance"
-              + " --via-onnx', org.rnn4j.interop.onnx.OnnxModel) but do not become rnn4j model files yet");
+        case ONNX: {
+          OnnxModel g = OnnxModel.load(file);
+          OnnxToModel.Converted c = OnnxToModel.convert(g);
+          meta.put("onnx_producer", g.producer());
+          meta.put("onnx_opset", String.valueOf(g.opsetVersion()));
+          for (String line : c.mapping()) {
+            out.println(line);
+          }
+          model = c.model();
+          break;
+        }
         default:
           throw new UserInputException(file + ": already an rnn4j model file");
       }

@@ -49,6 +49,18 @@ class ExportCommandTest {
     assertThat(st.err().get(0)).startsWith("rnn4j export: PyTorch export: GRU layer 'gru': expected resetAfter=true");
     assertThat(Files.exists(tmp.resolve("g.safetensors"))).isFalse();
 
+    // ONNX's LSTM has no projection: refused, naming the layer; PyTorch takes it (proj_size)
+    Model p = Sequential.features(3).lstm(5, o -> o.projSize(2).name("encoder")).dense(1).build(5);
+    Path pfile = tmp.resolve("p.rnn4j");
+    ModelFiles.save(p, pfile, Map.of());
+    ConformanceCommandTest.Run ox = rnn4j("export", pfile.toString(), "--format", "onnx");
+    assertThat(ox.exit()).isEqualTo(2);
+    assertThat(ox.err()).hasSize(1);
+    assertThat(ox.err().get(0)).startsWith("rnn4j export: ONNX export: LSTM layer 'encoder': expected no projection,"
+        + " got projSize 2");
+    assertThat(Files.exists(tmp.resolve("p.onnx"))).isFalse();
+    assertThat(rnn4j("export", pfile.toString(), "--format", "safetensors").exit()).isZero();
+
     ConformanceCommandTest.Run bad = rnn4j("export", file.toString(), "--format", "tflite");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err().get(0)).contains("--format: expected safetensors or onnx, got 'tflite'");

@@ -49,6 +49,39 @@ class InspectImportCommandTest {
   }
 
   @Test
+  void importsATorchOnnxExportPrintingTheMapping(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("lstm.rnn4j");
+    ConformanceCommandTest.Run imp = rnn4j("import", sample().resolve(
+        "import/onnx_export/lstm_1layer_bf_nostate_dynamic/model.onnx").toString(), "-o", out.toString());
+    assertThat(imp.exit()).isZero();
+    String all = String.join("\n", imp.out());
+    assertThat(all).containsPattern("graph input 'x' \\[\\w+, \\w+, 3\\] is batch-first")
+        .containsPattern("node '.*' \\(LSTM\\) -> layer 'lstm': 3 -> 4, every step's output \\(Y\\)")
+        .contains("layout only (no parameters): ").contains("not kept: [h_n, c_n]")
+        .contains("checked: graph and model agree").contains("wrote " + out);
+    assertThat(String.join("\n", rnn4j("inspect", out.toString()).out())).contains("imported_kind: ONNX model")
+        .contains("onnx_producer: pytorch 1.13.0");
+  }
+
+  @Test
+  void importsAKerasJsonConfigWithItsWeightsFile(@TempDir Path tmp) throws Exception {
+    // a Keras 2.0.8 to_json + save_weights pair from DL4J's test resources (see rnn4j-interop's keras-wild)
+    Path dir = Path.of("..", "rnn4j-interop", "src", "test", "resources", "keras-wild", "dl4j", "fullconfigs_lstm");
+    Path out = tmp.resolve("stacked.rnn4j");
+    ConformanceCommandTest.Run imp = rnn4j("import", dir.resolve("lstm_th_keras_2_config.json").toString(),
+        "--weights", dir.resolve("lstm_th_keras_2_weights.h5").toString(), "-o", out.toString());
+    assertThat(imp.exit()).as(String.join("\n", imp.err())).isZero();
+    assertThat(String.join("\n", rnn4j("inspect", out.toString()).out())).contains("keras_version: 2.0.8")
+        .contains("lstm_1").contains("lstm_2").contains("dense_1");
+    ConformanceCommandTest.Run wrong = rnn4j("import", dir.resolve("lstm_th_keras_2_config.json").toString(),
+        "--weights", dir.resolve("lstm_th_keras_2_config.json").toString(), "-o", tmp.resolve("x.rnn4j").toString());
+    assertThat(wrong.exit()).isEqualTo(2);
+    assertThat(wrong.err()).hasSize(1);
+    assertThat(wrong.err().get(0)).contains("lstm_th_keras_2_config.json");
+    assertThat(Files.exists(tmp.resolve("x.rnn4j"))).isFalse();
+  }
+
+  @Test
   void badFilesAreOneLineAndExit2(@TempDir Path tmp) throws Exception {
     ConformanceCommandTest.Run missing = rnn4j("inspect", tmp.resolve("nothing.rnn4j").toString());
     assertThat(missing.exit()).isEqualTo(2);
@@ -63,10 +96,14 @@ class InspectImportCommandTest {
     assertThat(imp.err()).hasSize(1);
     assertThat(imp.err().get(0)).startsWith("rnn4j import: ").contains("cut.pt");
 
-    ConformanceCommandTest.Run onnx = rnn4j("import", sample().resolve(
-        "import/onnx_export/lstm_1layer_bf_nostate_dynamic/model.onnx").toString(), "-o", tmp.resolve("x").toString());
+    // an ONNX graph of the backend-test layout (weights are graph inputs): refused, nothing written
+    Path single = sample().resolve("onnx/test_lstm_defaults/model.onnx");
+    ConformanceCommandTest.Run onnx = rnn4j("import", single.toString(), "-o", tmp.resolve("x.rnn4j").toString());
     assertThat(onnx.exit()).isEqualTo(2);
-    assertThat(onnx.err().get(0)).contains("do not become rnn4j model files yet");
+    assertThat(onnx.err()).hasSize(1);
+    assertThat(onnx.err().get(0)).startsWith("rnn4j import: ").contains("test_lstm_defaults")
+        .contains("graph inputs [X, W, R]: an rnn4j model takes one input");
+    assertThat(Files.exists(tmp.resolve("x.rnn4j"))).isFalse();
 
     Path text = tmp.resolve("notes.txt");
     Files.writeString(text, "hello");

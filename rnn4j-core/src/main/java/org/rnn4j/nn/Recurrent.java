@@ -274,13 +274,7 @@ public final class Recurrent {
 
   /** [A, C, F] -> [C, A, F]. */
   static float[] swapFirstTwo(float[] src, int a, int c, int f) {
-    float[] dst = new float[src.length];
-    for (int i = 0; i < a; i++) {
-      for (int j = 0; j < c; j++) {
-        System.arraycopy(src, (i * c + j) * f, dst, (j * a + i) * f, f);
-      }
-    }
-    return dst;
+    return new Tensor(src, a, c, f).swapFirstTwoAxes().data();
   }
 
   /** The engine stack (internal use: model assembly). */

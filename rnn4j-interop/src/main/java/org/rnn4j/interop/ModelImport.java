@@ -1,6 +1,7 @@
 package org.rnn4j.interop;
 
 import java.util.List;
+import java.util.Map;
 import org.rnn4j.Model;
 import org.rnn4j.ModelSpec;
 import org.rnn4j.nn.CellType;
@@ -19,6 +20,33 @@ import org.rnn4j.nn.RecurrentSpec;
  */
 public final class ModelImport {
   private ModelImport() {
+  }
+
+  /**
+   * A model of the given spec holding the given values, every parameter checked to have one.
+   *
+   * @param file   the imported file, for messages
+   * @param values values by the model's parameter names ({@code lstm.weight_ih_l0}, {@code dense.bias})
+   * @param what   what a value is called in the file's world, for messages ("Keras weight")
+   * @throws ImportException when the spec is not a valid model or a parameter has no value of its size
+   */
+  public static Model withParameters(String file, ModelSpec spec, Map<String, float[]> values, String what)
+      throws ImportException {
+    Model m;
+    try {
+      m = Model.create(spec, 0L);
+    } catch (IllegalArgumentException e) {
+      throw new ImportException(file + ": the layers do not make an rnn4j model: " + e.getMessage(), e);
+    }
+    for (String n : m.parameterNames()) {
+      float[] v = values.get(n);
+      if (v == null || v.length != m.parameter(n).length) {
+        throw new ImportException(file + ": parameter '" + n + "' of the rnn4j model has no matching " + what
+            + (v == null ? "" : " (" + v.length + " values, expected " + m.parameter(n).length + ")"));
+      }
+      m.setParameter(n, v);
+    }
+    return m;
   }
 
   /**

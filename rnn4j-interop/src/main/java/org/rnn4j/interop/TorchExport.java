@@ -16,6 +16,7 @@ import org.rnn4j.nn.DenseSpec;
 import org.rnn4j.nn.DropoutSpec;
 import org.rnn4j.nn.EmbeddingSpec;
 import org.rnn4j.nn.LayerSpec;
+import org.rnn4j.nn.PoolingSpec;
 import org.rnn4j.nn.RecurrentLayerSpec;
 import org.rnn4j.nn.RecurrentSpec;
 
@@ -26,7 +27,9 @@ import org.rnn4j.nn.RecurrentSpec;
  * strict=True)} accepts the file. rnn4j's parameter names already are PyTorch's; the export checks
  * that every layer has a PyTorch counterpart and refuses, naming the layer and the feature, what
  * PyTorch lacks (LSTM peepholes, GRU reset-before, clip, input-forget coupling, ONNX activations, a
- * reverse-only direction). Stateless and thread-safe.
+ * reverse-only direction). The recipe's {@code forward(x, lengths=None)} computes what
+ * {@link Model#predict} does, padded steps and pooling over valid steps included. Stateless and
+ * thread-safe.
  */
 public final class TorchExport {
   private static final Set<String> PYTHON_KEYWORDS = Set.of("False", "None", "True", "and", "as", "assert",
@@ -118,6 +121,7 @@ public final class TorchExport {
     StringBuilder fwd = new StringBuilder();
     int width = spec.inputFeatures();
     boolean helper = false;
+    boolean pooling = false;
     for (LayerSpec l : spec.layers()) {
       String n = l.name();
       if (l instanceof EmbeddingSpec e) {
@@ -161,6 +165,9 @@ public final class TorchExport {
       } else if (l instanceof DropoutSpec d) {
         init.append(line("self." + n + " = nn.Dropout(" + num(d.rate()) + ")"));
         fwd.append(line("x = self." + n + "(x)"));
+      } else if (l instanceof PoolingSpec p) {
+        fwd.append(line("x = _pool(x, lengths, '" + p.mode().name().toLowerCase(Locale.ROOT) + "')  # " + n));
+        pooling = true;
       } else {
         DenseSpec d = (DenseSpec) l;
         init.append(line("self." + n + " = nn.Linear(" + width + ", " + d.units()
@@ -175,6 +182,9 @@ public final class TorchExport {
     py.append("import torch\nfrom torch import nn\nfrom safetensors.torch import load_file\n\n");
     if (helper) {
       py.append(HELPER);
+    }
+    if (pooling) {
+      py.append(POOL);
     }
     py.append("class Rnn4jModel(nn.Module):\n");
     py.append("    def __init__(self):\n        super().__init__()\n").append(init).append('\n');
@@ -215,6 +225,17 @@ public final class TorchExport {
       + "    if merge == 'mul':\n"
       + "        return f * r\n"
       + "    return (f + r) / 2\n\n\n";
+
+  /** Mean or max over each sequence's valid steps, as rnn4j's pooling layer. */
+  private static final String POOL = ""
+      + "def _pool(x, lengths, mode):\n"
+      + "    if lengths is None:\n"
+      + "        return x.mean(dim=1) if mode == 'mean' else x.max(dim=1).values\n"
+      + "    steps = torch.arange(x.shape[1], device=x.device)\n"
+      + "    valid = (steps[None, :] < torch.as_tensor(lengths, device=x.device)[:, None]).unsqueeze(-1)\n"
+      + "    if mode == 'mean':\n"
+      + "        return (x * valid).sum(dim=1) / valid.sum(dim=1)\n"
+      + "    return x.masked_fill(~valid, float('-inf')).max(dim=1).values\n\n\n";
 
   private static String line(String s) {
     return "        " + s + "\n";

@@ -1,7 +1,7 @@
 package org.rnn4j.interop.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,10 +48,10 @@ abstract class KerasLayer {
 
   // ---- construction from a config ----------------------------------------------------------------------
 
-  static KerasLayer of(Path file, JsonNode layer, boolean keras3, KerasModel.WeightSource src)
+  static KerasLayer of(String file, JsonNode layer, boolean keras3, KerasModel.WeightSource src)
       throws ImportException {
     String cls = layer.path("class_name").asText("");
-    JsonNode c = layer.path("config");
+    JsonNode c = keras1Keys(layer.path("config"));
     String name = c.path("name").asText(layer.path("name").asText(""));
     String where = file + ": layer '" + name + "' (" + cls + ")";
     switch (cls) {
@@ -64,6 +64,12 @@ abstract class KerasLayer {
       case "GaussianDropout":
       case "AlphaDropout":
         return new Identity(name, cls, lastDim(c.get("batch_input_shape")), (float) c.path("rate").asDouble(0.0));
+      case "Flatten":
+        if (c.path("data_format").asText("channels_last").equals("channels_first")) {
+          throw new ImportException(where + ": data_format 'channels_first' is not supported (rnn4j flattens"
+              + " [batch, steps, features] as Keras does with channels_last)");
+        }
+        return new Flatten(name, cls);
       case "Activation":
         return new ActivationLayer(name, cls, activation(where, c.path("activation").asText("linear"), keras3));
       case "Masking":
@@ -84,7 +90,7 @@ abstract class KerasLayer {
               + ") is not supported (rnn4j reads TimeDistributed(Dense))");
         }
         List<float[][]> w = src.weights(name, "layer");
-        return dense(where, name, cls, inner.path("config"), w, keras3);
+        return dense(where, name, cls, keras1Keys(inner.path("config")), w, keras3);
       }
       case "SimpleRNN":
       case "LSTM":
@@ -97,8 +103,29 @@ abstract class KerasLayer {
       default:
         throw new ImportException(where + ": layer class '" + cls + "' is not supported (rnn4j reads InputLayer,"
             + " Masking, Embedding, SimpleRNN, LSTM, GRU, Bidirectional, Dense, TimeDistributed(Dense), Dropout,"
-            + " Activation)");
+            + " Flatten, Activation)");
     }
+  }
+
+  /**
+   * A layer config with Keras 1's keys under Keras 2's names, where Keras 2's are absent:
+   * {@code output_dim} as {@code units}, {@code inner_activation} as {@code recurrent_activation},
+   * a Dense's {@code bias} as {@code use_bias}, a Dropout's {@code p} as {@code rate}. Keras 1's
+   * per-gate weights are merged where they are read ({@link Keras1Gates}).
+   */
+  static JsonNode keras1Keys(JsonNode c) {
+    if (!(c instanceof ObjectNode o)) {
+      return c;
+    }
+    ObjectNode n = null;
+    for (String[] k : new String[][] {{"output_dim", "units"}, {"inner_activation", "recurrent_activation"},
+        {"bias", "use_bias"}, {"p", "rate"}}) {
+      if (o.has(k[0]) && !o.has(k[1])) {
+        n = n == null ? o.deepCopy() : n;
+        n.set(k[1], o.get(k[0]));
+      }
+    }
+    return n == null ? c : n;
   }
 
   private static KerasLayer bidirectional(String where, String name, String cls, JsonNode c,
@@ -112,7 +139,7 @@ abstract class KerasLayer {
     if (!List.of("concat", "sum", "mul", "ave").contains(merge)) {
       throw new ImportException(where + ": merge_mode '" + merge + "' is not supported (concat, sum, mul, ave)");
     }
-    JsonNode ic = inner.path("config");
+    JsonNode ic = keras1Keys(inner.path("config"));
     int per = ic.path("use_bias").asBoolean(true) ? 3 : 2;
     List<float[][]> fw = src.weights(name, "forward_layer/cell");
     List<float[][]> bw;
@@ -256,6 +283,19 @@ abstract class KerasLayer {
       y[i] = act.apply(x[i]);
     }
     return y;
+  }
+
+  /** [B, d1, d2, ...] -> [B, d1*d2*...] in row-major order (Keras's channels_last); drops the mask. */
+  static final class Flatten extends KerasLayer {
+    Flatten(String name, String cls) {
+      super(name, cls);
+    }
+
+    @Override
+    Flow forward(Flow in) {
+      int[] s = in.shape();
+      return new Flow(in.data(), new int[] {s[0], in.data().length / Math.max(1, s[0])}, null);
+    }
   }
 
   static final class Masking extends KerasLayer {

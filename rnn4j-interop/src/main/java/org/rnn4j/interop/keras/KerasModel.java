@@ -29,12 +29,14 @@ import org.rnn4j.interop.ImportException;
  * {@code metadata.json} and {@code model.weights.h5}) or a legacy HDF5 {@code .h5} file (written by
  * Keras 2 or by Keras 3's legacy writer: root attributes {@code model_config} and
  * {@code keras_version}, weights under {@code /model_weights/<layer>} in the order of each layer's
- * {@code weight_names}). HDF5 is read with jhdf, a pure-Java library.
+ * {@code weight_names}; Keras 1's config keys and per-gate recurrent weights are read too), or a
+ * {@code to_json} config with a {@code save_weights} HDF5 file. HDF5 is read with jhdf, a pure-Java
+ * library.
  *
  * <p>Sequential models and functional models that are a single chain of these layers are read:
  * InputLayer, Masking, Embedding ({@code mask_zero}), SimpleRNN, LSTM, GRU ({@code reset_after} true
  * or false), Bidirectional (merge modes concat, sum, mul, ave), Dense, Dropout (identity at
- * inference), TimeDistributed(Dense), Activation. Anything else is refused with the layer's class and
+ * inference), TimeDistributed(Dense), Flatten, Activation. Anything else is refused with the layer's class and
  * name. Recurrent layers keep Keras's semantics (return_sequences, go_backwards, masking, Keras 2 or 3
  * hard_sigmoid by the file's Keras version) and run on rnn4j's engine: their weights are transposed
  * and permuted from Keras's gate order (LSTM i,f,c,o; GRU z,r,h) into rnn4j's (i,f,g,o; r,z,n).
@@ -47,12 +49,13 @@ public final class KerasModel {
   /** Largest entry of a .keras zip read into memory. */
   static final long MAX_ENTRY_BYTES = 1L << 30;
 
-  private final Path file;
+  /** The file (or config and weights files) named in messages. */
+  private final String file;
   private final String kerasVersion;
   private final String backend;
   private final List<KerasLayer> layers;
 
-  private KerasModel(Path file, String kerasVersion, String backend, List<KerasLayer> layers) {
+  private KerasModel(String file, String kerasVersion, String backend, List<KerasLayer> layers) {
     this.file = file;
     this.kerasVersion = kerasVersion;
     this.backend = backend;
@@ -80,6 +83,50 @@ public final class KerasModel {
     }
     throw new ImportException(file + ": neither a .keras zip nor an HDF5 .h5 file (first bytes "
         + hex(magic, n) + ")");
+  }
+
+  /**
+   * Loads a model saved as two files, as {@code model.to_json()} and {@code model.save_weights(...)}
+   * of Keras 1 and 2 (and tf.keras) write them: the architecture as JSON and the weights as a legacy
+   * HDF5 weights file (one group per layer with its {@code weight_names}). The Keras version is the
+   * JSON's {@code keras_version}, or else the weights file's.
+   *
+   * @throws ImportException naming the file and the part (layer, weight path, config key) that is wrong
+   */
+  public static KerasModel load(Path configJson, Path weightsH5) throws IOException {
+    byte[] text;
+    try {
+      text = Files.readAllBytes(configJson);
+    } catch (NoSuchFileException e) {
+      throw new ImportException(configJson + ": no such file");
+    }
+    JsonNode cfg = json(text, configJson + "");
+    if (!Files.exists(weightsH5)) {
+      throw new ImportException(weightsH5 + ": no such file");
+    }
+    try (HdfFile h5 = openH5(weightsH5)) {
+      if (h5.getAttribute("layer_names") == null) {
+        throw new ImportException(weightsH5 + ": not a Keras weights file (the HDF5 root has no layer_names"
+            + " attribute; a Keras 3 .weights.h5 is read as part of its .keras file)");
+      }
+      String version = cfg.path("keras_version").asText("");
+      if (version.isEmpty()) {
+        String v = stringAttr(h5, "keras_version");
+        version = v == null ? "" : v;
+      }
+      if (version.isEmpty()) {
+        throw new ImportException(configJson + ": names no keras_version, nor does " + weightsH5.getFileName()
+            + "; rnn4j needs it to know which hard_sigmoid the model uses");
+      }
+      String backend = cfg.path("backend").asText("");
+      String both = configJson + " with " + weightsH5.getFileName();
+      WeightSource src = (name, kind) -> legacyWeights(h5, both, name);
+      return build(both, cfg, version, backend, src);
+    } catch (ImportException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ImportException(weightsH5 + ": cannot be read as HDF5 (truncated or corrupted?): " + e, e);
+    }
   }
 
   /** The Keras version that wrote the file ({@code 2.1.3}, {@code 3.15.1}). */
@@ -196,7 +243,7 @@ public final class KerasModel {
     }
     try (HdfFile h5 = hdf(weights, file)) {
       WeightSource src = (name, kind) -> keras3Weights(h5, file, name, kind);
-      return build(file, cfg, version, "", src);
+      return build(file.toString(), cfg, version, "", src);
     } catch (RuntimeException e) {
       throw new ImportException(file + ": model.weights.h5 cannot be read as HDF5 (corrupted?): " + e, e);
     }
@@ -228,7 +275,7 @@ public final class KerasModel {
       if (v == null) {
         break;
       }
-      out.add(read(v, file, path + "/" + i));
+      out.add(read(v, file.toString(), path + "/" + i));
     }
     return out;
   }
@@ -244,7 +291,7 @@ public final class KerasModel {
   // ---- legacy .h5 -------------------------------------------------------------------------------------
 
   private static KerasModel loadLegacyH5(Path file) throws IOException {
-    try (HdfFile h5 = new HdfFile(file)) {
+    try (HdfFile h5 = openH5(file)) {
       String cfgText = stringAttr(h5, "model_config");
       if (cfgText == null) {
         throw new ImportException(file + ": HDF5 file without a model_config attribute: a weights-only file"
@@ -259,8 +306,8 @@ public final class KerasModel {
       String backend = stringAttr(h5, "backend");
       Node mw = child(h5, "/model_weights");
       Group weightsRoot = mw instanceof Group g ? g : h5;
-      WeightSource src = (name, kind) -> legacyWeights(weightsRoot, file, name);
-      return build(file, cfg, version, backend == null ? "" : backend, src);
+      WeightSource src = (name, kind) -> legacyWeights(weightsRoot, file.toString(), name);
+      return build(file.toString(), cfg, version, backend == null ? "" : backend, src);
     } catch (ImportException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -268,8 +315,31 @@ public final class KerasModel {
     }
   }
 
+  /**
+   * A legacy HDF5 file read into memory first (at most {@link #MAX_ENTRY_BYTES}): jhdf reading a file
+   * allocates the sizes a corrupted object header claims before it finds them past the end, while
+   * over a byte array it only slices, so a truncated file costs its own size, not hundreds of MB.
+   */
+  private static HdfFile openH5(Path file) throws IOException {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (NoSuchFileException e) {
+      throw new ImportException(file + ": no such file");
+    }
+    if (size > MAX_ENTRY_BYTES) {
+      throw new ImportException(file + ": " + size + " bytes, more than the " + MAX_ENTRY_BYTES + " accepted");
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    try {
+      return HdfFile.fromBytes(bytes);
+    } catch (RuntimeException e) {
+      throw new ImportException(file + ": not a readable HDF5 file (truncated or corrupted?): " + e.getMessage(), e);
+    }
+  }
+
   /** All weights of a layer, in the order of its {@code weight_names} attribute. */
-  private static List<float[][]> legacyWeights(Group root, Path file, String layer) throws ImportException {
+  private static List<float[][]> legacyWeights(Group root, String file, String layer) throws ImportException {
     Node n = root.getChild(layer);
     if (!(n instanceof Group g)) {
       throw new ImportException(file + ": no weight group " + root.getPath() + layer + " for layer '" + layer + "'");
@@ -306,7 +376,7 @@ public final class KerasModel {
       }
       out.add(read(v, file, g.getPath() + "/" + w));
     }
-    return out;
+    return Keras1Gates.merge(file + ": " + g.getPath(), ordered, out);
   }
 
   private static String stringAttr(Node n, String name) {
@@ -327,7 +397,7 @@ public final class KerasModel {
   // ---- shared -----------------------------------------------------------------------------------------
 
   /** A weight as {shape (as float), data}: index 0 holds the dimensions, index 1 the values. */
-  private static float[][] read(Node v, Path file, String path) throws ImportException {
+  private static float[][] read(Node v, String file, String path) throws ImportException {
     if (!(v instanceof Dataset ds)) {
       throw new ImportException(file + ": " + path + " is not a dataset");
     }
@@ -369,7 +439,7 @@ public final class KerasModel {
     List<float[][]> weights(String layer, String part) throws ImportException;
   }
 
-  private static KerasModel build(Path file, JsonNode cfg, String version, String backend, WeightSource src)
+  private static KerasModel build(String file, JsonNode cfg, String version, String backend, WeightSource src)
       throws ImportException {
     String cls = cfg.path("class_name").asText("");
     JsonNode config = cfg.get("config");
@@ -394,7 +464,7 @@ public final class KerasModel {
   }
 
   /** The layers of a functional model in order, checked to form one chain from input to output. */
-  private static JsonNode chain(Path file, JsonNode config) throws ImportException {
+  private static JsonNode chain(String file, JsonNode config) throws ImportException {
     JsonNode layers = config.get("layers");
     if (layers == null || !layers.isArray()) {
       return null;

@@ -1,6 +1,5 @@
 package org.rnn4j.interop.keras;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Map;
 import org.rnn4j.Model;
 import org.rnn4j.ModelSpec;
 import org.rnn4j.interop.ImportException;
+import org.rnn4j.interop.ModelImport;
 import org.rnn4j.nn.Activation;
 import org.rnn4j.nn.DenseActivation;
 import org.rnn4j.nn.DenseSpec;
@@ -32,7 +32,7 @@ final class KerasToModel {
   private KerasToModel() {
   }
 
-  static Model convert(Path file, List<KerasLayer> layers) throws ImportException {
+  static Model convert(String file, List<KerasLayer> layers) throws ImportException {
     List<LayerSpec> specs = new ArrayList<>();
     Map<String, float[]> values = new LinkedHashMap<>();
     int inputFeatures = -1;
@@ -96,27 +96,15 @@ final class KerasToModel {
           inputFeatures = s.inputSize();
         }
       } else {
-        throw new ImportException(where + ": has no rnn4j model layer (Masking and Activation layers run only"
-            + " through KerasModel)");
+        throw new ImportException(where + ": has no rnn4j model layer (Masking, Activation and Flatten layers run"
+            + " only through KerasModel)");
       }
     }
     if (specs.isEmpty() || inputFeatures < 0) {
       throw new ImportException(file + ": no layer that an rnn4j model can hold");
     }
-    Model m;
-    try {
-      m = Model.create(new ModelSpec(inputFeatures, specs, Loss.MSE), 0L);
-    } catch (IllegalArgumentException e) {
-      throw new ImportException(file + ": the layers do not make an rnn4j model: " + e.getMessage());
-    }
-    for (String n : m.parameterNames()) {
-      float[] v = values.get(n);
-      if (v == null || v.length != m.parameter(n).length) {
-        throw new ImportException(file + ": parameter '" + n + "' of the rnn4j model has no matching Keras weight");
-      }
-      m.setParameter(n, v);
-    }
-    return m;
+    return ModelImport.withParameters(file, new ModelSpec(inputFeatures, specs, Loss.MSE), values,
+        "Keras weight");
   }
 
   private static void requireForward(String where, KerasLayer.RnnCore c) throws ImportException {

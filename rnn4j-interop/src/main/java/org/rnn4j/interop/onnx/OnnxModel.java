@@ -164,6 +164,16 @@ public final class OnnxModel {
     return irVersion;
   }
 
+  /** The file the model was read from. */
+  public Path file() {
+    return file;
+  }
+
+  /** The graph (read-only protobuf). */
+  Onnx.GraphProto graph() {
+    return graph;
+  }
+
   /** The op_type of every node, in order. */
   public List<String> opTypes() {
     List<String> l = new ArrayList<>();
@@ -275,7 +285,8 @@ public final class OnnxModel {
     return out;
   }
 
-  private String shapeText(String input) {
+  /** A graph input's declared shape as text, symbolic dimensions by name ({@code [batch, steps, 3]}). */
+  String shapeText(String input) {
     for (Onnx.ValueInfoProto v : graph.getInputList()) {
       if (v.getName().equals(input)) {
         List<String> d = new ArrayList<>();

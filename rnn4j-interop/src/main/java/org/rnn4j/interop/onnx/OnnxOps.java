@@ -817,14 +817,42 @@ final class OnnxOps {
 
   // ---- recurrent operators ---------------------------------------------------------------------------
 
-  static OnnxTensor[] recurrent(String op, Attrs a, List<OnnxTensor> in) {
+  /**
+   * The attributes of an LSTM, GRU or RNN node.
+   *
+   * @throws IllegalArgumentException for an attribute the operator does not take
+   */
+  static OnnxRnn.Attributes rnnAttributes(Onnx.NodeProto node) {
+    return rnnAttributes(node.getOpType(), new Attrs(node));
+  }
+
+  private static OnnxRnn.Attributes rnnAttributes(String op, Attrs a) {
     OnnxRnn.checkAttributeNames(op, a.map.keySet());
-    Float clip = a.f("clip");
-    OnnxRnn.Attributes attrs = new OnnxRnn.Attributes(
+    return new OnnxRnn.Attributes(
         a.has("hidden_size") ? (int) a.i("hidden_size", 0) : null,
         a.s("direction", "forward"), (int) a.i("layout", 0), a.strings("activations"),
-        a.floats("activation_alpha"), a.floats("activation_beta"), clip,
+        a.floats("activation_alpha"), a.floats("activation_beta"), a.f("clip"),
         a.i("linear_before_reset", 0) != 0, a.i("input_forget", 0) != 0);
+  }
+
+  /** A node's float attribute, or {@code dflt} when it has none. */
+  static float floatAttribute(Onnx.NodeProto node, String name, float dflt) {
+    Float f = new Attrs(node).f(name);
+    return f == null ? dflt : f;
+  }
+
+  /** A node's int attribute, or {@code dflt} when it has none. */
+  static long intAttribute(Onnx.NodeProto node, String name, long dflt) {
+    return new Attrs(node).i(name, dflt);
+  }
+
+  /** A node's ints attribute, or null when it has none. */
+  static long[] intsAttribute(Onnx.NodeProto node, String name) {
+    return new Attrs(node).ints(name);
+  }
+
+  static OnnxTensor[] recurrent(String op, Attrs a, List<OnnxTensor> in) {
+    OnnxRnn.Attributes attrs = rnnAttributes(op, a);
     String[] slots = {"X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "P"};
     OnnxTensor[] t = new OnnxTensor[slots.length];
     for (int i = 0; i < in.size() && i < slots.length; i++) {

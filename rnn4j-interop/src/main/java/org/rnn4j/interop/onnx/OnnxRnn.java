@@ -108,86 +108,29 @@ public final class OnnxRnn {
    */
   public static Result run(String op, Attributes a, Tensor x, Tensor w, Tensor r, Tensor b, int[] seqLens,
       Tensor initH, Tensor initC, Tensor p) {
-    CellType cell = cellOf(op);
-    int[] perm = cell == CellType.LSTM ? LSTM_PERM : cell == CellType.GRU ? GRU_PERM : RNN_PERM;
-    int gates = cell.gates();
-    if (x == null || w == null || r == null) {
+    if (x == null) {
       throw new IllegalArgumentException(op + ": inputs X, W and R are required");
     }
-    if (cell != CellType.LSTM && (initC != null || p != null)) {
+    if (cellOf(op) != CellType.LSTM && initC != null) {
       throw new IllegalArgumentException(op + ": initial_c/P given to a " + op + " node");
     }
-    String direction = a.direction() == null ? "forward" : a.direction();
-    int dirs;
-    switch (direction) {
-      case "forward":
-      case "reverse":
-        dirs = 1;
-        break;
-      case "bidirectional":
-        dirs = 2;
-        break;
-      default:
-        throw new IllegalArgumentException("unsupported attribute direction='" + direction + "'");
-    }
+    requireRank(op, "X", x, 3);
     int layout = a.layout();
     if (layout != 0 && layout != 1) {
       throw new IllegalArgumentException("unsupported attribute layout=" + layout);
     }
-    requireRank(op, "W", w, 3);
-    requireRank(op, "R", r, 3);
-    requireRank(op, "X", x, 3);
-    int hidden = a.hiddenSize() == null ? r.dim(2) : a.hiddenSize();
+    Recurrent rnn = build(op, a, x.dim(2), w, r, b, p);
+    RecurrentSpec spec = rnn.spec();
+    int dirs = spec.bidirectional() ? 2 : 1;
+    int hidden = spec.hiddenSize();
     int steps = layout == 0 ? x.dim(0) : x.dim(1);
     int batch = layout == 0 ? x.dim(1) : x.dim(0);
-    int inputSize = x.dim(2);
-    requireShape(op, "W", w, dirs, gates * hidden, inputSize);
-    requireShape(op, "R", r, dirs, gates * hidden, hidden);
-    if (b != null) {
-      requireShape(op, "B", b, dirs, 2 * gates * hidden);
-    }
-    if (p != null) {
-      requireShape(op, "P", p, dirs, 3 * hidden);
-    }
     int[] stateShape = layout == 0 ? new int[] {dirs, batch, hidden} : new int[] {batch, dirs, hidden};
     if (initH != null) {
       requireShape(op, "initial_h", initH, stateShape);
     }
     if (initC != null) {
       requireShape(op, "initial_c", initC, stateShape);
-    }
-    if (a.clip() != null && (!(a.clip() > 0) || a.clip().isInfinite())) {
-      throw new IllegalArgumentException("unsupported attribute clip=" + a.clip() + " (rnn4j needs clip > 0)");
-    }
-    List<Activation> activations = activations(cell, a, dirs);
-
-    RecurrentSpec spec = RecurrentSpec.builder(cell, inputSize, hidden)
-        .batchFirst(layout == 1)
-        .bidirectional(dirs == 2)
-        .reverse(direction.equals("reverse"))
-        .bias(b != null)
-        .peepholes(p != null)
-        .resetAfter(a.linearBeforeReset())
-        .clip(a.clip())
-        .inputForget(a.inputForget())
-        .activations(activations)
-        .build();
-    Recurrent rnn = new Recurrent(spec, 0L);
-
-    // ---- weights: per direction, ONNX gate blocks permuted into PyTorch's
-    int gh = gates * hidden;
-    for (int d = 0; d < dirs; d++) {
-      String suffix = spec.parameterSuffix(0, d);
-      rnn.setParameter("weight_ih" + suffix, permuteBlocks(w.data(), d * gh * inputSize, perm, hidden, inputSize));
-      rnn.setParameter("weight_hh" + suffix, permuteBlocks(r.data(), d * gh * hidden, perm, hidden, hidden));
-      if (b != null) {
-        rnn.setParameter("bias_ih" + suffix, permuteBlocks(b.data(), d * 2 * gh, perm, hidden, 1));
-        rnn.setParameter("bias_hh" + suffix, permuteBlocks(b.data(), d * 2 * gh + gh, perm, hidden, 1));
-      }
-      if (p != null) {
-        // rnn4j keeps ONNX's peephole order i, o, f
-        rnn.setParameter("weight_peep" + suffix, Arrays.copyOfRange(p.data(), d * 3 * hidden, (d + 1) * 3 * hidden));
-      }
     }
 
     // ---- states and lengths
@@ -218,6 +161,88 @@ public final class OnnxRnn {
     Tensor yC = out.cN() == null ? null : new Tensor(onnxState(out.cN().data(), layout, dirs, batch, hidden),
         stateShape);
     return new Result(y, yH, yC);
+  }
+
+  /**
+   * The operator as an rnn4j {@link Recurrent} of one layer holding its weights (ONNX gate blocks
+   * permuted into PyTorch's order; peepholes kept in ONNX's order i, o, f), batch-first when
+   * {@code layout} is 1.
+   *
+   * @param inputSize features per step of X
+   * @param w         W {@code [D, G*H, I]}
+   * @param r         R {@code [D, G*H, H]}
+   * @param b         B {@code [D, 2*G*H]} or null
+   * @param p         P {@code [D, 3*H]} (LSTM) or null
+   * @throws IllegalArgumentException for a shape, value or attribute rnn4j cannot take, naming it
+   */
+  public static Recurrent build(String op, Attributes a, int inputSize, Tensor w, Tensor r, Tensor b, Tensor p) {
+    CellType cell = cellOf(op);
+    int[] perm = cell == CellType.LSTM ? LSTM_PERM : cell == CellType.GRU ? GRU_PERM : RNN_PERM;
+    int gates = cell.gates();
+    if (w == null || r == null) {
+      throw new IllegalArgumentException(op + ": inputs X, W and R are required");
+    }
+    if (cell != CellType.LSTM && p != null) {
+      throw new IllegalArgumentException(op + ": initial_c/P given to a " + op + " node");
+    }
+    String direction = a.direction() == null ? "forward" : a.direction();
+    int dirs;
+    switch (direction) {
+      case "forward":
+      case "reverse":
+        dirs = 1;
+        break;
+      case "bidirectional":
+        dirs = 2;
+        break;
+      default:
+        throw new IllegalArgumentException("unsupported attribute direction='" + direction + "'");
+    }
+    requireRank(op, "W", w, 3);
+    requireRank(op, "R", r, 3);
+    int hidden = a.hiddenSize() == null ? r.dim(2) : a.hiddenSize();
+    requireShape(op, "W", w, dirs, gates * hidden, inputSize);
+    requireShape(op, "R", r, dirs, gates * hidden, hidden);
+    if (b != null) {
+      requireShape(op, "B", b, dirs, 2 * gates * hidden);
+    }
+    if (p != null) {
+      requireShape(op, "P", p, dirs, 3 * hidden);
+    }
+    if (a.clip() != null && (!(a.clip() > 0) || a.clip().isInfinite())) {
+      throw new IllegalArgumentException("unsupported attribute clip=" + a.clip() + " (rnn4j needs clip > 0)");
+    }
+    List<Activation> activations = activations(cell, a, dirs);
+
+    RecurrentSpec spec = RecurrentSpec.builder(cell, inputSize, hidden)
+        .batchFirst(a.layout() == 1)
+        .bidirectional(dirs == 2)
+        .reverse(direction.equals("reverse"))
+        .bias(b != null)
+        .peepholes(p != null)
+        .resetAfter(a.linearBeforeReset())
+        .clip(a.clip())
+        .inputForget(a.inputForget())
+        .activations(activations)
+        .build();
+    Recurrent rnn = new Recurrent(spec, 0L);
+
+    // ---- weights: per direction, ONNX gate blocks permuted into PyTorch's
+    int gh = gates * hidden;
+    for (int d = 0; d < dirs; d++) {
+      String suffix = spec.parameterSuffix(0, d);
+      rnn.setParameter("weight_ih" + suffix, permuteBlocks(w.data(), d * gh * inputSize, perm, hidden, inputSize));
+      rnn.setParameter("weight_hh" + suffix, permuteBlocks(r.data(), d * gh * hidden, perm, hidden, hidden));
+      if (b != null) {
+        rnn.setParameter("bias_ih" + suffix, permuteBlocks(b.data(), d * 2 * gh, perm, hidden, 1));
+        rnn.setParameter("bias_hh" + suffix, permuteBlocks(b.data(), d * 2 * gh + gh, perm, hidden, 1));
+      }
+      if (p != null) {
+        // rnn4j keeps ONNX's peephole order i, o, f
+        rnn.setParameter("weight_peep" + suffix, Arrays.copyOfRange(p.data(), d * 3 * hidden, (d + 1) * 3 * hidden));
+      }
+    }
+    return rnn;
   }
 
   /**

@@ -22,9 +22,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.rnn4j.interop.StateDict;
 import org.rnn4j.interop.keras.KerasModel;
 import org.rnn4j.interop.onnx.OnnxModel;
+import org.rnn4j.interop.onnx.OnnxToModel;
 
 /**
  * Fuzzes every reader with seeded mutations of the valid sample files: each outcome must be a
@@ -91,29 +94,49 @@ class ReaderFuzzTest {
     return f -> KerasModel.load(f);
   }
 
-  @Test
-  void safetensorsReader(@TempDir Path tmp) throws Exception {
-    fuzz("safetensors", resource("torch/lstm_2layer.safetensors"), ".safetensors", safetensors(), 101, tmp);
+  /** ONNX files through the converter to an rnn4j model (which also runs the graph once). */
+  static Reader onnxToModel() {
+    return f -> OnnxToModel.convert(OnnxModel.load(f));
   }
 
-  @Test
-  void torchSaveReader(@TempDir Path tmp) throws Exception {
-    fuzz("pt", resource("torch/lstm_bidir_state_dict.pt"), ".pt", torchSave(), 202, tmp);
+  /** A Keras to_json config read with the (valid) weights file of the sample pair. */
+  static Reader kerasConfig() {
+    return f -> KerasModel.load(f, resource(KERAS_PAIR + "lstm_th_keras_2_weights.h5"));
   }
 
-  @Test
-  void onnxReader(@TempDir Path tmp) throws Exception {
-    fuzz("onnx", resource("onnx/lstm_1layer_bf_nostate_dynamic/model.onnx"), ".onnx", onnx(), 303, tmp);
+  /** A Keras save_weights file read with the (valid) config of the sample pair. */
+  static Reader kerasWeights() {
+    return f -> KerasModel.load(resource(KERAS_PAIR + "lstm_th_keras_2_config.json"), f);
   }
 
-  @Test
-  void kerasZipReader(@TempDir Path tmp) throws Exception {
-    fuzz("keras", resource("keras/k3/model.keras"), ".keras", keras(), 404, tmp);
+  private static final String KERAS_PAIR = "keras-wild/dl4j/fullconfigs_lstm/";
+
+  /** One reader under fuzzing: its regression folder, its valid sample, how it reads, its seed. */
+  record Target(String kind, String sample, Reader reader, long seed) {
+    @Override
+    public String toString() {
+      return kind;
+    }
   }
 
-  @Test
-  void kerasH5Reader(@TempDir Path tmp) throws Exception {
-    fuzz("h5", resource("keras/k2/simple_flatten_lstm_tf_keras_2_model.h5"), ".h5", keras(), 505, tmp);
+  static List<Target> targets() {
+    return List.of(
+        new Target("safetensors", "torch/lstm_2layer.safetensors", safetensors(), 101),
+        new Target("pt", "torch/lstm_bidir_state_dict.pt", torchSave(), 202),
+        new Target("onnx", "onnx/lstm_1layer_bf_nostate_dynamic/model.onnx", onnx(), 303),
+        new Target("keras", "keras/k3/model.keras", keras(), 404),
+        new Target("h5", "keras/k2/simple_flatten_lstm_tf_keras_2_model.h5", keras(), 505),
+        new Target("onnx-to-model", "onnx-export/gru_hn_linear_sigmoid/model.onnx", onnxToModel(), 606),
+        new Target("h5-keras1", "keras-wild/dl4j/simple_lstm_tf_keras_1_model.h5", keras(), 707),
+        new Target("keras-config", KERAS_PAIR + "lstm_th_keras_2_config.json", kerasConfig(), 808),
+        new Target("keras-weights", KERAS_PAIR + "lstm_th_keras_2_weights.h5", kerasWeights(), 909));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("targets")
+  void reader(Target t, @TempDir Path tmp) throws Exception {
+    String ext = t.sample().substring(t.sample().lastIndexOf('.'));
+    fuzz(t.kind(), resource(t.sample()), ext, t.reader(), t.seed(), tmp);
   }
 
   /** Every file under fuzz-regressions/&lt;reader&gt;/ once broke that reader; it must now load or be refused. */
@@ -126,13 +149,8 @@ class ReaderFuzzTest {
       for (Path f : files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".md"))
           .sorted().toList()) {
         String kind = root.relativize(f).getName(0).toString();
-        Reader r = switch (kind) {
-          case "safetensors" -> safetensors();
-          case "pt" -> torchSave();
-          case "onnx" -> onnx();
-          case "keras", "h5" -> keras();
-          default -> throw new IllegalStateException(f + ": unknown reader folder '" + kind + "'");
-        };
+        Reader r = targets().stream().filter(t -> t.kind().equals(kind)).map(Target::reader).findFirst()
+            .orElseThrow(() -> new IllegalStateException(f + ": unknown reader folder '" + kind + "'"));
         count++;
         String problem = attempt(r, f);
         if (problem != null && problem != LOADED) {
