@@ -127,6 +127,10 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static Workload workload(Config cfg, CellType cell) {
+    return cfg == E ? new Streaming(cfg, cell) : new Batch(cfg, cell);
+  }
+
   private static int checkThreads(int th, int pool) {
     if (th < 1 || th > pool) {
       throw new IllegalArgumentException("--threads: expected values in 1.." + pool + " (this JVM's pool;"
@@ -157,7 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
       measureMemory(cfg, cell, training, th);
       return;
     }
-    Workload w = cfg == E ? new Streaming(cfg, cell) : new Batch(cfg, cell);
+    Workload w = workload(cfg, cell);
     Runnable body = training ? w::trainStep : w::infer;
     double[] ms = time(body, seconds);
     if (cfg == E) {
@@ -182,7 +186,7 @@ public final class BenchCommand implements Callable<Integer> {
   private static void measureMemory(Config cfg, CellType cell, boolean training, int th) {
     Runtime rt = Runtime.getRuntime();
     long before = usedAfterGc(rt);
-    Workload w = cfg == E ? new Streaming(cfg, cell) : new Batch(cfg, cell);
+    Workload w = workload(cfg, cell);
     Runnable body = training ? w::trainStep : w::infer;
     // enough steps for the JIT to compile the kernels (interpreted vector code allocates)
     long warm = System.nanoTime();
