@@ -215,11 +215,15 @@ public final class BenchCommand implements Callable<Integer> {
     return rt.totalMemory() - rt.freeMemory();
   }
 
-  /** Warm-up (>= 2 runs and >= 0.5 s), then timed runs (>= 5 and >= seconds); sorted ms per run. */
+  /**
+   * Warm-up (>= 3 runs and >= 2 s: the JIT compiles the vector kernels while the first, slow runs go
+   * by; with 0.5 s the first case of a JVM measured its own compilation), then timed runs (>= 5 and
+   * >= seconds); sorted ms per run.
+   */
   static double[] time(Runnable body, double seconds) {
     long t0 = System.nanoTime();
     int n = 0;
-    while (n < 2 || System.nanoTime() - t0 < 500_000_000L) {
+    while (n < 3 || System.nanoTime() - t0 < 2_000_000_000L) {
       body.run();
       n++;
     }

@@ -250,6 +250,38 @@ class GemmTest {
     }
   }
 
+  @Test
+  void packedProductSplitByColumnsGivesTheSingleThreadedResultBitForBit() {
+    // A time step's product: few rows, many packed columns (the vector provider splits B's panels
+    // between the threads); K over two slabs with a tail, N with a column tail, odd M (8/4/1 groups)
+    RowParallel pool = RowParallel.shared();
+    int before = pool.threads();
+    Kernels vector = KernelProvider.vector();
+    SplittableRandom r = new SplittableRandom(5);
+    int[][] shapes = {{67, 1000, 600}, {64, 2048, 512}, {9, 4100, 300}, {192, 129, 70}};
+    try {
+      int max = maxThreads(pool);
+      for (int[] s : shapes) {
+        for (float beta : new float[] {0f, 1f, 0.5f}) {
+          Problem p = new Problem(r, false, s[0] % 2 == 0, s[0], s[1], s[2], 1f, beta, true);
+          pool.setThreads(1);
+          float[] single = p.runPacked(vector);
+          pool.setThreads(max);
+          float[] split = p.runPacked(vector);
+          for (int i = 0; i < single.length; i++) {
+            if (Float.floatToRawIntBits(single[i]) != Float.floatToRawIntBits(split[i])) {
+              fail("packed gemm %s: flat index %d differs between 1 thread (%s) and %d threads (%s)", p, i,
+                  single[i], max, split[i]);
+            }
+          }
+          p.check(split, vector.name() + " packed split");
+        }
+      }
+    } finally {
+      pool.setThreads(before);
+    }
+  }
+
   /** The pool's size (setThreads refuses more). */
   private static int maxThreads(RowParallel pool) {
     int n = pool.threads();
