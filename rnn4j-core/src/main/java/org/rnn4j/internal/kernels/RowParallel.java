@@ -20,6 +20,7 @@ public final class RowParallel {
     void run(int rowStart, int rowEnd);
   }
 
+  private static final int SPINS = Integer.getInteger("rnn4j.spin", 2000);
   private static final RowParallel SHARED = new RowParallel(configuredThreads());
 
   private final int threads;
@@ -106,7 +107,7 @@ public final class RowParallel {
       runSlice(body, 0, totalRows);
       int spins = 0;
       while (pending.get() > 0) {
-        if (++spins < 2000) {
+        if (++spins < SPINS) {
           Thread.onSpinWait();
         } else {
           LockSupport.park(this);
@@ -133,7 +134,7 @@ public final class RowParallel {
     while (true) {
       int spins = 0;
       while (generation == seen) {
-        if (++spins < 2000) {
+        if (++spins < SPINS) {
           Thread.onSpinWait();
         } else {
           LockSupport.park(this);

@@ -1,7 +1,6 @@
 package org.rnn4j.internal.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -36,7 +35,7 @@ final class VectorKernels implements Kernels {
   /** Packed products with at most this many rows split their columns between the cores. */
   private static final int COLUMN_SPLIT_MAX_ROWS = 2 * MC;
   /** Multiply-adds below which splitting a GEMM between threads costs more than it saves. */
-  private static final long PARALLEL_MIN_MACS = 1L << 20;
+  private static final long PARALLEL_MIN_MACS = Long.getLong("rnn4j.gemmmin", 1L << 20);
 
   private final ThreadLocal<GemmTask> tasks = ThreadLocal.withInitial(GemmTask::new);
 
@@ -679,33 +678,23 @@ final class VectorKernels implements Kernels {
     }
   }
 
-  private static void sigmoidRange(int n, float[] x, int xOff, float[] y, int yOff) {
-    activationRange(false, n, x, xOff, y, yOff);
-  }
-
-  private static void tanhRange(int n, float[] x, int xOff, float[] y, int yOff) {
-    activationRange(true, n, x, xOff, y, yOff);
-  }
-
-  /**
-   * y[i] = sigmoid(x[i]) or, with {@code tanh}, tanh(x[i]) over n values (in place allowed):
-   * {@link FastMath}'s operations lane by lane, so its bits. The exp is written out in this loop
-   * rather than called: when several kernels inline into one caller, the JIT's node budget runs out
-   * and a vector-typed helper left as a call boxes every vector it is passed (an allocation per
-   * step); array-typed methods like this one cost nothing when left as calls. Both results are
-   * computed and one is selected by a mask, not by a branch, for the same reason.
+  /*
+   * The activations below perform FastMath's operations lane by lane, so give its bits. Each is one
+   * small loop with its exp written out: when the JIT's node budget runs out in a large body it
+   * leaves some vector operations as calls, which then run the Vector API's boxed Java fallback
+   * (measured: one activation loop serving both functions compiled, in some JVM runs, to a fallback
+   * store that made config A 40% slower; a vector-typed exp helper left as a call boxes every vector
+   * it is passed). Array-typed methods like these cost nothing when left as calls.
    */
-  private static void activationRange(boolean tanh, int n, float[] x, int xOff, float[] y, int yOff) {
-    VectorMask<Float> tanhLanes = FloatVector.broadcast(S, tanh ? 1f : 0f).compare(VectorOperators.NE, 0f);
+
+  /** y[i] = sigmoid(x[i]) = 1 / (1 + exp(-x[i])) over n values (in place allowed). */
+  private static void sigmoidRange(int n, float[] x, int xOff, float[] y, int yOff) {
     FloatVector one = FloatVector.broadcast(S, 1f);
     int i = 0;
     for (; i + L <= n; i += L) {
-      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-      FloatVector ax = v.abs();
-      // e = exp(-x) for the sigmoid, exp(2|x|) for tanh: FastMath.exp
-      FloatVector e = v.neg().blend(ax.add(ax), tanhLanes);
-      // clamp by compare and blend (float MIN/MAX fall back to boxed Java code on JDK 17); NaN compares
-      // false and stays NaN, as in FastMath
+      FloatVector e = FloatVector.fromArray(S, x, xOff + i).neg();
+      // FastMath.exp. Clamp by compare and blend (float MIN/MAX fall back to boxed Java code on
+      // JDK 17); NaN compares false and stays NaN, as in FastMath.
       e = e.blend(FastMath.EXP_LO, e.compare(VectorOperators.LT, FastMath.EXP_LO));
       e = e.blend(FastMath.EXP_HI, e.compare(VectorOperators.GT, FastMath.EXP_HI));
       FloatVector t = e.fma(FloatVector.broadcast(S, FastMath.LOG2E), FloatVector.broadcast(S, FastMath.ROUND));
@@ -720,7 +709,38 @@ final class VectorKernels implements Kernels {
       FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)
           .add(FastMath.EXP_BIAS_BITS).reinterpretAsFloats();
       e = p.fma(r.mul(r), r).add(1f).mul(scale);
-      // q = 1 / (1 + e): the sigmoid itself, and tanh(|x|) = 1 - 2q for |x| >= 0.625
+      one.div(one.add(e)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = FastMath.sigmoid(x[xOff + i]);
+    }
+  }
+
+  /**
+   * y[i] = tanh(x[i]) over n values (in place allowed): the odd polynomial below |x| = 0.625, else
+   * sign(x) (1 - 2 / (1 + exp(2|x|))); both are computed and one is selected by a mask, not a branch.
+   */
+  private static void tanhRange(int n, float[] x, int xOff, float[] y, int yOff) {
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector ax = v.abs();
+      FloatVector e = ax.add(ax);
+      // FastMath.exp, as in sigmoidRange; 2|x| >= 0 never reaches the lower clamp (-87)
+      e = e.blend(FastMath.EXP_HI, e.compare(VectorOperators.GT, FastMath.EXP_HI));
+      FloatVector t = e.fma(FloatVector.broadcast(S, FastMath.LOG2E), FloatVector.broadcast(S, FastMath.ROUND));
+      FloatVector k = t.sub(FastMath.ROUND);
+      FloatVector r = k.fma(FloatVector.broadcast(S, -FastMath.LN2_HI), e);
+      r = k.fma(FloatVector.broadcast(S, -FastMath.LN2_LO), r);
+      FloatVector p = FloatVector.broadcast(S, FastMath.E5).fma(r, FloatVector.broadcast(S, FastMath.E4));
+      p = p.fma(r, FloatVector.broadcast(S, FastMath.E3));
+      p = p.fma(r, FloatVector.broadcast(S, FastMath.E2));
+      p = p.fma(r, FloatVector.broadcast(S, FastMath.E1));
+      p = p.fma(r, FloatVector.broadcast(S, FastMath.E0));
+      FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)
+          .add(FastMath.EXP_BIAS_BITS).reinterpretAsFloats();
+      e = p.fma(r.mul(r), r).add(1f).mul(scale);
       FloatVector q = one.div(one.add(e));
       FloatVector large = one.sub(q.mul(2f));
       large = large.blend(large.neg(), v.compare(VectorOperators.LT, 0f));
@@ -729,13 +749,13 @@ final class VectorKernels implements Kernels {
       sp = sp.fma(z, FloatVector.broadcast(S, FastMath.T2));
       sp = sp.fma(z, FloatVector.broadcast(S, FastMath.T1));
       sp = sp.fma(z, FloatVector.broadcast(S, FastMath.T0));
-      FloatVector tanhV = large.blend(sp.mul(z).fma(v, v), ax.compare(VectorOperators.LT, FastMath.TANH_SMALL));
-      q.blend(tanhV, tanhLanes).intoArray(y, yOff + i);
+      large.blend(sp.mul(z).fma(v, v), ax.compare(VectorOperators.LT, FastMath.TANH_SMALL)).intoArray(y, yOff + i);
     }
     for (; i < n; i++) {
-      y[yOff + i] = tanh ? FastMath.tanh(x[xOff + i]) : FastMath.sigmoid(x[xOff + i]);
+      y[yOff + i] = FastMath.tanh(x[xOff + i]);
     }
   }
+
 
   @Override
   public void lstmBackwardRow(int hidden, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
