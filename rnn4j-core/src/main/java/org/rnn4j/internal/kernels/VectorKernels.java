@@ -34,6 +34,8 @@ final class VectorKernels implements Kernels {
   private static final long GEMV_PARALLEL_MIN_MACS = 1L << 16;
   /** Packed products with at most this many rows split their columns between the cores. */
   private static final int COLUMN_SPLIT_MAX_ROWS = 2 * MC;
+  /** ... and at least this many elements of B (1 MB of floats: the size of one core's L2 here). */
+  private static final long COLUMN_SPLIT_MIN_B = Long.getLong("rnn4j.colsplitmin", 1L << 18);
   /** Multiply-adds below which splitting a GEMM between threads costs more than it saves. */
   private static final long PARALLEL_MIN_MACS = Long.getLong("rnn4j.gemmmin", 1L << 20);
 
@@ -93,10 +95,12 @@ final class VectorKernels implements Kernels {
     if ((long) m * n * k >= PARALLEL_MIN_MACS && RowParallel.shared().threads() > 1) {
       int panels = (n + W - 1) / W;
       if (packed && !transA && alpha == 1f && m <= COLUMN_SPLIT_MAX_ROWS
-          && panels >= 2 * RowParallel.shared().threads()) {
-        // A time step's product (B rows x G*H columns): split B's panels, not A's rows, so that each
-        // core streams its own part of the packed weights (a row split makes every core read all of
-        // them: measured 1.42x on 2 cores for [64, 512] x [512, 2048], see BENCHMARKS.md).
+          && (long) k * n >= COLUMN_SPLIT_MIN_B && panels >= 2 * RowParallel.shared().threads()) {
+        // A time step's product (B rows x G*H columns) with weights larger than a core's L2: split
+        // B's panels, not A's rows, so that each core streams its own part of the packed weights
+        // (with a row split every core reads all of them). Measured on 2 cores, 1 -> 2 threads:
+        // [64, 512] x [512, 2048] 1.42x by rows, 1.75x by panels; but [32, 128] x [128, 512] (256 KB
+        // of weights, in L2) 1.7x by rows and no gain by panels.
         PanelTask t = panelTasks.get();
         t.set(m, n, k, a, aOff, lda, b, bOff, beta, c, cOff, ldc);
         boolean ran = RowParallel.shared().tryRun(t, panels);
