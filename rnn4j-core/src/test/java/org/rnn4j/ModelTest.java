@@ -34,6 +34,39 @@ class ModelTest {
   }
 
   @Test
+  void predictionsFollowWeightsWrittenBetweenCalls() {
+    // Inference keeps the weights it packed last time; any change, by setParameter or by a direct
+    // write into the live buffer, must show in the next prediction as in a model built with them.
+    SplittableRandom r = new SplittableRandom(4);
+    Tensor x = Tensor.zeros(3, 5, 4);
+    for (int i = 0; i < x.size(); i++) {
+      x.data()[i] = (float) r.nextDouble(-1, 1);
+    }
+    Model m = Sequential.features(4).lstm(24, o -> o.numLayers(2).projSize(8)).dense(2).build(1);
+    Model twin = Sequential.features(4).lstm(24, o -> o.numLayers(2).projSize(8)).dense(2).build(2);
+    float[] before = m.predict(x).data();
+    assertThat(m.predict(x).data()).as("unchanged weights").containsExactly(before);
+    for (String name : new String[] {"lstm.weight_ih_l0", "lstm.weight_hh_l1", "lstm.weight_hr_l0"}) {
+      String key = m.parameterNames().stream().filter(n -> n.endsWith(name.substring(5))).findFirst()
+          .orElseThrow();
+      float[] live = m.parameterValues();
+      int offset = 0;
+      for (String n : m.parameterNames()) {
+        if (n.equals(key)) {
+          break;
+        }
+        offset += m.parameter(n).length;
+      }
+      live[offset + 3] += 0.75f; // a direct write, as an optimizer does
+      System.arraycopy(live, 0, twin.parameterValues(), 0, live.length);
+      float[] after = m.predict(x).data();
+      assertThat(after).as(key).isNotEqualTo(before);
+      assertThat(after).as(key).containsExactly(twin.predict(x).data());
+      before = after;
+    }
+  }
+
+  @Test
   void savedAndReloadedModelPredictsIdentically(@TempDir Path dir) throws Exception {
     SplittableRandom r = new SplittableRandom(1);
     Tensor x = Tensor.zeros(5, 6, 3);
