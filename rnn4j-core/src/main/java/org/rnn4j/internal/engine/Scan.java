@@ -249,7 +249,7 @@ final class Scan {
   }
 
   /** Elements of a step ([B, GH]) from which its per-row gate math is split between the cores. */
-  private static final int ROWS_PARALLEL_MIN = Integer.getInteger("rnn4j.rowmin", 4096);
+  private static final int ROWS_PARALLEL_MIN = 4096;
   private final RowsTask rowsTask = new RowsTask();
 
   /**

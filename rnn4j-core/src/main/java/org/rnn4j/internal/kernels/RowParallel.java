@@ -20,7 +20,8 @@ public final class RowParallel {
     void run(int rowStart, int rowEnd);
   }
 
-  private static final int SPINS = Integer.getInteger("rnn4j.spin", 2000);
+  /** Spins before a waiting thread parks (a step's split comes microseconds after the last). */
+  private static final int SPINS = 2000;
   private static final RowParallel SHARED = new RowParallel(configuredThreads());
 
   private final int threads;

@@ -38,9 +38,9 @@ final class VectorKernels implements Kernels {
   /** Packed products with at most this many rows split their columns between the cores. */
   private static final int COLUMN_SPLIT_MAX_ROWS = 2 * MC;
   /** ... and at least this many elements of B (1 MB of floats: the size of one core's L2 here). */
-  private static final long COLUMN_SPLIT_MIN_B = Long.getLong("rnn4j.colsplitmin", 1L << 18);
+  private static final long COLUMN_SPLIT_MIN_B = 1L << 18;
   /** Multiply-adds below which splitting a GEMM between threads costs more than it saves. */
-  private static final long PARALLEL_MIN_MACS = Long.getLong("rnn4j.gemmmin", 1L << 20);
+  private static final long PARALLEL_MIN_MACS = 1L << 20;
 
   private final ThreadLocal<GemmTask> tasks = ThreadLocal.withInitial(GemmTask::new);
 
