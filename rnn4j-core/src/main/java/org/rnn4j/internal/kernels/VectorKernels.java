@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels on the Vector API ({@code jdk.incubator.vector}). Loaded only by {@link KernelProvider}
  * after it has checked that the module is readable; never referenced directly elsewhere.
  *
- * <p>GEMM: alpha * op(A) is copied per K block into row groups of the micro-kernels' height (the
- * values of one k for 8 rows side by side); op(B) is packed into panels of two vectors' width (by {@link #packB} once for weights that serve
+ * <p>GEMM: op(A) = A is read in place, A^T (or alpha != 1) is first copied row-major per K block;
+ * op(B) is packed into panels of two vectors' width (by {@link #packB} once for weights that serve
  * many products, else per call), and a register-blocked micro-kernel of 8 (or 4) rows x 2 vectors accumulates into C with one FMA per
  * product in K order; row groups of 4 and 1 and the column tails use the same per-element
  * arithmetic, so an element's value does not depend on which path or thread computed it. Large
@@ -26,10 +26,7 @@ final class VectorKernels implements Kernels {
   private static final int W = 2 * L;
   /** Rows per micro-kernel: 8 x 2 accumulators on 32 vector registers (AVX-512), 4 x 2 on 16. */
   private static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
-  /**
-   * Row block of the GEMM's outer loop, packed at once (a multiple of 8, so that blocks cut between
-   * row groups: every row keeps its group height, hence its arithmetic).
-   */
+  /** Row block of the GEMM's outer loop (a multiple of 8). */
   private static final int MC = 96;
   /** Below this many rows an NT product is computed as dot products on B's rows (see run). */
   private static final int GEMV_MAX_ROWS = 4;
@@ -163,10 +160,9 @@ final class VectorKernels implements Kernels {
       int j0 = panelStart * W;
       int j1 = Math.min(n, panelEnd * W);
       Gemms.scaleC(m, j1 - j0, beta, c, cOff + j0, ldc);
-      float[] pa = BUFFERS.get().a(Math.min(MC, m) * Math.min(KC, k)); // each thread packs all of A
       for (int kb = 0; kb < k; kb += KC) {
         int kc = Math.min(KC, k - kb);
-        multiplyBlocks(false, m, n, j0, j1, kc, 1f, a, aOff, lda, 0, kb, pa, b, bOff + kb * n, c, cOff, ldc);
+        multiplySlab(m, n, j0, j1, kc, a, aOff + kb, lda, b, bOff + kb * n, c, cOff, ldc);
       }
     }
   }
@@ -264,9 +260,15 @@ final class VectorKernels implements Kernels {
     }
     Buffers buf = BUFFERS.get();
     int rows = i1 - i0;
-    float[] pa = buf.a(Math.min(MC, rows) * Math.min(KC, k));
+    // op(A) = A with alpha 1 is read in place (its rows are the micro-kernels' rows, K contiguous);
+    // A^T, or any alpha != 1, is first copied into that row-major form with alpha folded in.
+    boolean direct = !transA && alpha == 1f;
+    float[] pa = direct ? null : buf.a(rows * Math.min(KC, k));
     for (int kb = 0; kb < k; kb += KC) {
       int kc = Math.min(KC, k - kb);
+      if (!direct) {
+        packA(transA, rows, kc, alpha, a, aOff, lda, i0, kb, pa);
+      }
       float[] slab;
       int so;
       if (packed) {
@@ -277,22 +279,11 @@ final class VectorKernels implements Kernels {
         so = 0;
         packSlab(transB, kb, kc, n, b, bOff, ldb, slab, 0);
       }
-      multiplyBlocks(transA, rows, n, 0, n, kc, alpha, a, aOff, lda, i0, kb, pa, slab, so, c, cOff + i0 * ldc,
-          ldc);
-    }
-  }
-
-  /**
-   * C[rows, j0..j1) += alpha op(A)[i0 .., kb .. kb+kc) B-slab, in row blocks of MC: each block of A is
-   * packed ({@link #packA}, MC x KC floats, then in L2) right before the B panels pass over it.
-   */
-  private static void multiplyBlocks(boolean transA, int rows, int n, int j0, int j1, int kc, float alpha,
-      float[] a, int aOff, int lda, int i0, int kb, float[] pa, float[] slab, int so, float[] c, int cOff,
-      int ldc) {
-    for (int ic = 0; ic < rows; ic += MC) {
-      int icRows = Math.min(MC, rows - ic);
-      packA(transA, icRows, kc, alpha, a, aOff, lda, i0 + ic, kb, pa);
-      multiplySlab(icRows, n, j0, j1, kc, pa, slab, so, c, cOff + ic * ldc, ldc);
+      if (direct) {
+        multiplySlab(rows, n, 0, n, kc, a, aOff + i0 * lda + kb, lda, slab, so, c, cOff + i0 * ldc, ldc);
+      } else {
+        multiplySlab(rows, n, 0, n, kc, pa, 0, kc, slab, so, c, cOff + i0 * ldc, ldc);
+      }
     }
   }
 
@@ -369,35 +360,46 @@ final class VectorKernels implements Kernels {
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
   /**
-   * Copies alpha * op(A)[i0 .. i0+rows, kb .. kb+kc) into pa in row groups (the micro-kernels'
-   * heights, {@link #groupHeight}): the group of height h starting at row r0 holds element (r0 + i, p)
-   * at {@code pa[r0*kc + p*h + i]}, so a micro-kernel reads the h values of one p next to each other
-   * at constant offsets (measured ~8% faster than reading A's rows in place, whose row stride kept
-   * eight index registers busy in the inner loop). A^T's h values of one p are adjacent in memory.
+   * Copies alpha * op(A)[i0 .. i0+rows, kb .. kb+kc) row-major into pa [rows, kc] (A^T's column
+   * becomes a row: strided reads, in-order writes).
    */
   private static void packA(boolean transA, int rows, int kc, float alpha, float[] a, int aOff, int lda,
       int i0, int kb, float[] pa) {
-    int r0 = 0;
-    while (r0 < rows) {
-      int h = groupHeight(rows - r0);
-      int base = r0 * kc;
-      if (transA) {
-        for (int p = 0; p < kc; p++) {
-          int src = aOff + (kb + p) * lda + i0 + r0;
-          int dst = base + p * h;
-          for (int i = 0; i < h; i++) {
-            pa[dst + i] = alpha * a[src + i];
-          }
-        }
-      } else {
-        for (int i = 0; i < h; i++) {
-          int src = aOff + (i0 + r0 + i) * lda + kb;
-          for (int p = 0; p < kc; p++) {
-            pa[base + p * h + i] = alpha * a[src + p];
+    if (transA) {
+      // 8 rows at a time: each p reads 8 adjacent floats and writes one to each row
+      int r0 = 0;
+      if (alpha == 1f) {
+        for (; r0 + 8 <= rows; r0 += 8) {
+          int d0 = r0 * kc, d1 = d0 + kc, d2 = d1 + kc, d3 = d2 + kc;
+          int d4 = d3 + kc, d5 = d4 + kc, d6 = d5 + kc, d7 = d6 + kc;
+          int src = aOff + kb * lda + i0 + r0;
+          for (int p = 0; p < kc; p++, src += lda) {
+            pa[d0 + p] = a[src];
+            pa[d1 + p] = a[src + 1];
+            pa[d2 + p] = a[src + 2];
+            pa[d3 + p] = a[src + 3];
+            pa[d4 + p] = a[src + 4];
+            pa[d5 + p] = a[src + 5];
+            pa[d6 + p] = a[src + 6];
+            pa[d7 + p] = a[src + 7];
           }
         }
       }
-      r0 += h;
+      for (; r0 < rows; r0++) {
+        int src = aOff + kb * lda + i0 + r0;
+        int dst = r0 * kc;
+        for (int p = 0; p < kc; p++) {
+          pa[dst + p] = alpha * a[src + p * lda];
+        }
+      }
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      int dst = r * kc;
+      int src = aOff + (i0 + r) * lda + kb;
+      for (int p = 0; p < kc; p++) {
+        pa[dst + p] = alpha * a[src + p];
+      }
     }
   }
 
@@ -435,29 +437,34 @@ final class VectorKernels implements Kernels {
   }
 
   /**
-   * C[rows, j0..j1) += A'[rows, kc] B[kc, j0..j1): A' packed by {@link #packA} in pa, B a slab of n
-   * columns at {@code so}; j0 is a multiple of W, and j1 is one too or n (the column tail is done
-   * only when j1 = n).
+   * C[rows, j0..j1) += A'[rows, kc] B[kc, j0..j1): A' row r at {@code a[aBase + r*rs ..]} (K
+   * contiguous), B a slab of n columns at {@code so}; j0 is a multiple of W, and j1 is one too or n
+   * (the column tail is done only when j1 = n).
    */
-  private static void multiplySlab(int rows, int n, int j0, int j1, int kc, float[] pa, float[] slab,
-      int so, float[] c, int cOff, int ldc) {
+  private static void multiplySlab(int rows, int n, int j0, int j1, int kc, float[] a, int aBase, int rs,
+      float[] slab, int so, float[] c, int cOff, int ldc) {
     int full = n - n % W;
     int jEnd = Math.min(j1, full);
-    for (int j = j0; j < jEnd; j += W) {
-      int bo = so + j * kc;
-      int r0 = 0;
-      while (r0 < rows) {
-        int g = groupHeight(rows - r0);
-        int co = cOff + r0 * ldc + j;
-        int ao = r0 * kc;
-        if (g == 8) {
-          kernel8(kc, pa, ao, slab, bo, c, co, ldc);
-        } else if (g == 4) {
-          kernel4(kc, pa, ao, slab, bo, c, co, ldc);
-        } else {
-          kernel1(kc, pa, ao, slab, bo, c, co);
+    // Rows in blocks of MC (their A, MC x KC floats, stays in L2) while the B panels pass; MC is a
+    // multiple of 8, so blocks cut between row groups.
+    for (int ic = 0; ic < rows; ic += MC) {
+      int icEnd = Math.min(rows, ic + MC);
+      for (int j = j0; j < jEnd; j += W) {
+        int bo = so + j * kc;
+        int r0 = ic;
+        while (r0 < icEnd) {
+          int g = groupHeight(rows - r0);
+          int co = cOff + r0 * ldc + j;
+          int ao = aBase + r0 * rs;
+          if (g == 8) {
+            kernel8(kc, a, ao, rs, slab, bo, c, co, ldc);
+          } else if (g == 4) {
+            kernel4(kc, a, ao, rs, slab, bo, c, co, ldc);
+          } else {
+            kernel1(kc, a, ao, slab, bo, c, co);
+          }
+          r0 += g;
         }
-        r0 += g;
       }
     }
     int tail = n - full;
@@ -465,38 +472,35 @@ final class VectorKernels implements Kernels {
       return;
     }
     int bo = so + full * kc;
-    int r0 = 0;
-    while (r0 < rows) {
-      int g = groupHeight(rows - r0);
-      for (int i = 0; i < g; i++) {
-        int ao = r0 * kc + i; // element p of this row at ao + p*g
-        int co = cOff + (r0 + i) * ldc + full;
-        int x = 0;
-        for (; x + L <= tail; x += L) {
-          FloatVector s = FloatVector.fromArray(S, c, co + x);
-          for (int p = 0; p < kc; p++) {
-            s = FloatVector.broadcast(S, pa[ao + p * g]).fma(FloatVector.fromArray(S, slab, bo + p * tail + x), s);
-          }
-          s.intoArray(c, co + x);
+    for (int r = 0; r < rows; r++) {
+      int ao = aBase + r * rs;
+      int co = cOff + r * ldc + full;
+      int x = 0;
+      for (; x + L <= tail; x += L) {
+        FloatVector s = FloatVector.fromArray(S, c, co + x);
+        for (int p = 0; p < kc; p++) {
+          s = FloatVector.broadcast(S, a[ao + p]).fma(FloatVector.fromArray(S, slab, bo + p * tail + x), s);
         }
-        for (; x < tail; x++) {
-          float s = c[co + x];
-          for (int p = 0; p < kc; p++) {
-            s = Math.fma(pa[ao + p * g], slab[bo + p * tail + x], s);
-          }
-          c[co + x] = s;
-        }
+        s.intoArray(c, co + x);
       }
-      r0 += g;
+      for (; x < tail; x++) {
+        float s = c[co + x];
+        for (int p = 0; p < kc; p++) {
+          s = Math.fma(a[ao + p], slab[bo + p * tail + x], s);
+        }
+        c[co + x] = s;
+      }
     }
   }
 
   /**
-   * C[8 rows, W cols] += A' B over kc, A' (r, p) at pa[ao + p*8 + r] (see packA): 8 x 2 accumulators
-   * started from C, one FMA per product in K order. Written out without helper calls: a vector-typed helper left as a call (the JIT's inlining
+   * C[8 rows, W cols] += A' B over kc, A' row r at pa[ao + r*rs ..]: 8 x 2 accumulators started from C, one FMA per product in K
+   * order. Written out without helper calls: a vector-typed helper left as a call (the JIT's inlining
    * budget runs out in a body this size) boxes its arguments.
    */
-  private static void kernel8(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
+  private static void kernel8(int kc, float[] pa, int ao, int rs, float[] pb, int bo, float[] c, int co,
+      int ldc) {
+    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs;
     int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
     FloatVector s00 = FloatVector.fromArray(S, c, co), s01 = FloatVector.fromArray(S, c, co + L);
     FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
@@ -510,29 +514,29 @@ final class VectorKernels implements Kernels {
       int bp = bo + p * W;
       FloatVector b0 = FloatVector.fromArray(S, pb, bp);
       FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
-      int q = ao + p * 8;
+      int q = ao + p;
       FloatVector v = FloatVector.broadcast(S, pa[q]);
       s00 = v.fma(b0, s00);
       s01 = v.fma(b1, s01);
-      v = FloatVector.broadcast(S, pa[q + 1]);
+      v = FloatVector.broadcast(S, pa[q + a1]);
       s10 = v.fma(b0, s10);
       s11 = v.fma(b1, s11);
-      v = FloatVector.broadcast(S, pa[q + 2]);
+      v = FloatVector.broadcast(S, pa[q + a2]);
       s20 = v.fma(b0, s20);
       s21 = v.fma(b1, s21);
-      v = FloatVector.broadcast(S, pa[q + 3]);
+      v = FloatVector.broadcast(S, pa[q + a3]);
       s30 = v.fma(b0, s30);
       s31 = v.fma(b1, s31);
-      v = FloatVector.broadcast(S, pa[q + 4]);
+      v = FloatVector.broadcast(S, pa[q + a4]);
       s40 = v.fma(b0, s40);
       s41 = v.fma(b1, s41);
-      v = FloatVector.broadcast(S, pa[q + 5]);
+      v = FloatVector.broadcast(S, pa[q + a5]);
       s50 = v.fma(b0, s50);
       s51 = v.fma(b1, s51);
-      v = FloatVector.broadcast(S, pa[q + 6]);
+      v = FloatVector.broadcast(S, pa[q + a6]);
       s60 = v.fma(b0, s60);
       s61 = v.fma(b1, s61);
-      v = FloatVector.broadcast(S, pa[q + 7]);
+      v = FloatVector.broadcast(S, pa[q + a7]);
       s70 = v.fma(b0, s70);
       s71 = v.fma(b1, s71);
     }
@@ -555,7 +559,9 @@ final class VectorKernels implements Kernels {
   }
 
   /** {@link #kernel8} for a group of 4 rows. */
-  private static void kernel4(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
+  private static void kernel4(int kc, float[] pa, int ao, int rs, float[] pb, int bo, float[] c, int co,
+      int ldc) {
+    int a1 = rs, a2 = 2 * rs, a3 = 3 * rs;
     int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
     FloatVector s00 = FloatVector.fromArray(S, c, co), s01 = FloatVector.fromArray(S, c, co + L);
     FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
@@ -565,17 +571,17 @@ final class VectorKernels implements Kernels {
       int bp = bo + p * W;
       FloatVector b0 = FloatVector.fromArray(S, pb, bp);
       FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
-      int q = ao + p * 4;
+      int q = ao + p;
       FloatVector v = FloatVector.broadcast(S, pa[q]);
       s00 = v.fma(b0, s00);
       s01 = v.fma(b1, s01);
-      v = FloatVector.broadcast(S, pa[q + 1]);
+      v = FloatVector.broadcast(S, pa[q + a1]);
       s10 = v.fma(b0, s10);
       s11 = v.fma(b1, s11);
-      v = FloatVector.broadcast(S, pa[q + 2]);
+      v = FloatVector.broadcast(S, pa[q + a2]);
       s20 = v.fma(b0, s20);
       s21 = v.fma(b1, s21);
-      v = FloatVector.broadcast(S, pa[q + 3]);
+      v = FloatVector.broadcast(S, pa[q + a3]);
       s30 = v.fma(b0, s30);
       s31 = v.fma(b1, s31);
     }
