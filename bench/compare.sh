@@ -3,7 +3,9 @@
 # thread count by thread count, and writes the raw lines plus a markdown table of the ratios.
 #
 #   bench/compare.sh [CONFIGS=A,B,C,D,E] [THREADS="1 2"] [SECONDS=4]   -> bench/results/<date>.{txt,md}
-#   PEERS="torch djl dl4j" (default: all three) picks the peers.
+#   PEERS="torch djl dl4j" (default: all three) picks the peers; ROUNDS=n (default 1) repeats the
+#   whole alternation n times, and the table keeps each implementation's fastest median (this VM's
+#   speed drifts by up to 1.5x over tens of seconds, so one pass can catch one side in a slow phase).
 #
 # Peers:
 # - torch: Debian's python3-torch 1.13 running bench/peers/torch_rnn_bench.py (the peers' reference
@@ -22,6 +24,7 @@ configs=${1:-A,B,C,D,E}
 threads=${2:-"1 2"}
 seconds=${3:-4}
 peers=${PEERS:-"torch djl dl4j"}
+rounds=${ROUNDS:-1}
 ./rnn4j --version > /dev/null   # builds the jar if needed
 has_peer() { [[ " $peers " == *" $1 "* ]]; }
 if has_peer torch; then
@@ -60,8 +63,10 @@ raw=bench/results/$stamp.txt
   echo "# java $(java -version 2>&1 | head -1)"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$raw"
+for round in $(seq "$rounds"); do
 for t in $threads; do
   for c in ${configs//,/ }; do
+    echo "# round $round threads $t config $c $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$raw"
     java --add-modules jdk.incubator.vector -Drnn4j.threads="$t" -jar rnn4j-cli/target/rnn4j.jar bench \
       --configs "$c" --threads "$t" --seconds "$seconds" 2>/dev/null | tee -a "$raw"
     if has_peer torch; then
@@ -82,6 +87,7 @@ for t in $threads; do
         perf.dl4j.Dl4jRnnBench "$t" "$c" "$seconds" 2>/dev/null | tee -a "$raw"
     fi
   done
+done
 done
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$raw"
 python3 bench/table.py "$raw" > "bench/results/$stamp.md"
