@@ -101,8 +101,9 @@ final class VectorKernels implements Kernels {
         // (with a row split every core reads all of them). Measured on 2 cores, 1 -> 2 threads:
         // [64, 512] x [512, 2048] 1.42x by rows, 1.75x by panels; but [32, 128] x [128, 512] (256 KB
         // of weights, in L2) 1.7x by rows and no gain by panels.
-        PanelTask t = panelTasks.get();
-        t.set(m, n, k, a, aOff, lda, b, bOff, beta, c, cOff, ldc);
+        GemmTask t = tasks.get();
+        t.set(transA, transB, packed, gemv, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        t.panelRows = m;
         boolean ran = RowParallel.shared().tryRun(t, panels);
         t.clear();
         if (ran) {
@@ -121,52 +122,6 @@ final class VectorKernels implements Kernels {
   }
 
   private final ThreadLocal<GemvTask> gemvTasks = ThreadLocal.withInitial(GemvTask::new);
-  private final ThreadLocal<PanelTask> panelTasks = ThreadLocal.withInitial(PanelTask::new);
-
-  /**
-   * The reusable, per-thread body of a packed product split by B's panels: panels [start, end) of
-   * C's columns over all rows, the last panel with the column tail. Every element gets the same
-   * FMA sequence as in the row split (its row group and K blocks do not change).
-   */
-  private static final class PanelTask implements RowParallel.RowTask {
-    int m, n, k, aOff, lda, bOff, cOff, ldc;
-    float beta;
-    float[] a, b, c;
-
-    void set(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, float beta,
-        float[] c, int cOff, int ldc) {
-      this.m = m;
-      this.n = n;
-      this.k = k;
-      this.a = a;
-      this.aOff = aOff;
-      this.lda = lda;
-      this.b = b;
-      this.bOff = bOff;
-      this.beta = beta;
-      this.c = c;
-      this.cOff = cOff;
-      this.ldc = ldc;
-    }
-
-    void clear() {
-      a = null;
-      b = null;
-      c = null;
-    }
-
-    @Override
-    public void run(int panelStart, int panelEnd) {
-      int j0 = panelStart * W;
-      int j1 = Math.min(n, panelEnd * W);
-      Gemms.scaleC(m, j1 - j0, beta, c, cOff + j0, ldc);
-      for (int kb = 0; kb < k; kb += KC) {
-        int kc = Math.min(KC, k - kb);
-        multiplySlab(m, n, j0, j1, kc, a, aOff + kb, lda, b, bOff + kb * n, c, cOff, ldc);
-      }
-    }
-  }
-
   /** The reusable, per-thread body of a one-row NT product split by columns, in groups of 4. */
   private static final class GemvTask implements RowParallel.RowTask {
     int n, k, aOff, bOff, ldb, cOff;
@@ -199,9 +154,14 @@ final class VectorKernels implements Kernels {
     }
   }
 
-  /** The reusable, per-thread body of a split GEMM: rows [start, end) of C. */
+  /**
+   * The reusable, per-thread body of a split GEMM: rows [start, end) of C, or, when {@code panelRows}
+   * is set (a packed product with alpha 1 and A not transposed), B's panels [start, end) over that
+   * many rows.
+   */
   private final class GemmTask implements RowParallel.RowTask {
     boolean transA, transB, packed, gemv;
+    int panelRows = -1;
     int n, k, aOff, lda, bOff, ldb, cOff, ldc;
     float alpha, beta;
     float[] a, b, c;
@@ -231,12 +191,26 @@ final class VectorKernels implements Kernels {
       a = null;
       b = null;
       c = null;
+      panelRows = -1;
     }
 
     @Override
-    public void run(int rowStart, int rowEnd) {
-      gemmRows(transA, transB, packed, gemv, rowStart, rowEnd, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
-          cOff, ldc);
+    public void run(int start, int end) {
+      if (panelRows >= 0) {
+        // Split by B's panels: panels [start, end) of C's columns over all rows, the last with the
+        // column tail. Each element gets the same FMA sequence as in the row split (its row group
+        // and K blocks do not change).
+        int j0 = start * W;
+        int j1 = Math.min(n, end * W);
+        Gemms.scaleC(panelRows, j1 - j0, beta, c, cOff + j0, ldc);
+        for (int kb = 0; kb < k; kb += KC) {
+          int kc = Math.min(KC, k - kb);
+          multiplySlab(panelRows, n, j0, j1, kc, a, aOff + kb, lda, b, bOff + kb * n, c, cOff, ldc);
+        }
+      } else {
+        gemmRows(transA, transB, packed, gemv, start, end, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
+            cOff, ldc);
+      }
     }
   }
 
