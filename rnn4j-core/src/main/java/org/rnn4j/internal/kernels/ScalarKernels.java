@@ -3,7 +3,7 @@ package org.rnn4j.internal.kernels;
 /**
  * Plain-Java kernels: the fallback when the Vector API is not readable, and the reference that the
  * vector kernels are tested against. Loop orders are chosen so that the inner loop walks contiguous
- * memory (i-k-j for GEMM). Stateless and thread-safe.
+ * memory (i-k-j for GEMM). Thread-safe (the GEMM's scratch arrays are per thread).
  */
 public final class ScalarKernels implements Kernels {
 
@@ -52,7 +52,7 @@ public final class ScalarKernels implements Kernels {
       int len = Math.min(n, j0 + COLUMN_BLOCK) - j0;
       for (int kb = 0; kb < k; kb += K_BLOCK) {
         int kc = Math.min(K_BLOCK, k - kb);
-        float[][] rows = w.rows(kc, len);
+        float[][] rows = w.rows(kc);
         for (int p = 0; p < kc; p++) {
           System.arraycopy(b, bOff + (kb + p) * ldb + j0, rows[p], 0, len);
         }
@@ -86,7 +86,7 @@ public final class ScalarKernels implements Kernels {
     float[][] rows = new float[0][];
     final float[] acc = new float[COLUMN_BLOCK];
 
-    float[][] rows(int count, int len) {
+    float[][] rows(int count) {
       if (rows.length < count) {
         rows = java.util.Arrays.copyOf(rows, count);
       }

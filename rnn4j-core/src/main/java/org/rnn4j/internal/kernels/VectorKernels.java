@@ -660,9 +660,9 @@ final class VectorKernels implements Kernels {
    * The activations below perform FastMath's operations lane by lane, so give its bits. Each is one
    * small loop with its exp written out: when the JIT's node budget runs out in a large body it
    * leaves some vector operations as calls, which then run the Vector API's boxed Java fallback
-   * (measured: one activation loop serving both functions compiled, in some JVM runs, to a fallback
-   * store that made config A 40% slower; a vector-typed exp helper left as a call boxes every vector
-   * it is passed). Array-typed methods like these cost nothing when left as calls.
+   * (seen: a JFR profile of a slow config A run showed one activation loop serving both functions
+   * compiled to the fallback store, FloatVector.stOp; a vector-typed exp helper left as a call boxes
+   * every vector it is passed). Array-typed methods like these cost nothing when left as calls.
    */
 
   /** y[i] = sigmoid(x[i]) = 1 / (1 + exp(-x[i])) over n values (in place allowed). */
