@@ -94,25 +94,17 @@ final class VectorKernels implements Kernels {
     }
     if ((long) m * n * k >= PARALLEL_MIN_MACS && RowParallel.shared().threads() > 1) {
       int panels = (n + W - 1) / W;
-      if (packed && !transA && alpha == 1f && m <= COLUMN_SPLIT_MAX_ROWS
-          && (long) k * n >= COLUMN_SPLIT_MIN_B && panels >= 2 * RowParallel.shared().threads()) {
-        // A time step's product (B rows x G*H columns) with weights larger than a core's L2: split
-        // B's panels, not A's rows, so that each core streams its own part of the packed weights
-        // (with a row split every core reads all of them). Measured on 2 cores, 1 -> 2 threads:
-        // [64, 512] x [512, 2048] 1.42x by rows, 1.75x by panels; but [32, 128] x [128, 512] (256 KB
-        // of weights, in L2) 1.7x by rows and no gain by panels.
-        GemmTask t = tasks.get();
-        t.set(transA, transB, packed, gemv, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        t.panelRows = m;
-        boolean ran = RowParallel.shared().tryRun(t, panels);
-        t.clear();
-        if (ran) {
-          return;
-        }
-      }
+      // A time step's product (B rows x G*H columns) with weights larger than a core's L2: split B's
+      // panels, not A's rows, so that each core streams its own part of the packed weights (with a
+      // row split every core reads all of them). Measured on 2 cores, 1 -> 2 threads: [64, 512] x
+      // [512, 2048] 1.42x by rows, 1.75x by panels; but [32, 128] x [128, 512] (256 KB of weights,
+      // in L2) 1.7x by rows and no gain by panels.
+      boolean byPanels = packed && !transA && alpha == 1f && m <= COLUMN_SPLIT_MAX_ROWS
+          && (long) k * n >= COLUMN_SPLIT_MIN_B && panels >= 2 * RowParallel.shared().threads();
       GemmTask t = tasks.get();
       t.set(transA, transB, packed, gemv, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-      boolean ran = RowParallel.shared().tryRun(t, m);
+      t.panelRows = byPanels ? m : -1;
+      boolean ran = RowParallel.shared().tryRun(t, byPanels ? panels : m);
       t.clear();
       if (ran) {
         return;
@@ -122,6 +114,7 @@ final class VectorKernels implements Kernels {
   }
 
   private final ThreadLocal<GemvTask> gemvTasks = ThreadLocal.withInitial(GemvTask::new);
+
   /** The reusable, per-thread body of a one-row NT product split by columns, in groups of 4. */
   private static final class GemvTask implements RowParallel.RowTask {
     int n, k, aOff, bOff, ldb, cOff;

@@ -231,16 +231,7 @@ class GemmTest {
         assertThat((long) s[0] * s[1] * s[2]).isGreaterThanOrEqualTo(1L << 20);
         for (int t = 0; t < 4; t++) {
           Problem p = new Problem(r, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], -2f, 0.5f, true);
-          pool.setThreads(1);
-          float[] single = p.run(vector);
-          pool.setThreads(max);
-          float[] split = p.run(vector);
-          for (int i = 0; i < single.length; i++) {
-            if (Float.floatToRawIntBits(single[i]) != Float.floatToRawIntBits(split[i])) {
-              fail("gemm %s: flat index %d differs between 1 thread (%s) and %d threads (%s)", p, i,
-                  single[i], max, split[i]);
-            }
-          }
+          float[] split = sameBitsAtOneAndAllThreads(pool, max, "gemm " + p, () -> p.run(vector));
           p.check(split, vector.name() + " split");
           p.check(p.run(KernelProvider.scalar()), "scalar");
         }
@@ -264,22 +255,32 @@ class GemmTest {
       for (int[] s : shapes) {
         for (float beta : new float[] {0f, 1f, 0.5f}) {
           Problem p = new Problem(r, false, s[0] % 2 == 0, s[0], s[1], s[2], 1f, beta, true);
-          pool.setThreads(1);
-          float[] single = p.runPacked(vector);
-          pool.setThreads(max);
-          float[] split = p.runPacked(vector);
-          for (int i = 0; i < single.length; i++) {
-            if (Float.floatToRawIntBits(single[i]) != Float.floatToRawIntBits(split[i])) {
-              fail("packed gemm %s: flat index %d differs between 1 thread (%s) and %d threads (%s)", p, i,
-                  single[i], max, split[i]);
-            }
-          }
+          float[] split = sameBitsAtOneAndAllThreads(pool, max, "packed gemm " + p, () -> p.runPacked(vector));
           p.check(split, vector.name() + " packed split");
         }
       }
     } finally {
       pool.setThreads(before);
     }
+  }
+
+  /**
+   * Runs a product with 1 thread and with {@code max}, fails at the first element whose bits differ,
+   * and returns the split result.
+   */
+  private static float[] sameBitsAtOneAndAllThreads(RowParallel pool, int max, String what,
+      java.util.function.Supplier<float[]> product) {
+    pool.setThreads(1);
+    float[] single = product.get();
+    pool.setThreads(max);
+    float[] split = product.get();
+    for (int i = 0; i < single.length; i++) {
+      if (Float.floatToRawIntBits(single[i]) != Float.floatToRawIntBits(split[i])) {
+        fail("%s: flat index %d differs between 1 thread (%s) and %d threads (%s)", what, i, single[i], max,
+            split[i]);
+      }
+    }
+    return split;
   }
 
   /** The pool's size (setThreads refuses more). */
