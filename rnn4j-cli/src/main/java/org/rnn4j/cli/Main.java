@@ -42,6 +42,11 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // java.util.logging's default format spends two lines on each note (the kernel provider's
+    // start-up note among them); a command-line tool says it in one. A user's own setting wins.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+    }
     System.exit(run(System.out, System.err, args));
   }
 
