@@ -14,6 +14,7 @@ import java.util.Arrays;
  *       takes row {@code t + h - period * (h / period + 1)}, always before {@code t} (Hyndman and
  *       Athanasopoulos, <i>Forecasting: Principles and Practice</i>, 5.2). Only windows with {@code t -
  *       period >= 0} have one: the others are marked unavailable;
+ *   <li>{@link #drift}: the last value plus the mean training change per step, times the step;
  *   <li>{@link #trainingMean}: the mean of the target over the training rows, for every step.
  * </ul>
  *
@@ -87,6 +88,36 @@ public final class Baselines {
       }
     }
     return new BaselineForecast("same time one season (" + period + " rows) earlier", h, p, ok);
+  }
+
+  /**
+   * Drift (random walk with drift, as R's {@code rwf(drift = TRUE)}): step {@code k} (1-based) of a
+   * window = its last value + {@code k} x the mean one-step change over the training rows {@code
+   * [trainFrom, trainTo)}, i.e. {@code (y[trainTo-1] - y[trainFrom]) / (trainTo - 1 - trainFrom)}.
+   *
+   * @throws IllegalArgumentException if the range has fewer than 2 rows or lies outside the table
+   * @throws DataException            if the range's first or last target value is missing
+   */
+  public static BaselineForecast drift(SeriesTable table, Windows windows, int trainFrom, int trainTo) {
+    double[] t = targetOf(table, windows);
+    if (trainFrom < 0 || trainTo - trainFrom < 2 || trainTo > t.length) {
+      throw new IllegalArgumentException("Baselines: expected a training row range of at least 2 rows within [0, "
+          + t.length + "], got [" + trainFrom + ", " + trainTo + ")");
+    }
+    if (Double.isNaN(t[trainFrom]) || Double.isNaN(t[trainTo - 1])) {
+      throw new DataException("Baselines: drift needs the target's first and last training values, got a missing"
+          + " one in rows " + trainFrom + " / " + (trainTo - 1));
+    }
+    double slope = (t[trainTo - 1] - t[trainFrom]) / (trainTo - 1 - trainFrom);
+    BaselineForecast last = persistence(table, windows);
+    int h = windows.spec().horizon();
+    double[] p = last.predictions();
+    for (int i = 0; i < windows.count(); i++) {
+      for (int k = 0; k < h; k++) {
+        p[i * h + k] += (k + 1) * slope;
+      }
+    }
+    return new BaselineForecast("drift (last value + mean training change)", h, p, last.available());
   }
 
   /**

@@ -40,17 +40,48 @@ public final class ModelFiles {
   private ModelFiles() {
   }
 
-  /** A loaded model with the caller metadata stored beside it. */
-  public record Loaded(Model model, Map<String, String> metadata, int formatVersion) {
+  /**
+   * A loaded model with the caller metadata stored beside it; {@code members} holds every model of an
+   * ensemble file ({@link #saveEnsemble}), the first being {@code model}, or just {@code model}.
+   */
+  public record Loaded(Model model, Map<String, String> metadata, int formatVersion, List<Model> members) {
+    public Loaded(Model model, Map<String, String> metadata, int formatVersion) {
+      this(model, metadata, formatVersion, List.of(model));
+    }
   }
 
   /** Saves a model and extra metadata (keys must not start with {@code rnn4j.} or be {@code format}). */
   public static void save(Model model, Path file, Map<String, String> extra) throws IOException {
+    saveEnsemble(List.of(model), file, extra);
+  }
+
+  /**
+   * Saves an ensemble: models of one spec (same shapes, other weights) whose forecasts a caller
+   * combines. The first member's tensors keep their plain names, so every reader of single models
+   * (inspect, export) sees the first member; member {@code k >= 1} is stored with names prefixed {@code
+   * member<k>.}, and {@code rnn4j.members} holds the count.
+   *
+   * @throws IllegalArgumentException if there is no member or the members' specs differ
+   */
+  public static void saveEnsemble(List<Model> members, Path file, Map<String, String> extra) throws IOException {
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("model file: expected at least one model to save, got none");
+    }
+    Model model = members.get(0);
+    for (Model m : members) {
+      if (!m.spec().equals(model.spec())) {
+        throw new IllegalArgumentException("model file: expected ensemble members of one spec, got "
+            + model.spec() + " and " + m.spec());
+      }
+    }
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
     meta.put("format_version", Integer.toString(FORMAT_VERSION));
     meta.put("rnn4j.config", Json.write(specToJson(model.spec())));
     meta.put("rnn4j.seed", Long.toString(model.seed()));
+    if (members.size() > 1) {
+      meta.put("rnn4j.members", Integer.toString(members.size()));
+    }
     if (extra != null) {
       for (Map.Entry<String, String> e : extra.entrySet()) {
         if (meta.containsKey(e.getKey()) || e.getKey().startsWith("rnn4j.")) {
@@ -60,8 +91,12 @@ public final class ModelFiles {
       }
     }
     List<SafeTensors.Tensor> tensors = new ArrayList<>();
-    for (String name : model.parameterNames()) {
-      tensors.add(new SafeTensors.Tensor(name, model.parameterShape(name), model.parameter(name)));
+    for (int k = 0; k < members.size(); k++) {
+      String prefix = k == 0 ? "" : "member" + k + ".";
+      for (String name : model.parameterNames()) {
+        tensors.add(new SafeTensors.Tensor(prefix + name, model.parameterShape(name),
+            members.get(k).parameter(name)));
+      }
     }
     SafeTensors.write(file, meta, tensors);
   }
@@ -98,21 +133,37 @@ public final class ModelFiles {
       throw new IOException(file + ": the model config is invalid: " + e.getMessage());
     }
     long seed = Long.parseLong(meta.getOrDefault("rnn4j.seed", "0"));
-    Model model = Model.create(spec, seed);
-    for (String name : model.parameterNames()) {
-      SafeTensors.Tensor t = c.tensors().get(name);
-      if (t == null) {
-        throw new IOException(file + ": tensor '" + name + "' of shape "
-            + Arrays.toString(model.parameterShape(name)) + " is missing");
+    int count;
+    try {
+      count = Integer.parseInt(meta.getOrDefault("rnn4j.members", "1"));
+    } catch (NumberFormatException e) {
+      throw new IOException(file + ": rnn4j.members is not a number: '" + meta.get("rnn4j.members") + "'");
+    }
+    if (count < 1) {
+      throw new IOException(file + ": rnn4j.members must be at least 1, got " + count);
+    }
+    List<Model> members = new ArrayList<>();
+    java.util.Set<String> expected = new java.util.HashSet<>();
+    for (int k = 0; k < count; k++) {
+      String prefix = k == 0 ? "" : "member" + k + ".";
+      Model model = Model.create(spec, seed);
+      for (String name : model.parameterNames()) {
+        SafeTensors.Tensor t = c.tensors().get(prefix + name);
+        expected.add(prefix + name);
+        if (t == null) {
+          throw new IOException(file + ": tensor '" + prefix + name + "' of shape "
+              + Arrays.toString(model.parameterShape(name)) + " is missing");
+        }
+        if (!Arrays.equals(t.shape(), model.parameterShape(name))) {
+          throw new IOException(file + ": tensor '" + prefix + name + "': expected shape "
+              + Arrays.toString(model.parameterShape(name)) + ", found " + Arrays.toString(t.shape()));
+        }
+        model.setParameter(name, t.data());
       }
-      if (!Arrays.equals(t.shape(), model.parameterShape(name))) {
-        throw new IOException(file + ": tensor '" + name + "': expected shape "
-            + Arrays.toString(model.parameterShape(name)) + ", found " + Arrays.toString(t.shape()));
-      }
-      model.setParameter(name, t.data());
+      members.add(model);
     }
     for (String name : c.tensors().keySet()) {
-      if (!model.parameterNames().contains(name)) {
+      if (!expected.contains(name)) {
         throw new IOException(file + ": unexpected tensor '" + name + "' (not a parameter of the model in"
             + " the config)");
       }
@@ -124,7 +175,7 @@ public final class ModelFiles {
         extra.put(e.getKey(), e.getValue());
       }
     }
-    return new Loaded(model, extra, version);
+    return new Loaded(members.get(0), extra, version, List.copyOf(members));
   }
 
   // ---- config as JSON ------------------------------------------------------------------------------

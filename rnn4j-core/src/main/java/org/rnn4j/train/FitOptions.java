@@ -57,6 +57,12 @@ public record FitOptions(int epochs, int batchSize, OptimizerSpec optimizer, LrS
     return new Builder();
   }
 
+  /** These options with another seed and checkpoint file (null: none); the rest unchanged. */
+  public FitOptions withRun(long newSeed, Path newCheckpoint) {
+    return new FitOptions(epochs, batchSize, optimizer, schedule, newSeed, shuffle, stateful, clipNorm, clipValue,
+        patience, restoreBest, newCheckpoint, checkpointEvery, explodeFactor, metrics);
+  }
+
   /** Builds {@link FitOptions}; {@link #build()} validates and may be called twice. Not thread-safe. */
   public static final class Builder {
     private int epochs = 10;

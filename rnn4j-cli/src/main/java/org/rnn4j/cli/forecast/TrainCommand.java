@@ -16,15 +16,19 @@ import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.charts.Charts;
 import org.rnn4j.cli.data.CsvSeriesReader;
-import org.rnn4j.cli.ui.ProgressListener;
 import org.rnn4j.data.BaselineForecast;
 import org.rnn4j.data.Baselines;
 import org.rnn4j.data.ChronologicalSplit;
+import org.rnn4j.data.DataException;
 import org.rnn4j.data.MissingValues;
 import org.rnn4j.data.Scaler;
 import org.rnn4j.data.SeriesTable;
 import org.rnn4j.data.WindowSpec;
 import org.rnn4j.data.Windows;
+import org.rnn4j.forecast.ForecastFrame;
+import org.rnn4j.forecast.ForecastScores;
+import org.rnn4j.forecast.Forecaster;
+import org.rnn4j.forecast.Frequency;
 import org.rnn4j.internal.kernels.KernelProvider;
 import org.rnn4j.io.ModelFiles;
 import org.rnn4j.nn.CellType;
@@ -32,7 +36,7 @@ import org.rnn4j.nn.Loss;
 import org.rnn4j.train.Adam;
 import org.rnn4j.train.FitOptions;
 import org.rnn4j.train.History;
-import org.rnn4j.train.Trainer;
+import org.rnn4j.train.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -78,11 +82,22 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Unit of the target for the chart's axis (default for the embedded data: °C).")
   String unit;
 
-  @Option(names = "--lookback", defaultValue = "30", description = "Past steps each forecast sees (default: ${DEFAULT-VALUE}).")
-  int lookback;
+  @Option(names = "--lookback", paramLabel = "N",
+      description = "Past steps each forecast sees (default: two seasons, at most a third of the training rows).")
+  Integer lookback;
 
   @Option(names = "--horizon", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
   int horizon;
+
+  @Option(names = "--transform", defaultValue = "auto", paramLabel = "NAME",
+      description = {"The frame the network learns in: change (each window relative to its last value), log-change"
+          + " (relative changes, positive series), level (standardized values) or auto: each is tried and the"
+          + " lowest validation MAE wins (default: ${DEFAULT-VALUE})."})
+  String transform;
+
+  @Option(names = "--ensemble", defaultValue = "3", paramLabel = "K",
+      description = "Networks (seeds) averaged in the forecast (default: ${DEFAULT-VALUE}).")
+  int ensemble;
 
   @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE}).")
   String cell;
@@ -99,7 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--dropout", defaultValue = "0.0", description = "Dropout before the output layer (default: ${DEFAULT-VALUE}).")
   float dropout;
 
-  @Option(names = "--epochs", defaultValue = "30", description = "Maximum passes over the training data (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "100", description = "Maximum passes over the training data (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Windows per update (default: ${DEFAULT-VALUE}).")
@@ -111,14 +126,15 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--clip-norm", defaultValue = "1.0", description = "Clip the gradient norm to this, 0 = off (default: ${DEFAULT-VALUE}).")
   float clipNorm;
 
-  @Option(names = "--patience", defaultValue = "6",
+  @Option(names = "--patience", defaultValue = "10",
       description = "Stop after this many epochs without validation improvement; the best epoch is kept (default: ${DEFAULT-VALUE}).")
   int patience;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of all randomness (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of all randomness; ensemble member k uses seed + k (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--scaler", defaultValue = "standard", description = "standard or minmax, fitted on the training part (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--scaler", defaultValue = "standard",
+      description = "standard or minmax: the scaling of the level frame, fitted on the training part (default: ${DEFAULT-VALUE}).")
   String scaler;
 
   @Option(names = "--missing", defaultValue = "interpolate",
@@ -129,20 +145,35 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Train, validation, test fractions of the rows, in time order (default: ${DEFAULT-VALUE}).")
   List<Double> split;
 
-  @Option(names = "--season", defaultValue = "365",
-      description = "Rows per season for the 'same time last season' baseline (default: ${DEFAULT-VALUE}).")
-  int season;
+  @Option(names = "--test-rows", paramLabel = "N",
+      description = "The last N rows are the test part (instead of --split's fractions).")
+  Integer testRows;
+
+  @Option(names = "--validation-rows", paramLabel = "N",
+      description = "The N rows before the test part are the validation part (default with --test-rows: 15% of"
+          + " the rest, at least the horizon).")
+  Integer validationRows;
+
+  @Option(names = "--season", defaultValue = "auto", paramLabel = "N|auto",
+      description = "Rows per season, for the seasonal naive baseline, MASE and the default lookback (default: from"
+          + " the dates: hourly 24, daily 7, weekly 52, monthly 12, quarterly 4, yearly 1; 1 without dates).")
+  String season;
+
+  @Option(names = "--report", paramLabel = "FILE.json",
+      description = "Also write the scores (model and baselines, per step) as JSON.")
+  Path report;
 
   @Option(names = "--out", defaultValue = "runs/forecast", paramLabel = "DIR",
       description = "Folder for the model, history and charts (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--resume", description = "Resume from the checkpoint in --out if there is one.")
+  @Option(names = "--resume", description = "Resume from the networks and checkpoint left in --out by an interrupted run.")
   boolean resume;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
+    checkOptions();
     boolean embedded = data == null;
     String targetName = target != null ? target : embedded ? "temp_max" : null;
     if (targetName == null) {
@@ -182,19 +213,25 @@ public final class TrainCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "data: %s, %d rows, features %s, target %s%n", source, table.rows(), feats,
         targetName);
     o.println(cleaned.report().summary());
-    // 2. split, scale on the training part only, window
-    ChronologicalSplit ratios = splitOf(split);
-    WindowSpec ws;
-    ChronologicalSplit.SplitWindows parts;
-    Scaler sc;
-    try {
-      ws = new WindowSpec(lookback, horizon, 1);
-      ChronologicalSplit.RowRanges ranges = ratios.ranges(table.rows());
-      sc = Scaler.fit(scalerMethod(scaler), table, columns, 0, ranges.trainTo());
-      parts = ratios.windows(sc.transform(table), feats, targetName, ws);
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException(e.getMessage());
+    // 2. season, split, lookback
+    Frequency frequency = ForecastSetup.frequency(table);
+    int m = ForecastSetup.season(season, frequency);
+    o.println("season: " + m + " rows" + ("auto".equalsIgnoreCase(season.trim())
+        ? " (" + (frequency.name().equals("rows") ? "no dates: no season" : frequency.name() + " dates") + ")"
+        : " (--season)"));
+    ChronologicalSplit.RowRanges ranges = ForecastSetup.ranges(table.rows(), splitOf(split), testRows,
+        validationRows, horizon);
+    int look = lookback != null ? lookback : ForecastSetup.defaultLookback(m, ranges.trainTo(), horizon);
+    ForecastSetup.requireWindows(ranges, look, horizon, lookback == null);
+    List<ForecastFrame.Kind> frames = ForecastSetup.frames(transform);
+    CellType cellType = parseCell(cell);
+    String cellName = cellType.name().replace("_TANH", "");
+    Scaler.Method scaleMethod = scalerMethod(scaler);
+    if (scaleMethod != Scaler.Method.STANDARD && !frames.equals(List.of(ForecastFrame.Kind.LEVEL))) {
+      o.println("note: --scaler applies to the level frame only; the change frames scale by the mean one-step"
+          + " change");
     }
+    Scaler sc = Scaler.fit(scaleMethod, table, columns, 0, ranges.trainTo());
     if (!sc.constantColumns().isEmpty()) {
       o.println("note: constant columns in the training part (they carry no information): "
           + sc.constantColumns());
@@ -203,90 +240,95 @@ public final class TrainCommand implements Callable<Integer> {
       throw new UserInputException("the target '" + targetName + "' is constant over the training part: there is"
           + " nothing to learn; choose another target or more data");
     }
-    o.printf(Locale.ROOT, "windows: %d train, %d validation, %d test (lookback %d, horizon %d)%n",
-        parts.train().count(), parts.validation().count(), parts.test().count(), lookback, horizon);
-    if (parts.train().count() == 0 || parts.validation().count() == 0 || parts.test().count() == 0) {
-      throw new UserInputException("too few rows (" + table.rows() + ") for train/validation/test windows of"
-          + " lookback " + lookback + " and horizon " + horizon + "; use more data or a shorter --lookback");
-    }
-    // 3. model
-    CellType cellType = parseCell(cell);
-    Model model = Sequential.features(feats.size())
-        .recurrent(cellType, hidden, r -> r.numLayers(layers).bidirectional(bidirectional))
-        .dropout(dropout)
-        .dense(horizon)
-        .loss(Loss.MSE)
-        .build(seed);
-    o.print(model.summary());
-    o.println("kernels: " + KernelProvider.get().name());
-    // 4. fit
+    o.printf(Locale.ROOT, "rows: %d train, %d validation, %d test; lookback %d%s, horizon %d%n",
+        ranges.trainRows(), ranges.validationRows(), ranges.testRows(), look, lookback == null ? " (auto)" : "",
+        horizon);
+    // 3. fit: each candidate frame, then the ensemble in the winner
     Files.createDirectories(out);
-    Path checkpoint = out.resolve("checkpoint.safetensors");
-    if (!resume) {
-      Files.deleteIfExists(checkpoint);
+    Path work = out.resolve("work");
+    if (!resume && Files.isDirectory(work)) {
+      try (var files = Files.list(work)) {
+        for (Path p : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(p);
+        }
+      }
     }
+    Files.createDirectories(work);
     FitOptions options = FitOptions.builder().epochs(epochs).batchSize(batchSize)
         .optimizer(new Adam(lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(seed).clipNorm(clipNorm)
-        .earlyStopping(patience).restoreBest(true).checkpoint(checkpoint).metrics("mae", "rmse").build();
+        .earlyStopping(patience).restoreBest(true).metrics("mae").build();
+    int nf = feats.size();
+    Forecaster.Settings settings = new Forecaster.Settings(feats, targetName, look, horizon, frames, ensemble,
+        s -> Sequential.features(nf)
+            .recurrent(cellType, hidden, r -> r.numLayers(layers).bidirectional(bidirectional))
+            .dropout(dropout)
+            .dense(horizon)
+            .loss(Loss.MSE)
+            .build(s), options, work);
+    o.print(settings.networks().apply(seed).summary());
+    o.println("kernels: " + KernelProvider.get().name());
     long t0 = System.nanoTime();
-    History history = Trainer.fit(model, parts.train().dataset(), parts.validation().dataset(), options,
-        ProgressListener.forConsole());
+    Forecaster.Fit fit;
+    try {
+      fit = Forecaster.fit(settings, table, ranges.trainTo(), ranges.validationTo(), new FitLines(o, seed));
+    } catch (DataException e) {
+      throw new UserInputException(e.getMessage());
+    }
+    Forecaster forecaster = fit.forecaster();
     double seconds = (System.nanoTime() - t0) / 1e9;
-    o.printf(Locale.ROOT, "trained in %.1f s%s%n", seconds,
-        history.stopReason().isEmpty() ? "" : " (" + history.stopReason() + ")");
-    // 5. evaluate on the test part, in the target's own units
-    Windows test = parts.test();
-    float[] scaledPred = model.predict(test.dataset()).data();
-    double[] predicted = sc.inverse(targetName, scaledPred);
+    o.printf(Locale.ROOT, "transform: %s%s%n", forecaster.frame().describe(),
+        fit.candidates().size() > 1 ? " (lowest validation MAE of " + fit.candidates().size() + ")" : "");
+    o.printf(Locale.ROOT, "trained %d network%s in %.1f s; ensemble of %d: validation MAE %.4f%n",
+        fit.histories().size(), fit.histories().size() > 1 ? "s" : "", seconds, forecaster.members().size(),
+        fit.ensembleMae());
+    // 4. evaluate on the test part, in the target's own units
+    Windows test;
+    try {
+      test = Windows.of(table, feats, targetName, new WindowSpec(look, horizon, 1), ranges.validationTo(),
+          table.rows());
+    } catch (DataException e) {
+      throw new UserInputException(e.getMessage());
+    }
+    double[] predicted = forecaster.forecast(table, test.targetStarts());
     double[] actual = Baselines.actual(table, test);
-    double mae = Baselines.mae(predicted, actual);
-    double rmse = Baselines.rmse(predicted, actual);
-    o.println();
-    o.printf(Locale.ROOT, "test set: %d windows, %s in its own units%n", test.count(), targetName);
-    o.printf(Locale.ROOT, "  %-42s %10s %10s%n", "forecaster", "MAE", "RMSE");
-    o.printf(Locale.ROOT, "  %-42s %10.4f %10.4f%n", cellType.name().replace("_TANH", "") + " (this model)",
-        mae, rmse);
+    double scale = ForecastScores.seasonalScale(table.column(targetName), ranges.validationTo(), m);
     List<BaselineForecast> baselines = new ArrayList<>();
     baselines.add(Baselines.persistence(table, test));
-    baselines.add(Baselines.seasonalNaive(table, test, season));
-    baselines.add(Baselines.trainingMean(table, test, 0, ratios.ranges(table.rows()).trainTo()));
-    boolean beatsAll = true;
-    for (BaselineForecast b : baselines) {
-      if (b.availableCount() == 0) {
-        o.printf(Locale.ROOT, "  %-42s %10s %10s%n", b.name(), "n/a", "n/a (not enough history)");
-        continue;
-      }
-      boolean[] avail = b.available();
-      double bm = Baselines.mae(b.predictions(), actual, horizon, avail);
-      double br = Baselines.rmse(b.predictions(), actual, horizon, avail);
-      double ourOnSame = Baselines.mae(predicted, actual, horizon, avail);
-      beatsAll &= ourOnSame < bm;
-      o.printf(Locale.ROOT, "  %-42s %10.4f %10.4f%s%n", b.name(), bm, br,
-          b.isComplete() ? "" : String.format(Locale.ROOT, "   (on the %d windows it covers; ours there: MAE %.4f)",
-              b.availableCount(), ourOnSame));
+    if (m > 1) {
+      baselines.add(Baselines.seasonalNaive(table, test, m));
     }
-    o.println(beatsAll ? "the model beats every baseline on test MAE"
-        : "the model does NOT beat every baseline on test MAE");
-    // 6. save model, history, charts
+    baselines.add(Baselines.drift(table, test, 0, ranges.validationTo()));
+    baselines.add(Baselines.trainingMean(table, test, 0, ranges.validationTo()));
+    String modelName = cellName + ", " + forecaster.frame().kind().id()
+        + (forecaster.members().size() > 1 ? ", " + forecaster.members().size() + " seeds" : "") + " (this model)";
+    ForecastReport rep = ForecastReport.of(modelName, predicted, baselines, actual, horizon, scale, m);
+    o.println();
+    o.printf(Locale.ROOT, "test set: %d windows, %s in its own units; MASE scale %.4g (training MAE of the"
+        + " value %d row%s earlier)%n", test.count(), targetName, scale, m, m > 1 ? "s" : "");
+    rep.print(o);
+    // 5. save model, history, charts, report
     Path modelFile = out.resolve("model.rnn4j");
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("task", "forecast");
     meta.put("features", String.join(",", feats));
     meta.put("target", targetName);
-    meta.put("lookback", Integer.toString(lookback));
+    meta.put("lookback", Integer.toString(look));
     meta.put("horizon", Integer.toString(horizon));
+    meta.put("season", Integer.toString(m));
+    meta.put("frequency", frequency.name());
     meta.put("date_column", table.hasDateColumn() ? table.dateColumnName() : "");
     meta.put("missing", missing);
-    meta.put("test_mae", Double.toString(mae));
-    meta.put("test_rmse", Double.toString(rmse));
-    meta.put("epochs_run", Integer.toString(history.epochs().size()));
-    meta.putAll(sc.toMap("scaler."));
-    ModelFiles.save(model, modelFile, meta);
+    meta.put("test_mae", Double.toString(rep.model().mae()));
+    meta.put("test_rmse", Double.toString(rep.model().rmse()));
+    meta.put("test_mase", Double.toString(rep.model().mase()));
+    meta.putAll(forecaster.frame().toMap("frame."));
+    ModelFiles.saveEnsemble(forecaster.members(), modelFile, meta);
+    History history = fit.histories().get(fit.candidates().indexOf(forecaster.frame().kind()));
     Path historyCsv = out.resolve("history.csv");
     history.writeCsv(historyCsv);
     Path lossPng = out.resolve("loss.png");
-    Charts.lossCurves(history, lossPng, "Training history: " + cellType.name().replace("_TANH", "")
-        + " forecaster of " + targetName);
+    Charts.lossCurves(history, lossPng, "Training history: " + cellName + " forecaster of " + targetName
+        + " (" + forecaster.frame().kind().id() + " frame, seed " + seed + ")");
     Path forecastPng = out.resolve("forecast.png");
     double[] firstStepPred = firstStep(predicted, horizon);
     double[] firstStepActual = firstStep(actual, horizon);
@@ -299,15 +341,104 @@ public final class TrainCommand implements Callable<Integer> {
     }
     Charts.forecastVsActual(dates, firstStepActual, firstStepPred, targetName,
         unit != null ? unit : embedded ? "°C" : null, forecastPng);
-    Files.deleteIfExists(checkpoint);
+    if (report != null) {
+      rep.writeJson(report, Map.of("data", source, "target", targetName, "frame", forecaster.frame().kind().id(),
+          "season", m, "lookback", look, "horizon", horizon, "members", forecaster.members().size(),
+          "validation_mae", fit.ensembleMae()));
+    }
+    Files.deleteIfExists(work);
     o.println();
     o.println("wrote:");
     o.println("  model     " + modelFile);
     o.println("  history   " + historyCsv);
     o.println("  charts    " + lossPng + ", " + forecastPng);
+    if (report != null) {
+      o.println("  report    " + report);
+    }
     o.println("forecast new data with: rnn4j forecast --model " + modelFile + " --data "
         + (embedded ? "YOUR.csv" : data));
     return 0;
+  }
+
+  /** Option values that are wrong on their own, before any work. */
+  private void checkOptions() {
+    ForecastSetup.atLeast("--horizon", horizon, 1);
+    ForecastSetup.atLeast("--ensemble", ensemble, 1);
+    ForecastSetup.atLeast("--hidden", hidden, 1);
+    ForecastSetup.atLeast("--layers", layers, 1);
+    ForecastSetup.atLeast("--epochs", epochs, 1);
+    ForecastSetup.atLeast("--batch-size", batchSize, 1);
+    ForecastSetup.atLeast("--patience", patience, 0);
+    if (lookback != null) {
+      ForecastSetup.atLeast("--lookback", lookback, 1);
+    }
+    if (testRows != null) {
+      ForecastSetup.atLeast("--test-rows", testRows, 1);
+    }
+    if (validationRows != null) {
+      ForecastSetup.atLeast("--validation-rows", validationRows, 1);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new UserInputException("--dropout: expected a value in [0, 1), got " + dropout);
+    }
+    if (!(lr > 0) || Float.isInfinite(lr)) {
+      throw new UserInputException("--lr: expected a positive learning rate, got " + lr);
+    }
+    if (!(clipNorm >= 0) || Float.isInfinite(clipNorm)) {
+      throw new UserInputException("--clip-norm: expected 0 (off) or a positive norm, got " + clipNorm);
+    }
+  }
+
+  /** One line per trained network instead of a progress bar per network. */
+  private static final class FitLines implements Forecaster.Listener {
+    private final PrintWriter out;
+    private final long seed;
+
+    FitLines(PrintWriter out, long seed) {
+      this.out = out;
+      this.seed = seed;
+    }
+
+    @Override
+    public TrainingListener training(ForecastFrame.Kind frame, int member) {
+      return new TrainingListener() {
+        @Override
+        public void message(String text) {
+          if (text.startsWith("resumed")) {
+            out.println("  " + text);
+            out.flush();
+          }
+        }
+      };
+    }
+
+    @Override
+    public void candidate(ForecastFrame.Kind frame, double validationMae, History history) {
+      out.printf(Locale.ROOT, "  %-10s seed %d: %s; validation MAE %.4f%n", frame.id(), seed, epochs(history),
+          validationMae);
+      out.flush();
+    }
+
+    @Override
+    public void member(int member, double validationMae, History history) {
+      out.printf(Locale.ROOT, "  %-10s seed %d: %s; validation MAE %.4f%n", "", seed + member, epochs(history),
+          validationMae);
+      out.flush();
+    }
+
+    private static String epochs(History h) {
+      int best = 1;
+      double bestLoss = Double.POSITIVE_INFINITY;
+      double secs = 0;
+      for (History.Epoch e : h.epochs()) {
+        secs += e.seconds();
+        if (e.validationLoss() < bestLoss) {
+          bestLoss = e.validationLoss();
+          best = e.epoch();
+        }
+      }
+      return String.format(Locale.ROOT, "%d epochs (best %d), %.1f s", h.epochs().size(), best, secs);
+    }
   }
 
   private static double[] firstStep(double[] v, int horizon) {

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Runs rnn4j's forecaster on the public forecasting suite beside R's forecast package.
+
+The suite (series, protocol, R's reference numbers) is ../shared/datasets/forecasting by
+default; its PROTOCOL.md says what is measured. For every univariate (wide) series and both
+evaluations this runs
+
+  one_step:   ./rnn4j train --data F --target T --features T --test-rows h --horizon 1
+  multi_step: ./rnn4j train --data F --target T --features T --test-rows h --horizon h
+
+(plus --extra's options), reads the --report JSON, and scores the test MAE relative to seasonal
+naive (rel_mase) exactly as the protocol does. With --r it first runs the suite's reference.R
+(R's ets, auto.arima and the naive methods) on a copy of the suite, so the peer is measured in
+the same run on the same machine; without it the suite's reference.tsv is used.
+
+It checks itself: the last-value baseline rnn4j reports must equal R's naive MAE (same test rows,
+same protocol) to 4 digits, or the run stops.
+
+Writes <out>/results.tsv and <out>/table.md (the BENCHMARKS.md table) and prints both.
+Python 3 standard library only.
+"""
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def read_tsv(path):
+    with open(path, encoding="utf-8") as f:
+        lines = [l.rstrip("\n") for l in f if l.strip()]
+    head = lines[0].split("\t")
+    return [dict(zip(head, l.split("\t"))) for l in lines[1:]]
+
+
+def run_r(suite):
+    """Runs reference.R on a copy of the suite; returns (reference rows, R's summary text)."""
+    tmp = tempfile.mkdtemp(prefix="rnn4j-r-")
+    for name in os.listdir(suite):
+        src = os.path.join(suite, name)
+        if os.path.isfile(src):
+            shutil.copy(src, tmp)
+    t0 = time.time()
+    p = subprocess.run(["Rscript", os.path.join(tmp, "reference.R"), tmp], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("R's reference.R failed:\n" + p.stderr)
+    rows = read_tsv(os.path.join(tmp, "reference.tsv"))
+    shutil.rmtree(tmp)
+    return rows, p.stdout, time.time() - t0
+
+
+def geomean(values):
+    values = [v for v in values if v is not None and v > 0]
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--suite", default=os.path.join(ROOT, "..", "shared", "datasets", "forecasting"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "runs", "forecast-suite"))
+    ap.add_argument("--series", default="", help="comma-separated subset (default: every wide series)")
+    ap.add_argument("--evaluation", default="one_step,multi_step")
+    ap.add_argument("--extra", default="", help="more options for 'rnn4j train', e.g. '--cell gru'")
+    ap.add_argument("--label", default="rnn4j defaults")
+    ap.add_argument("--r", action="store_true", help="run R's reference.R in this run (needs Rscript)")
+    args = ap.parse_args()
+
+    suite = os.path.abspath(args.suite)
+    tasks = [t for t in read_tsv(os.path.join(suite, "suite.tsv")) if t["layout"] == "wide"]
+    if args.series:
+        wanted = set(args.series.split(","))
+        tasks = [t for t in tasks if t["series"] in wanted]
+    evaluations = args.evaluation.split(",")
+    r_text = ""
+    if args.r:
+        reference, r_text, r_seconds = run_r(suite)
+        print(r_text)
+        print("R reference.R: %.0f s" % r_seconds)
+    else:
+        reference = read_tsv(os.path.join(suite, "reference.tsv"))
+    ref = {(r["series"], r["evaluation"], r["method"]): r for r in reference if r["set"] == "univariate"}
+
+    os.makedirs(args.out, exist_ok=True)
+    results = []
+    for t in tasks:
+        for ev in evaluations:
+            h = int(t["h"])
+            horizon = 1 if ev == "one_step" else h
+            run_dir = os.path.join(args.out, t["series"] + "-" + ev)
+            report = os.path.join(run_dir, "report.json")
+            cmd = [os.path.join(ROOT, "rnn4j"), "train", "--data", os.path.join(suite, t["file"]),
+                   "--target", t["target"], "--features", t["target"], "--test-rows", str(h),
+                   "--horizon", str(horizon), "--out", run_dir, "--report", report] + args.extra.split()
+            t0 = time.time()
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            seconds = time.time() - t0
+            if p.returncode != 0:
+                sys.exit("failed: %s\n%s%s" % (" ".join(cmd), p.stdout[-3000:], p.stderr[-3000:]))
+            with open(os.path.join(run_dir, "log.txt"), "w", encoding="utf-8") as f:
+                f.write(p.stdout)
+            rep = json.load(open(report, encoding="utf-8"))
+            last = next(b for b in rep["baselines"] if b["name"] == "last value")
+            r_naive = float(ref[(t["series"], ev, "naive")]["mae"])
+            if abs(last["mae"] - r_naive) > 1e-4 * max(1.0, abs(r_naive)):
+                sys.exit("protocol mismatch on %s %s: rnn4j's last-value MAE %.6f, R's naive %.6f"
+                         % (t["series"], ev, last["mae"], r_naive))
+            snaive = float(ref[(t["series"], ev, "snaive")]["mae"])
+            mae = rep["model"]["mae"]
+            row = {"series": t["series"], "evaluation": ev, "mae": mae, "mase": rep["model"]["mase"],
+                   "rel_mase": mae / snaive, "frame": rep["settings"]["frame"],
+                   "ets": float(ref[(t["series"], ev, "ets")]["rel_mase"]),
+                   "arima": float(ref[(t["series"], ev, "arima")]["rel_mase"]),
+                   "naive": float(ref[(t["series"], ev, "naive")]["rel_mase"]),
+                   "drift": float(ref[(t["series"], ev, "drift")]["rel_mase"]),
+                   "seconds": seconds}
+            results.append(row)
+            print("%-28s %-10s rel_mase %.4f (ets %.4f, arima %.4f) frame %-10s %.0f s" % (
+                t["series"], ev, row["rel_mase"], row["ets"], row["arima"], row["frame"], seconds), flush=True)
+
+    with open(os.path.join(args.out, "results.tsv"), "w", encoding="utf-8") as f:
+        cols = ["series", "evaluation", "mae", "mase", "rel_mase", "ets", "arima", "naive", "drift", "frame",
+                "seconds"]
+        f.write("\t".join(cols) + "\n")
+        for r in results:
+            f.write("\t".join(str(r[c]) for c in cols) + "\n")
+
+    lines = ["%s, %s, suite `datasets/forecasting` (%d series), options: `%s`" % (
+        args.label, date.today().isoformat(), len(tasks), args.extra or "(defaults)"), "",
+        "| series | evaluation | rnn4j rel_mase | frame | ets | arima | naive | drift | beats snaive | s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        lines.append("| %s | %s | %.4f | %s | %.4f | %.4f | %.4f | %.4f | %s | %.0f |" % (
+            r["series"], r["evaluation"], r["rel_mase"], r["frame"], r["ets"], r["arima"], r["naive"], r["drift"],
+            "yes" if r["rel_mase"] < 1 else "**no**", r["seconds"]))
+    for ev in evaluations:
+        rs = [r for r in results if r["evaluation"] == ev]
+        lines.append("| **geomean** | %s | **%.4f** | | %.4f | %.4f | %.4f | %.4f | %d of %d | %.0f |" % (
+            ev, geomean([r["rel_mase"] for r in rs]), geomean([r["ets"] for r in rs]),
+            geomean([r["arima"] for r in rs]), geomean([r["naive"] for r in rs]), geomean([r["drift"] for r in rs]),
+            sum(1 for r in rs if r["rel_mase"] < 1), len(rs), sum(r["seconds"] for r in rs)))
+    table = "\n".join(lines) + "\n"
+    with open(os.path.join(args.out, "table.md"), "w", encoding="utf-8") as f:
+        f.write(table)
+    print()
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

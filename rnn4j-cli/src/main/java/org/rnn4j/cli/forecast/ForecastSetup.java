@@ -1,0 +1,125 @@
+package org.rnn4j.cli.forecast;
+
+import java.util.List;
+import java.util.Locale;
+import org.rnn4j.cli.UserInputException;
+import org.rnn4j.data.ChronologicalSplit;
+import org.rnn4j.data.DataException;
+import org.rnn4j.data.SeriesTable;
+import org.rnn4j.forecast.ForecastFrame;
+import org.rnn4j.forecast.Frequency;
+
+/**
+ * The forecasting commands' shared set-up decisions: the series' frequency and season, the row split
+ * (fractions or whole rows), the default lookback, the candidate frames, and the checks that say in one
+ * line what is too small. Stateless; thread-safe.
+ */
+final class ForecastSetup {
+  private ForecastSetup() {
+  }
+
+  /** The frequency of the table's date column, or {@link Frequency#none()} without usable dates. */
+  static Frequency frequency(SeriesTable table) {
+    if (!table.hasDateColumn() || table.rows() < 2) {
+      return Frequency.none();
+    }
+    if (table.hasDates()) {
+      return Frequency.infer(table.dates());
+    }
+    String[] labels = new String[table.rows()];
+    for (int r = 0; r < labels.length; r++) {
+      labels[r] = table.rowLabel(r);
+    }
+    return Frequency.inferFromLabels(labels);
+  }
+
+  /** {@code --season}: {@code auto} (the frequency's period) or a whole number >= 1. */
+  static int season(String option, Frequency frequency) {
+    String s = option.trim();
+    if (s.equalsIgnoreCase("auto")) {
+      return frequency.period();
+    }
+    try {
+      int m = Integer.parseInt(s);
+      if (m >= 1) {
+        return m;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UserInputException("--season: expected auto or a whole number of rows >= 1, got '" + option + "'");
+  }
+
+  /**
+   * The row ranges: {@code --test-rows}/{@code --validation-rows} when given (validation defaults to 15%
+   * of the rows before the test part, at least the horizon), else the fractions.
+   */
+  static ChronologicalSplit.RowRanges ranges(int rows, ChronologicalSplit fractions, Integer testRows,
+      Integer validationRows, int horizon) {
+    if (testRows == null && validationRows == null) {
+      try {
+        return fractions.ranges(rows);
+      } catch (DataException e) {
+        throw new UserInputException(e.getMessage());
+      }
+    }
+    int test = testRows != null ? testRows : rows - fractions.ranges(rows).validationTo();
+    int rest = rows - test;
+    int validation = validationRows != null ? validationRows
+        : Math.max(horizon, (int) Math.round(0.15 * rest));
+    if (rest - validation < 2) {
+      throw new UserInputException(String.format(Locale.ROOT, "the data have %d rows: %d test and %d validation"
+          + " rows leave %d for training; expected at least 2 (use fewer --test-rows or --validation-rows)",
+          rows, test, validation, rest - validation));
+    }
+    return new ChronologicalSplit.RowRanges(rows, rest - validation, rest);
+  }
+
+  /**
+   * Two seasons (6 rows without a season), at most a third of the rows left for training windows so that
+   * there are several windows per lookback; at least 1.
+   */
+  static int defaultLookback(int season, int trainRows, int horizon) {
+    int wanted = season > 1 ? 2 * season : 6;
+    int cap = (trainRows - horizon + 1) / 3;
+    return Math.max(1, Math.min(wanted, cap));
+  }
+
+  /** One line naming the part that has no room for a window of this lookback and horizon. */
+  static void requireWindows(ChronologicalSplit.RowRanges r, int lookback, int horizon, boolean autoLookback) {
+    int trainWindows = r.trainTo() - lookback - horizon + 1;
+    if (trainWindows < 1) {
+      throw new UserInputException(String.format(Locale.ROOT, "too few rows: %d training rows hold no window of"
+          + " lookback %d + horizon %d; expected at least %d training rows (%s)", r.trainRows(), lookback,
+          horizon, lookback + horizon, autoLookback ? "use more data or a shorter --horizon"
+              : "use more data or a shorter --lookback"));
+    }
+    if (r.validationRows() < horizon) {
+      throw new UserInputException(String.format(Locale.ROOT, "too few rows: the validation part has %d rows,"
+          + " a window of horizon %d needs %d; use --validation-rows %d or more", r.validationRows(), horizon,
+          horizon, horizon));
+    }
+    if (r.testRows() < horizon) {
+      throw new UserInputException(String.format(Locale.ROOT, "too few rows: the test part has %d rows, a window"
+          + " of horizon %d needs %d; use --test-rows %d or more", r.testRows(), horizon, horizon, horizon));
+    }
+  }
+
+  /** {@code --transform}: auto (change, log-change, level) or one frame. */
+  static List<ForecastFrame.Kind> frames(String option) {
+    if (option.trim().equalsIgnoreCase("auto")) {
+      return List.of(ForecastFrame.Kind.CHANGE, ForecastFrame.Kind.LOG_CHANGE, ForecastFrame.Kind.LEVEL);
+    }
+    try {
+      return List.of(ForecastFrame.Kind.parse(option));
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("--transform: expected auto, change, log-change or level, got '" + option + "'");
+    }
+  }
+
+  static void atLeast(String option, int value, int min) {
+    if (value < min) {
+      throw new UserInputException(option + ": expected a whole number >= " + min + ", got " + value);
+    }
+  }
+}

@@ -1,0 +1,343 @@
+package org.rnn4j.forecast;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.rnn4j.data.DataException;
+import org.rnn4j.data.SeriesTable;
+
+/**
+ * The frame a forecaster's network learns in, fitted on the training rows, and its exact inverse.
+ * Forecasts in the series' own units come out of {@link #decode}; the network sees {@link #inputs} and
+ * learns {@link #targets}.
+ *
+ * <ul>
+ *   <li>{@link Kind#LEVEL}: every column standardized by its training mean and standard deviation (the
+ *       classic scaler). Forecasts stay near the training range: fine for level or cyclic series, poor
+ *       for trending ones.
+ *   <li>{@link Kind#CHANGE}: each window relative to its own last value (every input column minus that
+ *       column's value in the window's last row) and the target as the change from the last value; both
+ *       divided by the column's mean absolute one-step change over the training rows (the naive
+ *       forecast's MAE, as MASE scales errors). A network that outputs 0 forecasts "last value", and the
+ *       level of the series does not matter: forecasts can leave the training range.
+ *   <li>{@link Kind#LOG_CHANGE}: as {@code CHANGE}, with the target column in logarithms: changes are
+ *       relative (percent-like), for positive series that grow multiplicatively. Needs a target that is
+ *       positive in every row the frame reads.
+ * </ul>
+ *
+ * <p>Windows are addressed by their <i>origin</i>: the row of the first forecast step; the inputs are
+ * rows {@code [origin - lookback, origin)}, step {@code k} (0-based) forecasts row {@code origin + k}.
+ * Immutable; thread-safe.
+ */
+public final class ForecastFrame {
+
+  /** The frames; {@link #id()} is the name used on the command line and in model files. */
+  public enum Kind {
+    LEVEL("level"), CHANGE("change"), LOG_CHANGE("log-change");
+
+    private final String id;
+
+    Kind(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    /**
+     * The kind named {@code s} ({@code level}, {@code change}, {@code log-change}).
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static Kind parse(String s) {
+      for (Kind k : values()) {
+        if (k.id.equalsIgnoreCase(s.trim())) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("expected one of level, change, log-change, got '" + s + "'");
+    }
+  }
+
+  private final Kind kind;
+  private final List<String> features;
+  private final String target;
+  private final double[] center; // [F]: training mean (LEVEL)
+  private final double[] scale; // [F]: training std (LEVEL) or mean |one-step change| (CHANGE)
+  private final double targetCenter;
+  private final double targetScale; // as scale, for the target (log-changes for LOG_CHANGE)
+
+  private ForecastFrame(Kind kind, List<String> features, String target, double[] center, double[] scale,
+      double targetCenter, double targetScale) {
+    this.kind = kind;
+    this.features = List.copyOf(features);
+    this.target = target;
+    this.center = center;
+    this.scale = scale;
+    this.targetCenter = targetCenter;
+    this.targetScale = targetScale;
+  }
+
+  /**
+   * Fits the frame on rows {@code [0, trainTo)} of {@code table}.
+   *
+   * @throws DataException if {@code LOG_CHANGE} is asked for a target that is not positive in those
+   *     rows, or a column has a missing value there
+   */
+  public static ForecastFrame fit(Kind kind, SeriesTable table, List<String> features, String target,
+      int trainTo) {
+    if (trainTo < 2) {
+      throw new DataException("ForecastFrame: expected at least 2 training rows, got " + trainTo);
+    }
+    double[] center = new double[features.size()];
+    double[] scale = new double[features.size()];
+    for (int f = 0; f < features.size(); f++) {
+      double[] v = table.column(features.get(f));
+      center[f] = mean(v, trainTo);
+      scale[f] = kind == Kind.LEVEL ? std(v, trainTo, center[f]) : meanAbsChange(v, trainTo, false);
+    }
+    double[] t = table.column(target);
+    if (kind == Kind.LOG_CHANGE && !positive(t, 0, trainTo)) {
+      throw new DataException("ForecastFrame: log-change needs a positive target, and '" + target
+          + "' has values <= 0 in the training rows");
+    }
+    double tc = mean(t, trainTo);
+    double ts = kind == Kind.LEVEL ? std(t, trainTo, tc) : meanAbsChange(t, trainTo, kind == Kind.LOG_CHANGE);
+    return new ForecastFrame(kind, features, target, center, scale, tc, ts);
+  }
+
+  /** Whether {@code LOG_CHANGE} can be fitted: the target is positive in rows {@code [0, to)}. */
+  public static boolean logApplies(SeriesTable table, String target, int to) {
+    return positive(table.column(target), 0, to);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public List<String> features() {
+    return features;
+  }
+
+  public String target() {
+    return target;
+  }
+
+  /**
+   * The network's inputs for windows ending right before each origin, {@code [N, lookback, F]}
+   * row-major.
+   *
+   * @throws DataException if a needed value is missing, or not positive where logarithms are taken
+   */
+  public float[] inputs(SeriesTable table, int[] origins, int lookback) {
+    int nf = features.size();
+    double[][] cols = new double[nf][];
+    for (int f = 0; f < nf; f++) {
+      cols[f] = table.column(features.get(f));
+    }
+    float[] x = new float[origins.length * lookback * nf];
+    for (int i = 0; i < origins.length; i++) {
+      int last = origins[i] - 1;
+      for (int f = 0; f < nf; f++) {
+        boolean log = kind == Kind.LOG_CHANGE && features.get(f).equals(target);
+        double s = log ? targetScale : scale[f];
+        double anchor = kind == Kind.LEVEL ? center[f] : value(table, cols[f], f, last, log);
+        for (int k = 0; k < lookback; k++) {
+          int row = origins[i] - lookback + k;
+          x[(i * lookback + k) * nf + f] = (float) ((value(table, cols[f], f, row, log) - anchor) / s);
+        }
+      }
+    }
+    return x;
+  }
+
+  /** The network's targets for each origin, {@code [N, horizon]} row-major. */
+  public float[] targets(SeriesTable table, int[] origins, int horizon) {
+    double[] t = table.column(target);
+    float[] y = new float[origins.length * horizon];
+    for (int i = 0; i < origins.length; i++) {
+      double anchor = anchor(table, t, origins[i]);
+      for (int k = 0; k < horizon; k++) {
+        double v = targetValue(table, t, origins[i] + k);
+        y[i * horizon + k] = (float) ((v - anchor) / targetScale);
+      }
+    }
+    return y;
+  }
+
+  /**
+   * The network's outputs {@code [N, horizon]} back in the target's own units: the exact inverse of
+   * {@link #targets} (up to float32 rounding of the outputs).
+   */
+  public double[] decode(SeriesTable table, int[] origins, float[] outputs, int horizon) {
+    double[] t = table.column(target);
+    double[] out = new double[origins.length * horizon];
+    for (int i = 0; i < origins.length; i++) {
+      double anchor = anchor(table, t, origins[i]);
+      for (int k = 0; k < horizon; k++) {
+        double v = anchor + outputs[i * horizon + k] * targetScale;
+        out[i * horizon + k] = kind == Kind.LOG_CHANGE ? Math.exp(v) : v;
+      }
+    }
+    return out;
+  }
+
+  /** The frame as text entries for a model file, each key starting with {@code prefix}. */
+  public Map<String, String> toMap(String prefix) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(prefix + "kind", kind.id());
+    m.put(prefix + "features", String.join(",", features));
+    m.put(prefix + "target", target);
+    m.put(prefix + "center", join(center));
+    m.put(prefix + "scale", join(scale));
+    m.put(prefix + "target_center", Double.toString(targetCenter));
+    m.put(prefix + "target_scale", Double.toString(targetScale));
+    return m;
+  }
+
+  /**
+   * The frame written by {@link #toMap}.
+   *
+   * @throws IllegalArgumentException if an entry is missing or malformed, naming it
+   */
+  public static ForecastFrame fromMap(Map<String, String> m, String prefix) {
+    Kind kind = Kind.parse(need(m, prefix + "kind"));
+    List<String> features = List.of(need(m, prefix + "features").split(","));
+    double[] center = split(need(m, prefix + "center"), prefix + "center");
+    double[] scale = split(need(m, prefix + "scale"), prefix + "scale");
+    if (center.length != features.size() || scale.length != features.size()) {
+      throw new IllegalArgumentException("model file: expected " + features.size() + " values in " + prefix
+          + "center and " + prefix + "scale, got " + center.length + " and " + scale.length);
+    }
+    return new ForecastFrame(kind, features, need(m, prefix + "target"), center, scale,
+        parse(need(m, prefix + "target_center"), prefix + "target_center"),
+        parse(need(m, prefix + "target_scale"), prefix + "target_scale"));
+  }
+
+  /** E.g. {@code change (last value + change / 1.37)}. */
+  public String describe() {
+    switch (kind) {
+      case LEVEL:
+        return String.format(Locale.ROOT, "level (standardized: (y - %.4g) / %.4g)", targetCenter, targetScale);
+      case CHANGE:
+        return String.format(Locale.ROOT, "change (from each window's last value, in units of %.4g, the mean"
+            + " one-step change)", targetScale);
+      default:
+        return String.format(Locale.ROOT, "log-change (relative change from each window's last value, in units"
+            + " of %.3g%%, the mean one-step change)", 100 * targetScale);
+    }
+  }
+
+  private double anchor(SeriesTable table, double[] t, int origin) {
+    return kind == Kind.LEVEL ? targetCenter : targetValue(table, t, origin - 1);
+  }
+
+  /** The target's value in the frame's units before scaling: log for LOG_CHANGE. */
+  private double targetValue(SeriesTable table, double[] t, int row) {
+    return value(table, t, -1, row, kind == Kind.LOG_CHANGE);
+  }
+
+  private double value(SeriesTable table, double[] col, int f, int row, boolean log) {
+    double v = col[row];
+    String name = f < 0 ? target : features.get(f);
+    if (Double.isNaN(v)) {
+      throw new DataException("expected no missing values in the windows, got one in column '" + name + "' at "
+          + table.rowLabel(row) + " (row " + row + ")");
+    }
+    if (log) {
+      if (!(v > 0)) {
+        throw new DataException("the model forecasts '" + name + "' in logarithms (frame log-change) and needs"
+            + " positive values, got " + v + " at " + table.rowLabel(row) + " (row " + row + ")");
+      }
+      return Math.log(v);
+    }
+    return v;
+  }
+
+  private static boolean positive(double[] v, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!(v[i] > 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static double mean(double[] v, int to) {
+    double s = 0;
+    int n = 0;
+    for (int i = 0; i < to; i++) {
+      if (!Double.isNaN(v[i])) {
+        s += v[i];
+        n++;
+      }
+    }
+    return n == 0 ? 0 : s / n;
+  }
+
+  /** Standard deviation over rows [0, to); 1 for a constant column (it then carries no signal). */
+  private static double std(double[] v, int to, double mean) {
+    double s = 0;
+    int n = 0;
+    for (int i = 0; i < to; i++) {
+      if (!Double.isNaN(v[i])) {
+        s += (v[i] - mean) * (v[i] - mean);
+        n++;
+      }
+    }
+    double sd = n < 2 ? 0 : Math.sqrt(s / (n - 1));
+    return sd > 0 ? sd : 1;
+  }
+
+  /** Mean |v[r] - v[r-1]| over rows [1, to) (of logs if asked); 1 when the column never changes. */
+  private static double meanAbsChange(double[] v, int to, boolean log) {
+    double s = 0;
+    int n = 0;
+    for (int i = 1; i < to; i++) {
+      double a = log ? Math.log(v[i - 1]) : v[i - 1];
+      double b = log ? Math.log(v[i]) : v[i];
+      if (!Double.isNaN(a) && !Double.isNaN(b)) {
+        s += Math.abs(b - a);
+        n++;
+      }
+    }
+    double d = n == 0 ? 0 : s / n;
+    return d > 0 ? d : 1;
+  }
+
+  private static String join(double[] v) {
+    List<String> s = new ArrayList<>();
+    for (double x : v) {
+      s.add(Double.toString(x));
+    }
+    return String.join(",", s);
+  }
+
+  private static double[] split(String s, String key) {
+    String[] parts = s.split(",");
+    double[] v = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      v[i] = parse(parts[i], key);
+    }
+    return v;
+  }
+
+  private static double parse(String s, String key) {
+    try {
+      return Double.parseDouble(s.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("model file: expected a number in " + key + ", got '" + s + "'");
+    }
+  }
+
+  private static String need(Map<String, String> m, String key) {
+    String v = m.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("model file: expected the entry " + key + ", it is missing");
+    }
+    return v;
+  }
+}

@@ -1,0 +1,246 @@
+package org.rnn4j.forecast;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongFunction;
+import org.rnn4j.Model;
+import org.rnn4j.Tensor;
+import org.rnn4j.data.Dataset;
+import org.rnn4j.data.SeriesTable;
+import org.rnn4j.data.WindowSpec;
+import org.rnn4j.data.Windows;
+import org.rnn4j.io.ModelFiles;
+import org.rnn4j.train.FitOptions;
+import org.rnn4j.train.History;
+import org.rnn4j.train.Trainer;
+import org.rnn4j.train.TrainingListener;
+
+/**
+ * A trained forecaster: a {@link ForecastFrame} and an ensemble of networks of one spec whose outputs
+ * (in the frame) are averaged before the frame is undone. {@link #fit} trains it: one network per
+ * candidate frame, the frame with the lowest validation MAE (in the series' own units) wins, and more
+ * seeds of the winner make up the ensemble (averaging a few seeds is the cheapest variance reduction
+ * for the small series forecasting mostly sees).
+ *
+ * <p>Immutable once built, but {@link #forecast} runs the members' {@code predict}, which uses each
+ * model's workspaces: one thread at a time per forecaster.
+ */
+public final class Forecaster {
+
+  /**
+   * What to train.
+   *
+   * @param features  input columns (the target may be one)
+   * @param target    the column forecast
+   * @param lookback  rows each forecast sees
+   * @param horizon   steps forecast from each origin
+   * @param frames    candidate frames, tried in this order (the first wins ties)
+   * @param ensemble  networks averaged (>= 1)
+   * @param networks  a new untrained network for a seed: inputs {@code [N, lookback, features]}, outputs
+   *                  {@code [N, horizon]}
+   * @param fit       training options; the seed of member {@code k} is {@code fit.seed() + k}
+   * @param workDir   where finished networks are kept until the whole fit is done, so that an
+   *                  interrupted fit resumes where it stopped (null: nowhere)
+   */
+  public record Settings(List<String> features, String target, int lookback, int horizon,
+      List<ForecastFrame.Kind> frames, int ensemble, LongFunction<Model> networks, FitOptions fit, Path workDir) {
+    public Settings {
+      features = List.copyOf(features);
+      frames = List.copyOf(frames);
+      if (lookback < 1 || horizon < 1 || ensemble < 1 || frames.isEmpty()) {
+        throw new IllegalArgumentException("Forecaster: expected lookback, horizon, ensemble >= 1 and a frame, got "
+            + lookback + ", " + horizon + ", " + ensemble + ", " + frames);
+      }
+    }
+  }
+
+  /** Reports the fit's progress: each network's training and each candidate's validation score. */
+  public interface Listener {
+    /** The listener for network {@code member} of frame {@code frame}'s training. */
+    TrainingListener training(ForecastFrame.Kind frame, int member);
+
+    /** A candidate frame was scored on the validation rows (MAE in the series' units). */
+    default void candidate(ForecastFrame.Kind frame, double validationMae, History history) {
+    }
+
+    /** Network {@code member} of the chosen frame finished. */
+    default void member(int member, double validationMae, History history) {
+    }
+  }
+
+  /** The outcome of {@link #fit}: the forecaster, each candidate's validation MAE, and histories. */
+  public record Fit(Forecaster forecaster, List<ForecastFrame.Kind> candidates, double[] candidateMae,
+      double ensembleMae, List<History> histories) {
+  }
+
+  private final ForecastFrame frame;
+  private final int lookback;
+  private final int horizon;
+  private final List<Model> members;
+
+  public Forecaster(ForecastFrame frame, int lookback, int horizon, List<Model> members) {
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("Forecaster: expected at least one network, got none");
+    }
+    this.frame = frame;
+    this.lookback = lookback;
+    this.horizon = horizon;
+    this.members = List.copyOf(members);
+  }
+
+  public ForecastFrame frame() {
+    return frame;
+  }
+
+  public int lookback() {
+    return lookback;
+  }
+
+  public int horizon() {
+    return horizon;
+  }
+
+  public List<Model> members() {
+    return members;
+  }
+
+  /**
+   * Forecasts {@code [N, horizon]} (row-major) in the target's units, one row per origin (the first
+   * forecast row; the inputs are the {@code lookback} rows before it).
+   *
+   * @throws org.rnn4j.data.DataException if an input row is missing or out of the table
+   */
+  public double[] forecast(SeriesTable table, int[] origins) {
+    for (int o : origins) {
+      if (o < lookback || o > table.rows()) {
+        throw new IllegalArgumentException("Forecaster: expected origins in [" + lookback + ", " + table.rows()
+            + "] (lookback " + lookback + "), got " + o);
+      }
+    }
+    float[] x = frame.inputs(table, origins, lookback);
+    Tensor in = new Tensor(x, origins.length, lookback, frame.features().size());
+    float[] mean = new float[origins.length * horizon];
+    for (Model m : members) {
+      float[] p = m.predict(in).data();
+      for (int i = 0; i < mean.length; i++) {
+        mean[i] += p[i] / members.size();
+      }
+    }
+    return frame.decode(table, origins, mean, horizon);
+  }
+
+  /**
+   * Trains a forecaster on {@code table}: training targets in rows {@code [0, trainTo)}, validation
+   * targets in {@code [trainTo, validationTo)} (their inputs may reach back into the training rows);
+   * frames are fitted on the training rows only. A {@code LOG_CHANGE} candidate is skipped when the
+   * target is not positive in every row up to {@code validationTo}.
+   *
+   * @throws org.rnn4j.data.DataException if there is no training or validation window
+   * @throws IOException                  if the work folder cannot be written
+   */
+  public static Fit fit(Settings s, SeriesTable table, int trainTo, int validationTo, Listener listener)
+      throws IOException {
+    WindowSpec ws = new WindowSpec(s.lookback(), s.horizon(), 1);
+    Windows train = Windows.of(table, s.features(), s.target(), ws, 0, trainTo);
+    Windows validation = Windows.of(table, s.features(), s.target(), ws, trainTo, validationTo);
+    double[] actual = org.rnn4j.data.Baselines.actual(table, validation);
+    List<ForecastFrame.Kind> tried = new ArrayList<>();
+    List<Double> maes = new ArrayList<>();
+    List<History> histories = new ArrayList<>();
+    ForecastFrame best = null;
+    Model bestModel = null;
+    double bestMae = Double.POSITIVE_INFINITY;
+    for (ForecastFrame.Kind kind : s.frames()) {
+      if (kind == ForecastFrame.Kind.LOG_CHANGE && !ForecastFrame.logApplies(table, s.target(), validationTo)) {
+        continue;
+      }
+      ForecastFrame frame = ForecastFrame.fit(kind, table, s.features(), s.target(), trainTo);
+      Trained t = train(s, frame, table, train, validation, 0, listener);
+      double mae = mae(new Forecaster(frame, s.lookback(), s.horizon(), List.of(t.model))
+          .forecast(table, validation.targetStarts()), actual);
+      tried.add(kind);
+      maes.add(mae);
+      histories.add(t.history);
+      listener.candidate(kind, mae, t.history);
+      if (mae < bestMae || best == null) {
+        best = frame;
+        bestModel = t.model;
+        bestMae = mae;
+      }
+    }
+    List<Model> members = new ArrayList<>();
+    members.add(bestModel);
+    for (int k = 1; k < s.ensemble(); k++) {
+      Trained t = train(s, best, table, train, validation, k, listener);
+      histories.add(t.history);
+      members.add(t.model);
+      listener.member(k, mae(new Forecaster(best, s.lookback(), s.horizon(), List.of(t.model))
+          .forecast(table, validation.targetStarts()), actual), t.history);
+    }
+    Forecaster f = new Forecaster(best, s.lookback(), s.horizon(), members);
+    double ensembleMae = mae(f.forecast(table, validation.targetStarts()), actual);
+    double[] cm = maes.stream().mapToDouble(Double::doubleValue).toArray();
+    if (s.workDir() != null) {
+      for (ForecastFrame.Kind kind : s.frames()) {
+        for (int k = 0; k < s.ensemble(); k++) {
+          Files.deleteIfExists(finished(s.workDir(), kind, k));
+          Files.deleteIfExists(checkpoint(s.workDir(), kind, k));
+        }
+      }
+    }
+    return new Fit(f, List.copyOf(tried), cm, ensembleMae, List.copyOf(histories));
+  }
+
+  private record Trained(Model model, History history) {
+  }
+
+  /** Trains (or, resuming, loads the finished) network {@code member} in {@code frame}. */
+  private static Trained train(Settings s, ForecastFrame frame, SeriesTable table, Windows train,
+      Windows validation, int member, Listener listener) throws IOException {
+    Path done = s.workDir() == null ? null : finished(s.workDir(), frame.kind(), member);
+    if (done != null && Files.exists(done)) {
+      ModelFiles.Loaded l = ModelFiles.load(done);
+      History h = History.fromCsv(l.metadata().getOrDefault("history", ""));
+      return new Trained(l.model(), h);
+    }
+    FitOptions base = s.fit();
+    FitOptions options = base.withRun(base.seed() + member,
+        s.workDir() == null ? null : checkpoint(s.workDir(), frame.kind(), member));
+    Model model = s.networks().apply(base.seed() + member);
+    History h = Trainer.fit(model, dataset(frame, table, train, s), dataset(frame, table, validation, s), options,
+        listener.training(frame.kind(), member));
+    if (done != null) {
+      ModelFiles.save(model, done, java.util.Map.of("history", h.toCsv()));
+      Files.deleteIfExists(checkpoint(s.workDir(), frame.kind(), member));
+    }
+    return new Trained(model, h);
+  }
+
+  private static Dataset dataset(ForecastFrame frame, SeriesTable table, Windows w, Settings s) {
+    int[] origins = w.targetStarts();
+    Tensor x = new Tensor(frame.inputs(table, origins, s.lookback()), origins.length, s.lookback(),
+        s.features().size());
+    Tensor y = new Tensor(frame.targets(table, origins, s.horizon()), origins.length, s.horizon());
+    return Dataset.ofFeatures(x, null, y);
+  }
+
+  private static Path finished(Path dir, ForecastFrame.Kind kind, int member) {
+    return dir.resolve(String.format(Locale.ROOT, "fit-%s-%d.rnn4j", kind.id(), member));
+  }
+
+  private static Path checkpoint(Path dir, ForecastFrame.Kind kind, int member) {
+    return dir.resolve(String.format(Locale.ROOT, "fit-%s-%d.checkpoint.safetensors", kind.id(), member));
+  }
+
+  private static double mae(double[] f, double[] a) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += Math.abs(f[i] - a[i]);
+    }
+    return s / a.length;
+  }
+}
