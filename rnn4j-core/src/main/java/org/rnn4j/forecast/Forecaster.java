@@ -22,7 +22,8 @@ import org.rnn4j.train.TrainingListener;
 /**
  * A trained forecaster: a {@link ForecastFrame} and an ensemble of networks of one spec whose outputs
  * (in the frame) are averaged before the frame is undone. {@link #fit} trains it: one network per
- * candidate frame, the frame with the lowest validation MAE (in the series' own units) wins, and more
+ * candidate frame, the frame with the lowest validation MAE (in the series' own units) wins (the level
+ * frame only by a clear margin, {@link #LEVEL_MARGIN}), and more
  * seeds of the winner make up the ensemble (averaging a few seeds is the cheapest variance reduction
  * for the small series forecasting mostly sees).
  *
@@ -45,9 +46,12 @@ public final class Forecaster {
    * @param fit       training options; the seed of member {@code k} is {@code fit.seed() + k}
    * @param workDir   where finished networks are kept until the whole fit is done, so that an
    *                  interrupted fit resumes where it stopped (null: nowhere)
+   * @param minChoiceWindows validation windows needed to choose among the frames: with fewer, one
+   *                  window's noise would decide, so only the first frame is trained
    */
   public record Settings(List<String> features, String target, int lookback, int horizon,
-      List<ForecastFrame.Kind> frames, int ensemble, LongFunction<Model> networks, FitOptions fit, Path workDir) {
+      List<ForecastFrame.Kind> frames, int ensemble, LongFunction<Model> networks, FitOptions fit, Path workDir,
+      int minChoiceWindows) {
     public Settings {
       features = List.copyOf(features);
       frames = List.copyOf(frames);
@@ -72,10 +76,20 @@ public final class Forecaster {
     }
   }
 
-  /** The outcome of {@link #fit}: the forecaster, each candidate's validation MAE, and histories. */
+  /**
+   * The outcome of {@link #fit}: the forecaster, each candidate's validation MAE, the histories, and
+   * whether the frame was chosen by validation ({@code false}: too few validation windows, or one
+   * candidate).
+   */
   public record Fit(Forecaster forecaster, List<ForecastFrame.Kind> candidates, double[] candidateMae,
-      double ensembleMae, List<History> histories) {
+      double ensembleMae, List<History> histories, int validationWindows, boolean chosen) {
   }
+
+  /**
+   * How much lower (as a fraction) the level frame's validation MAE must be than the best level-free
+   * frame's for it to be chosen.
+   */
+  public static final double LEVEL_MARGIN = 0.10;
 
   private final ForecastFrame frame;
   private final int lookback;
@@ -154,7 +168,11 @@ public final class Forecaster {
     ForecastFrame best = null;
     Model bestModel = null;
     double bestMae = Double.POSITIVE_INFINITY;
+    boolean choose = validation.count() >= s.minChoiceWindows();
     for (ForecastFrame.Kind kind : s.frames()) {
+      if (!choose && !tried.isEmpty()) {
+        break;
+      }
       if (kind == ForecastFrame.Kind.LOG_CHANGE && !ForecastFrame.logApplies(table, s.target(), validationTo)) {
         continue;
       }
@@ -166,10 +184,13 @@ public final class Forecaster {
       maes.add(mae);
       histories.add(t.history);
       listener.candidate(kind, mae, t.history);
-      if (mae < bestMae || best == null) {
+      // the level frame's error grows with the distance from the training range, and the test part lies
+      // further from it than the validation part: it must win clearly to be chosen
+      double judged = kind == ForecastFrame.Kind.LEVEL ? mae / (1 - LEVEL_MARGIN) : mae;
+      if (judged < bestMae || best == null) {
         best = frame;
         bestModel = t.model;
-        bestMae = mae;
+        bestMae = judged;
       }
     }
     List<Model> members = new ArrayList<>();
@@ -192,7 +213,8 @@ public final class Forecaster {
         }
       }
     }
-    return new Fit(f, List.copyOf(tried), cm, ensembleMae, List.copyOf(histories));
+    return new Fit(f, List.copyOf(tried), cm, ensembleMae, List.copyOf(histories), validation.count(),
+        tried.size() > 1);
   }
 
   private record Trained(Model model, History history) {

@@ -31,6 +31,17 @@ class BaselinesTest {
   }
 
   @Test
+  void driftAddsTheMeanTrainingChangePerStep() {
+    SeriesTable t = SeriesTable.of("y", new double[] {1, 2, 4, 7, 5, 6, 7, 8});
+    Windows w = Windows.of(t, List.of("y"), "y", new WindowSpec(2, 2, 3));
+    // training rows [0, 4): slope (7 - 1) / 3 = 2; windows start at rows 2 and 5
+    BaselineForecast d = Baselines.drift(t, w, 0, 4);
+    assertThat(w.targetStarts()).containsExactly(2, 5);
+    assertThat(d.predictions()).containsExactly(2 + 2, 2 + 4, 5 + 2, 5 + 4);
+    assertThatThrownBy(() -> Baselines.drift(t, w, 0, 1)).hasMessageContaining("at least 2 rows");
+  }
+
+  @Test
   void seasonalNaiveOnlyWhereTheDataAllows() {
     Windows w = Windows.of(series(), List.of("y"), "y", WindowSpec.nextStep(2));
     BaselineForecast s = Baselines.seasonalNaive(series(), w, 3);

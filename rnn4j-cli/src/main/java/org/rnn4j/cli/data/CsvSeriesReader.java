@@ -30,6 +30,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.data.SeriesTable;
+import org.rnn4j.forecast.Frequency;
 
 /**
  * Reads a time series from a comma-separated file (UTF-8, RFC 4180 quoting, a header row with the
@@ -446,53 +447,23 @@ public final class CsvSeriesReader {
       }
     }
 
-    /** The range and spacing of the dates, with the irregular steps if any. */
+    /** The range and spacing of the dates (the frequency and its season), with the irregular steps if any. */
     private String describe(String name, LocalDate[] d) {
       int n = d.length;
       String head = "date column '" + name + "': " + d[0] + " .. " + d[n - 1] + " (" + n + " rows";
       if (n < 2) {
         return head + ")";
       }
-      long[] steps = new long[n - 1];
-      Map<Long, Integer> counts = new HashMap<>();
-      boolean monthly = true;
-      boolean yearly = true;
-      for (int r = 1; r < n; r++) {
-        steps[r - 1] = ChronoUnit.DAYS.between(d[r - 1], d[r]);
-        counts.merge(steps[r - 1], 1, Integer::sum);
-        monthly &= ChronoUnit.MONTHS.between(d[r - 1].withDayOfMonth(1), d[r].withDayOfMonth(1)) == 1
-            && d[r].getDayOfMonth() == d[r - 1].getDayOfMonth();
-        yearly &= d[r].getYear() - d[r - 1].getYear() == 1 && d[r].getDayOfYear() == d[r - 1].getDayOfYear();
-      }
-      if (monthly) {
-        return head + ", monthly)";
-      }
-      if (yearly) {
-        return head + ", yearly)";
-      }
-      long mode = 0;
-      int best = 0;
-      for (Map.Entry<Long, Integer> e : counts.entrySet()) { // the most common step, the smaller on a tie
-        if (e.getValue() > best || (e.getValue() == best && e.getKey() < mode)) {
-          mode = e.getKey();
-          best = e.getValue();
-        }
-      }
-      String every = mode == 1 ? "daily" : mode == 7 ? "weekly" : "every " + mode + " days";
-      int irregular = 0;
-      int first = -1;
-      for (int i = 0; i < steps.length; i++) {
-        if (steps[i] != mode) {
-          irregular++;
-          first = first < 0 ? i : first;
-        }
-      }
-      if (irregular == 0) {
+      Frequency f = Frequency.infer(d);
+      String every = f.name() + ", season " + f.period();
+      if (f.isRegular()) {
         return head + ", " + every + ", no gaps)";
       }
-      return head + ", mostly " + every + "; " + irregular + " irregular step" + (irregular > 1 ? "s" : "")
-          + ", the first " + steps[first] + " days from " + d[first] + " to " + d[first + 1] + " (line "
-          + lines.get(first + 1) + "); rows are used as consecutive steps)";
+      int first = f.firstIrregular();
+      return head + ", mostly " + every + "; " + f.irregularSteps() + " irregular step"
+          + (f.irregularSteps() > 1 ? "s" : "") + ", the first " + ChronoUnit.DAYS.between(d[first], d[first + 1])
+          + " days from " + d[first] + " to " + d[first + 1] + " (line " + lines.get(first + 1)
+          + "); rows are used as consecutive steps)";
     }
 
     private int lineOf(long position) {

@@ -14,9 +14,13 @@ import org.rnn4j.Model;
 import org.rnn4j.Tensor;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.data.CsvSeriesReader;
+import org.rnn4j.data.DataException;
 import org.rnn4j.data.MissingValues;
 import org.rnn4j.data.Scaler;
 import org.rnn4j.data.SeriesTable;
+import org.rnn4j.forecast.ForecastFrame;
+import org.rnn4j.forecast.Forecaster;
+import org.rnn4j.forecast.Frequency;
 import org.rnn4j.io.AtomicFiles;
 import org.rnn4j.io.ModelFiles;
 import picocli.CommandLine.Command;
@@ -31,7 +35,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Forecast with a model saved by 'rnn4j train'.",
         "The CSV needs the model's feature columns (and its date column, if it had one).",
-        "Output: one row per forecast origin: origin, step, forecast, actual (empty when unknown)."})
+        "Output: one row per forecast origin and step: origin (the last row seen), step, date (the forecast",
+        "row's date, continued past the end of the data at the data's frequency), forecast, actual (empty",
+        "when unknown). With --last: the next steps after the end of the data only."})
 public final class ForecastCommand implements Callable<Integer> {
 
   @Spec
@@ -76,7 +82,6 @@ public final class ForecastCommand implements Callable<Integer> {
       throw new UserInputException("--horizon: expected 1.." + trained + " (the horizon the model was trained for),"
           + " got " + h);
     }
-    Scaler scaler = Scaler.fromMap(meta, "scaler.");
     String dateCol = meta.getOrDefault("date_column", "");
     SeriesTable raw = CsvSeriesReader.read(data, null, dateCol.isEmpty() ? null : dateCol).table();
     for (String feature : features) {
@@ -105,36 +110,39 @@ public final class ForecastCommand implements Callable<Integer> {
       throw new UserInputException(data + ": " + table.rows() + " rows, the model needs at least " + lookback
           + " (its lookback)");
     }
-    SeriesTable scaled = scaler.transform(table);
     int first = lastOnly ? table.rows() : lookback;
     int n = table.rows() - first + 1;
-    int f = features.size();
-    float[] x = new float[n * lookback * f];
+    int[] origins = new int[n];
     for (int w = 0; w < n; w++) {
-      int end = first + w; // exclusive end of the window's inputs: the first forecast row is `end`
-      for (int s = 0; s < lookback; s++) {
-        for (int j = 0; j < f; j++) {
-          x[(w * lookback + s) * f + j] = (float) scaled.value(features.get(j), end - lookback + s);
-        }
-      }
+      origins[w] = first + w; // the first forecast row; the inputs are the lookback rows before it
     }
-    float[] pred;
+    double[] forecasts; // [n, trained]
     try {
-      pred = model.predict(new Tensor(x, n, lookback, f)).data();
+      forecasts = meta.containsKey("frame.kind")
+          ? new Forecaster(ForecastFrame.fromMap(meta, "frame."), lookback, trained, loaded.members())
+              .forecast(table, origins)
+          : levelForecasts(model, Scaler.fromMap(meta, "scaler."), table, features, target, origins, lookback);
+    } catch (DataException e) {
+      throw new UserInputException(data + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new UserInputException(modelFile + ": the model does not fit the data: " + e.getMessage());
     }
+    Frequency frequency = ForecastSetup.frequency(table);
+    boolean dated = table.hasDateColumn() && !frequency.name().equals("rows");
     StringWriter sw = new StringWriter();
     PrintWriter p = new PrintWriter(sw);
-    p.println("origin,step," + target + "_forecast," + target + "_actual");
+    p.println("origin,step," + (dated ? "date," : "") + target + "_forecast," + target + "_actual");
+    int lastRow = table.rows() - 1;
     for (int w = 0; w < n; w++) {
-      int end = first + w;
+      int end = origins[w];
       for (int k = 0; k < h; k++) {
         int row = end + k;
-        double forecast = scaler.inverse(target, pred[w * trained + k]);
+        double forecast = forecasts[w * trained + k];
         String actual = hasTarget && row < table.rows() ? fmt(table.value(target, row)) : "";
-        String origin = end - 1 < table.rows() ? table.rowLabel(end - 1) : "";
-        p.println(origin + "," + (k + 1) + "," + fmt(forecast) + "," + actual);
+        String origin = table.rowLabel(end - 1);
+        String date = !dated ? "" : (row <= lastRow ? table.rowLabel(row)
+            : frequency.after(table.rowLabel(lastRow), row - lastRow)) + ",";
+        p.println(origin + "," + (k + 1) + "," + date + fmt(forecast) + "," + actual);
       }
     }
     p.flush();
@@ -147,6 +155,22 @@ public final class ForecastCommand implements Callable<Integer> {
       spec.commandLine().getOut().println("wrote " + n * h + " forecasts to " + output);
     }
     return 0;
+  }
+
+  /** Forecasts of a model saved before forecast frames: the standardized level with a Scaler. */
+  private static double[] levelForecasts(Model model, Scaler scaler, SeriesTable table, List<String> features,
+      String target, int[] origins, int lookback) {
+    SeriesTable scaled = scaler.transform(table);
+    int f = features.size();
+    float[] x = new float[origins.length * lookback * f];
+    for (int w = 0; w < origins.length; w++) {
+      for (int s = 0; s < lookback; s++) {
+        for (int j = 0; j < f; j++) {
+          x[(w * lookback + s) * f + j] = (float) scaled.value(features.get(j), origins[w] - lookback + s);
+        }
+      }
+    }
+    return scaler.inverse(target, model.predict(new Tensor(x, origins.length, lookback, f)).data());
   }
 
   private static String fmt(double v) {

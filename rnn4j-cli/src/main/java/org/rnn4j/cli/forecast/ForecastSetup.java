@@ -105,16 +105,27 @@ final class ForecastSetup {
     }
   }
 
-  /** {@code --transform}: auto (change, log-change, level) or one frame. */
+  /**
+   * {@code --transform}: auto (the level-free frames: change, and log-change where the series is
+   * positive), one frame, or a comma-separated list of frames to choose from.
+   */
   static List<ForecastFrame.Kind> frames(String option) {
     if (option.trim().equalsIgnoreCase("auto")) {
-      return List.of(ForecastFrame.Kind.CHANGE, ForecastFrame.Kind.LOG_CHANGE, ForecastFrame.Kind.LEVEL);
+      return List.of(ForecastFrame.Kind.CHANGE, ForecastFrame.Kind.LOG_CHANGE);
     }
-    try {
-      return List.of(ForecastFrame.Kind.parse(option));
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException("--transform: expected auto, change, log-change or level, got '" + option + "'");
+    List<ForecastFrame.Kind> kinds = new java.util.ArrayList<>();
+    for (String part : option.split(",")) {
+      try {
+        ForecastFrame.Kind k = ForecastFrame.Kind.parse(part);
+        if (!kinds.contains(k)) {
+          kinds.add(k);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException("--transform: expected auto, change, log-change, level or a list of them"
+            + " separated by commas, got '" + option + "'");
+      }
     }
+    return List.copyOf(kinds);
   }
 
   static void atLeast(String option, int value, int min) {

@@ -59,6 +59,9 @@ import picocli.CommandLine.Spec;
         "Example: rnn4j train --data sales.csv --target units --date-column day --lookback 14 --cell gru"})
 public final class TrainCommand implements Callable<Integer> {
 
+  /** Validation windows needed before --transform auto compares frames (one window is noise). */
+  static final int MIN_CHOICE_WINDOWS = 10;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -114,8 +117,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--dropout", defaultValue = "0.0", description = "Dropout before the output layer (default: ${DEFAULT-VALUE}).")
   float dropout;
 
-  @Option(names = "--epochs", defaultValue = "100", description = "Maximum passes over the training data (default: ${DEFAULT-VALUE}).")
-  int epochs;
+  @Option(names = "--epochs", paramLabel = "N",
+      description = "Maximum passes over the training data (default: 100, more when there are few windows:"
+          + " at least 3000 updates, at most 1000 passes).")
+  Integer epochs;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Windows per update (default: ${DEFAULT-VALUE}).")
   int batchSize;
@@ -126,9 +131,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--clip-norm", defaultValue = "1.0", description = "Clip the gradient norm to this, 0 = off (default: ${DEFAULT-VALUE}).")
   float clipNorm;
 
-  @Option(names = "--patience", defaultValue = "10",
-      description = "Stop after this many epochs without validation improvement; the best epoch is kept (default: ${DEFAULT-VALUE}).")
-  int patience;
+  @Option(names = "--patience", paramLabel = "N",
+      description = "Stop after this many epochs without validation improvement; the best epoch is kept (default:"
+          + " 10, more when there are few windows: at least 300 updates).")
+  Integer patience;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of all randomness; ensemble member k uses seed + k (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -254,9 +260,14 @@ public final class TrainCommand implements Callable<Integer> {
       }
     }
     Files.createDirectories(work);
-    FitOptions options = FitOptions.builder().epochs(epochs).batchSize(batchSize)
+    // Small series have a few windows, so a pass is one or two updates: budgets count updates there.
+    int trainWindows = ranges.trainTo() - look - horizon + 1;
+    int updatesPerEpoch = (trainWindows + batchSize - 1) / batchSize;
+    int maxEpochs = epochs != null ? epochs : Math.min(1000, Math.max(100, ceilDiv(1000, updatesPerEpoch)));
+    int stopAfter = patience != null ? patience : Math.max(10, ceilDiv(100, updatesPerEpoch));
+    FitOptions options = FitOptions.builder().epochs(maxEpochs).batchSize(batchSize)
         .optimizer(new Adam(lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(seed).clipNorm(clipNorm)
-        .earlyStopping(patience).restoreBest(true).metrics("mae").build();
+        .earlyStopping(stopAfter).restoreBest(true).metrics("mae").build();
     int nf = feats.size();
     Forecaster.Settings settings = new Forecaster.Settings(feats, targetName, look, horizon, frames, ensemble,
         s -> Sequential.features(nf)
@@ -264,7 +275,7 @@ public final class TrainCommand implements Callable<Integer> {
             .dropout(dropout)
             .dense(horizon)
             .loss(Loss.MSE)
-            .build(s), options, work);
+            .build(s), options, work, MIN_CHOICE_WINDOWS);
     o.print(settings.networks().apply(seed).summary());
     o.println("kernels: " + KernelProvider.get().name());
     long t0 = System.nanoTime();
@@ -276,8 +287,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
     Forecaster forecaster = fit.forecaster();
     double seconds = (System.nanoTime() - t0) / 1e9;
-    o.printf(Locale.ROOT, "transform: %s%s%n", forecaster.frame().describe(),
-        fit.candidates().size() > 1 ? " (lowest validation MAE of " + fit.candidates().size() + ")" : "");
+    o.printf(Locale.ROOT, "transform: %s%s%n", forecaster.frame().describe(), fit.chosen()
+        ? " (lowest validation MAE of " + fit.candidates().size() + ")"
+        : frames.size() > 1 ? " (not chosen: the validation part holds " + fit.validationWindows() + " window"
+            + (fit.validationWindows() > 1 ? "s" : "") + ", fewer than " + MIN_CHOICE_WINDOWS + " to choose by)"
+        : " (--transform)");
     o.printf(Locale.ROOT, "trained %d network%s in %.1f s; ensemble of %d: validation MAE %.4f%n",
         fit.histories().size(), fit.histories().size() > 1 ? "s" : "", seconds, forecaster.members().size(),
         fit.ensembleMae());
@@ -366,9 +380,13 @@ public final class TrainCommand implements Callable<Integer> {
     ForecastSetup.atLeast("--ensemble", ensemble, 1);
     ForecastSetup.atLeast("--hidden", hidden, 1);
     ForecastSetup.atLeast("--layers", layers, 1);
-    ForecastSetup.atLeast("--epochs", epochs, 1);
+    if (epochs != null) {
+      ForecastSetup.atLeast("--epochs", epochs, 1);
+    }
     ForecastSetup.atLeast("--batch-size", batchSize, 1);
-    ForecastSetup.atLeast("--patience", patience, 0);
+    if (patience != null) {
+      ForecastSetup.atLeast("--patience", patience, 0);
+    }
     if (lookback != null) {
       ForecastSetup.atLeast("--lookback", lookback, 1);
     }
@@ -439,6 +457,10 @@ public final class TrainCommand implements Callable<Integer> {
       }
       return String.format(Locale.ROOT, "%d epochs (best %d), %.1f s", h.epochs().size(), best, secs);
     }
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
   }
 
   private static double[] firstStep(double[] v, int horizon) {

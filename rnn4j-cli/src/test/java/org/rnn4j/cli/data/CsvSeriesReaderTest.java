@@ -46,7 +46,7 @@ class CsvSeriesReaderTest {
     assertThat(r.ignoredColumns()).containsExactly("weather");
     assertThat(r.notes()).containsExactly(
         "ignored non-numeric column: weather (line 2: 'drizzle')",
-        "date column 'date': 2012-01-01 .. 2012-01-03 (3 rows, daily, no gaps)");
+        "date column 'date': 2012-01-01 .. 2012-01-03 (3 rows, daily, season 7, no gaps)");
   }
 
   @Test
@@ -163,11 +163,15 @@ class CsvSeriesReaderTest {
   void gapsAndSpacingAreReported() throws IOException {
     Path p = write("g.csv", "date,v\n2020-01-01,1\n2020-01-02,2\n2020-01-05,3\n2020-01-06,4\n");
     assertThat(CsvSeriesReader.read(p, null, null).notes()).containsExactly(
-        "date column 'date': 2020-01-01 .. 2020-01-06 (4 rows, mostly daily; 1 irregular step, the first 3 days"
+        "date column 'date': 2020-01-01 .. 2020-01-06 (4 rows, mostly daily, season 7; 1 irregular step, the first 3 days"
             + " from 2020-01-02 to 2020-01-05 (line 4); rows are used as consecutive steps)");
     Path m = write("mo.csv", "date,v\n2020-01-01,1\n2020-02-01,2\n2020-03-01,3\n");
     assertThat(CsvSeriesReader.read(m, null, null).notes())
-        .containsExactly("date column 'date': 2020-01-01 .. 2020-03-01 (3 rows, monthly)");
+        .containsExactly("date column 'date': 2020-01-01 .. 2020-03-01 (3 rows, monthly, season 12, no gaps)");
+    // quarters are 90 to 92 days long: one regular step each
+    Path q = write("q.csv", "date,v\n2019-10-01,1\n2020-01-01,2\n2020-04-01,3\n2020-07-01,4\n2020-10-01,5\n");
+    assertThat(CsvSeriesReader.read(q, null, null).notes())
+        .containsExactly("date column 'date': 2019-10-01 .. 2020-10-01 (5 rows, quarterly, season 4, no gaps)");
   }
 
   @Test
@@ -230,7 +234,7 @@ class CsvSeriesReaderTest {
     assertThat(t.missingCounts()).isEmpty();
     assertThat(r.ignoredColumns()).containsExactly("weather");
     assertThat(r.notes()).containsExactly("ignored non-numeric column: weather (line 2: 'drizzle')",
-        "date column 'date': 2012-01-01 .. 2015-12-31 (1461 rows, daily, no gaps)");
+        "date column 'date': 2012-01-01 .. 2015-12-31 (1461 rows, daily, season 7, no gaps)");
     assertThat(CsvSeriesReader.readEmbedded("seattle_weather.csv", List.of("temp_max"), "date").table()
         .columnNames()).containsExactly("temp_max");
     try (InputStream notice = CsvSeriesReader.class.getResourceAsStream(

@@ -58,15 +58,74 @@ class ForecastCommandsTest {
     }
     assertThat(ImageIO.read(out.resolve("forecast.png").toFile()).getWidth()).isEqualTo(1200);
     assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(4); // header + 3 epochs
-    assertThat(out.resolve("checkpoint.safetensors")).doesNotExist();
+    assertThat(out.resolve("work")).doesNotExist(); // the networks of the fit and their checkpoints are gone
+    assertThat(r.out()).contains("season: 30 rows (--season)").contains("transform: ")
+        .contains("(this model)").contains("MASE").contains("sMAPE").contains("drift");
 
     Run f = rnn4j("forecast", "--model", out.resolve("model.rnn4j").toString(), "--data", csv.toString(),
         "--last");
     assertThat(f.exit()).as(f.err()).isZero();
     List<String> lines = f.out().lines().toList();
-    assertThat(lines.get(0)).isEqualTo("origin,step,temp_forecast,temp_actual");
+    assertThat(lines.get(0)).isEqualTo("origin,step,date,temp_forecast,temp_actual");
     assertThat(lines).hasSize(2);
-    assertThat(lines.get(1)).startsWith("2020-08-27,1,"); // origin: the last observed day
+    assertThat(lines.get(1)).startsWith("2020-08-27,1,2020-08-28,"); // origin: the last observed day
+  }
+
+  @Test
+  void multiStepScoresEveryStepWritesTheReportAndForecastsDatedSteps(@TempDir Path dir) throws Exception {
+    Path csv = series(dir, 200);
+    Path out = dir.resolve("run");
+    Path report = dir.resolve("r.json");
+    Run r = rnn4j("train", "--data", csv.toString(), "--target", "temp", "--features", "temp", "--date-column", "day", "--horizon", "3",
+        "--test-rows", "20", "--validation-rows", "30", "--epochs", "4", "--hidden", "8", "--ensemble", "2",
+        "--out", out.toString(), "--report", report.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("season: 7 rows (daily dates)").contains("rows: 150 train, 30 validation, 20 test")
+        .contains("lookback 14 (auto)").contains("MAE by step ahead").contains("2 seeds (this model)");
+    com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(report.toFile());
+    assertThat(j.get("horizon").asInt()).isEqualTo(3);
+    assertThat(j.get("model").get("mae_by_step")).hasSize(3);
+    assertThat(j.get("model").get("windows").asInt()).isEqualTo(18); // 20 test rows, horizon 3
+    List<String> names = new ArrayList<>();
+    j.get("baselines").forEach(b -> names.add(b.get("name").asText()));
+    assertThat(names).hasSize(4).anyMatch(n -> n.startsWith("last value")).anyMatch(n -> n.startsWith("drift"))
+        .anyMatch(n -> n.contains("7 rows")).anyMatch(n -> n.startsWith("training mean"));
+    // the last-value baseline's MAE, computed here from the file, matches the report
+    List<String> rows = Files.readAllLines(csv);
+    double sum = 0;
+    for (int origin = 180; origin + 3 <= 200; origin++) {
+      double last = Double.parseDouble(rows.get(origin).split(",")[2]); // data row origin - 1
+      for (int k = 0; k < 3; k++) {
+        sum += Math.abs(Double.parseDouble(rows.get(origin + 1 + k).split(",")[2]) - last);
+      }
+    }
+    assertThat(j.get("baselines").get(0).get("mae").asDouble()).isCloseTo(sum / (18 * 3),
+        org.assertj.core.api.Assertions.within(1e-9));
+
+    Run f = rnn4j("forecast", "--model", out.resolve("model.rnn4j").toString(), "--data", csv.toString(), "--last");
+    assertThat(f.exit()).as(f.err()).isZero();
+    assertThat(f.out().lines().toList()).hasSize(4).element(3).asString().startsWith("2020-07-18,3,2020-07-21,");
+  }
+
+  @Test
+  void badForecastOptionsAreOneLine(@TempDir Path dir) throws Exception {
+    Path csv = series(dir, 120);
+    String[][] bad = {
+        {"--transform", "revin"}, {"--season", "0"}, {"--season", "weekly"}, {"--test-rows", "119"},
+        {"--horizon", "0"}, {"--ensemble", "0"}, {"--horizon", "40", "--test-rows", "20"}, {"--dropout", "1"}};
+    for (String[] extra : bad) {
+      List<String> args = new ArrayList<>(List.of("train", "--data", csv.toString(), "--target", "temp",
+          "--date-column", "day",
+          "--out", dir.resolve("o").toString()));
+      args.addAll(List.of(extra));
+      Run r = rnn4j(args.toArray(String[]::new));
+      assertThat(r.exit()).as(String.join(" ", extra) + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).contains(extra[0].equals("--test-rows") || extra[0].equals("--horizon")
+          && extra.length > 2 ? "rows" : extra[0]);
+    }
+    assertThat(dir.resolve("o").resolve("model.rnn4j")).doesNotExist();
   }
 
   @Test
@@ -89,9 +148,9 @@ class ForecastCommandsTest {
     assertThat(rnn4j("train", "--data", empty.toString(), "--target", "temp").exit()).isEqualTo(2);
 
     Run few = rnn4j("train", "--data", series(dir.resolve("..").resolve(dir.getFileName()), 20).toString(),
-        "--target", "temp", "--out", out.toString());
+        "--target", "temp", "--lookback", "30", "--out", out.toString());
     assertThat(few.exit()).isEqualTo(2);
-    assertThat(few.err()).containsAnyOf("rows", "window");
+    assertThat(few.err()).contains("too few rows").contains("lookback 30");
 
     Path constant = dir.resolve("constant.csv");
     StringBuilder sb = new StringBuilder("day,load,temp\n");

@@ -1,0 +1,95 @@
+package org.rnn4j.forecast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.Model;
+import org.rnn4j.Sequential;
+import org.rnn4j.data.SeriesTable;
+import org.rnn4j.io.ModelFiles;
+import org.rnn4j.nn.Loss;
+import org.rnn4j.train.Adam;
+import org.rnn4j.train.FitOptions;
+import org.rnn4j.train.TrainingListener;
+
+class ForecasterTest {
+
+  /** A noisy upward trend: every later row is beyond the range of the training rows. */
+  private static SeriesTable trend(int n) {
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = 50 + 2.0 * i + Math.sin(1.7 * i); // the noise is deterministic and bounded
+    }
+    return SeriesTable.of("y", y);
+  }
+
+  private static Forecaster.Settings settings(List<ForecastFrame.Kind> frames, int ensemble, Path work) {
+    FitOptions fit = FitOptions.builder().epochs(60).batchSize(16).optimizer(new Adam(0.01f, 0.9f, 0.999f, 1e-8f, 0f,
+        false)).seed(7).earlyStopping(15).restoreBest(true).build();
+    return new Forecaster.Settings(List.of("y"), "y", 6, 1, frames, ensemble,
+        s -> Sequential.features(1).lstm(8).dense(1).loss(Loss.MSE).build(s), fit, work, 10);
+  }
+
+  private static final Forecaster.Listener QUIET = (frame, member) -> new TrainingListener() {
+  };
+
+  @Test
+  void changeFrameFollowsATrendBeyondTheTrainingRangeAndTheChoiceSaysSo(@TempDir Path dir) throws Exception {
+    SeriesTable t = trend(160);
+    Forecaster.Fit fit = Forecaster.fit(settings(List.of(ForecastFrame.Kind.CHANGE, ForecastFrame.Kind.LEVEL), 1,
+        dir), t, 100, 130, QUIET);
+    assertThat(fit.chosen()).isTrue();
+    assertThat(fit.candidates()).containsExactly(ForecastFrame.Kind.CHANGE, ForecastFrame.Kind.LEVEL);
+    assertThat(fit.forecaster().frame().kind()).isEqualTo(ForecastFrame.Kind.CHANGE);
+    int[] origins = new int[30];
+    for (int i = 0; i < 30; i++) {
+      origins[i] = 130 + i;
+    }
+    double[] f = fit.forecaster().forecast(t, origins);
+    double err = 0;
+    double naive = 0;
+    for (int i = 0; i < 30; i++) {
+      err += Math.abs(f[i] - t.value("y", origins[i]));
+      naive += Math.abs(t.value("y", origins[i] - 1) - t.value("y", origins[i]));
+    }
+    // last value is off by the trend (about 2 per step); the change frame learns the step
+    assertThat(err / 30).isLessThan(0.6 * naive / 30);
+    assertThat(dir.toFile().list()).isEmpty(); // the work files are gone once the fit is done
+  }
+
+  @Test
+  void fewValidationWindowsKeepTheFirstFrameAndTheEnsembleRoundTrips(@TempDir Path dir) throws Exception {
+    SeriesTable t = trend(60);
+    Forecaster.Fit fit = Forecaster.fit(settings(List.of(ForecastFrame.Kind.CHANGE, ForecastFrame.Kind.LEVEL), 2,
+        null), t, 50, 55, QUIET);
+    assertThat(fit.validationWindows()).isEqualTo(5);
+    assertThat(fit.chosen()).isFalse();
+    assertThat(fit.candidates()).containsExactly(ForecastFrame.Kind.CHANGE);
+    Forecaster f = fit.forecaster();
+    assertThat(f.members()).hasSize(2);
+    Path file = dir.resolve("m.rnn4j");
+    ModelFiles.saveEnsemble(f.members(), file, f.frame().toMap("frame."));
+    ModelFiles.Loaded l = ModelFiles.load(file);
+    assertThat(l.members()).hasSize(2);
+    Forecaster back = new Forecaster(ForecastFrame.fromMap(l.metadata(), "frame."), 6, 1, l.members());
+    int[] origins = {55, 56, 60};
+    assertThat(back.forecast(t, origins)).containsExactly(f.forecast(t, origins));
+    // the members differ (other seeds) and the forecast is their mean
+    Model a = l.members().get(0);
+    Model b = l.members().get(1);
+    assertThat(a.parameterValues()).isNotEqualTo(b.parameterValues());
+    double[] fa = new Forecaster(f.frame(), 6, 1, List.of(a)).forecast(t, origins);
+    double[] fb = new Forecaster(f.frame(), 6, 1, List.of(b)).forecast(t, origins);
+    double[] both = back.forecast(t, origins);
+    for (int i = 0; i < origins.length; i++) {
+      assertThat(both[i]).isCloseTo((fa[i] + fb[i]) / 2, org.assertj.core.api.Assertions.within(1e-3));
+    }
+    // a single-model file still loads as one member
+    ModelFiles.save(a, dir.resolve("one.rnn4j"), Map.of());
+    assertThat(ModelFiles.load(dir.resolve("one.rnn4j")).members()).hasSize(1);
+  }
+}
