@@ -120,13 +120,17 @@ def main():
                    "naive": float(ref[(t["series"], ev, "naive")]["rel_mase"]),
                    "drift": float(ref[(t["series"], ev, "drift")]["rel_mase"]),
                    "seconds": seconds}
+            iv = rep.get("intervals")
+            row["coverage"] = iv["coverage"] if iv else None
+            row["points"] = iv["points"] if iv else 0
+            row["winkler_rel"] = iv["winkler"] / snaive if iv else None
             results.append(row)
             print("%-28s %-10s rel_mase %.4f (ets %.4f, arima %.4f) frame %-10s %.0f s" % (
                 t["series"], ev, row["rel_mase"], row["ets"], row["arima"], row["frame"], seconds), flush=True)
 
     with open(os.path.join(args.out, "results.tsv"), "w", encoding="utf-8") as f:
         cols = ["series", "evaluation", "mae", "mase", "rel_mase", "ets", "arima", "naive", "drift", "frame",
-                "seconds"]
+                "coverage", "seconds"]
         f.write("\t".join(cols) + "\n")
         for r in results:
             f.write("\t".join(str(r[c]) for c in cols) + "\n")
@@ -145,6 +149,15 @@ def main():
             ev, geomean([r["rel_mase"] for r in rs]), geomean([r["ets"] for r in rs]),
             geomean([r["arima"] for r in rs]), geomean([r["naive"] for r in rs]), geomean([r["drift"] for r in rs]),
             sum(1 for r in rs if r["rel_mase"] < 1), len(rs), sum(r["seconds"] for r in rs)))
+    for ev in evaluations:
+        rs = [r for r in results if r["evaluation"] == ev and r["coverage"] is not None]
+        if rs:
+            points = sum(r["points"] for r in rs)
+            inside = sum(r["coverage"] * r["points"] for r in rs)
+            lines.append("")
+            lines.append("%s intervals: %.1f%% of %d test points inside the interval; per series %s" % (
+                ev, 100 * inside / points, points,
+                ", ".join("%s %.0f%%" % (r["series"], 100 * r["coverage"]) for r in rs)))
     table = "\n".join(lines) + "\n"
     with open(os.path.join(args.out, "table.md"), "w", encoding="utf-8") as f:
         f.write(table)

@@ -55,7 +55,7 @@ class ModelGradientCheckTest {
   void denseActivationsAndRegressionLossesOnFinalStates() {
     SplittableRandom r = new SplittableRandom(1);
     Dataset d = Dataset.ofFeatures(random(r, 4, 5, 3), new int[] {5, 2, 4, 1}, random(r, 4, 2));
-    for (Loss loss : new Loss[] {Loss.MSE, Loss.MAE, Loss.huber(0.3f)}) {
+    for (Loss loss : new Loss[] {Loss.MSE, Loss.MAE, Loss.huber(0.3f), Loss.quantile(java.util.List.of(0.1f, 0.9f))}) {
       for (DenseActivation a : DenseActivation.values()) {
         if (a == DenseActivation.RELU && loss != Loss.MSE) {
           // Two kinks (ReLU's and |x|'s) within the stencil's reach make finite differences
@@ -67,6 +67,25 @@ class ModelGradientCheckTest {
         assertThat(worstError(m, d)).as("%s %s", loss.kind(), a).isLessThan(2e-3);
       }
     }
+  }
+
+  @Test
+  void quantileLossIsThePinballLossOfThePredictions() {
+    SplittableRandom r = new SplittableRandom(3);
+    Dataset d = Dataset.ofFeatures(random(r, 5, 4, 2), null, random(r, 5, 3));
+    java.util.List<Float> levels = java.util.List.of(0.1f, 0.5f, 0.9f);
+    Model m = Sequential.features(2).gru(4).dense(3).loss(Loss.quantile(levels)).build(11);
+    float[] f = m.predict(d).data();
+    float[] y = d.targetArray();
+    double want = 0;
+    for (int i = 0; i < y.length; i++) {
+      double q = levels.get(i % 3);
+      double e = y[i] - f[i]; // under-forecast costs q per unit, over-forecast 1 - q
+      want += e >= 0 ? q * e : (q - 1) * e;
+    }
+    int[] idx = {0, 1, 2, 3, 4};
+    assertThat(m.computeLoss(d, idx, 0, 5, 1)).isCloseTo(want / y.length, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(worstError(m, d)).isLessThan(2e-3);
   }
 
   @Test

@@ -48,13 +48,26 @@ public final class Forecaster {
    *                  interrupted fit resumes where it stopped (null: nowhere)
    * @param minChoiceWindows validation windows needed to choose among the frames: with fewer, one
    *                  window's noise would decide, so only the first frame is trained
+   * @param quantiles quantile levels forecast (ascending, 0.5 among them), or empty for point
+   *                  forecasts; with levels the networks have {@code horizon * Q} outputs and a
+   *                  {@link org.rnn4j.nn.Loss#quantile} loss of these levels
    */
   public record Settings(List<String> features, String target, int lookback, int horizon,
       List<ForecastFrame.Kind> frames, int ensemble, LongFunction<Model> networks, FitOptions fit, Path workDir,
-      int minChoiceWindows) {
+      int minChoiceWindows, List<Float> quantiles) {
     public Settings {
       features = List.copyOf(features);
       frames = List.copyOf(frames);
+      quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
+      if (!quantiles.isEmpty() && !quantiles.contains(0.5f)) {
+        throw new IllegalArgumentException("Forecaster: expected the quantile levels to include 0.5 (the point"
+            + " forecast), got " + quantiles);
+      }
+      for (int i = 1; i < quantiles.size(); i++) {
+        if (!(quantiles.get(i) > quantiles.get(i - 1))) {
+          throw new IllegalArgumentException("Forecaster: expected ascending quantile levels, got " + quantiles);
+        }
+      }
       if (lookback < 1 || horizon < 1 || ensemble < 1 || frames.isEmpty()) {
         throw new IllegalArgumentException("Forecaster: expected lookback, horizon, ensemble >= 1 and a frame, got "
             + lookback + ", " + horizon + ", " + ensemble + ", " + frames);
@@ -95,8 +108,32 @@ public final class Forecaster {
   private final int lookback;
   private final int horizon;
   private final List<Model> members;
+  private final List<Float> quantiles; // empty: point forecasts
+  private final double intervalScale; // each quantile's distance from the median is multiplied by this
 
+  /** A point forecaster: each network has {@code horizon} outputs. */
   public Forecaster(ForecastFrame frame, int lookback, int horizon, List<Model> members) {
+    this(frame, lookback, horizon, members, List.of());
+  }
+
+  /**
+   * A quantile forecaster: each network has {@code horizon * Q} outputs, step-major (output {@code k * Q
+   * + j} is quantile {@code quantiles[j]} of step {@code k}); {@code quantiles} ascending, 0.5 among them.
+   */
+  public Forecaster(ForecastFrame frame, int lookback, int horizon, List<Model> members, List<Float> quantiles) {
+    this(frame, lookback, horizon, members, quantiles, 1.0);
+  }
+
+  /**
+   * As above, with the quantiles' distances from the median multiplied by {@code intervalScale} (> 0):
+   * the calibration {@link #fit} finds on the validation part.
+   */
+  public Forecaster(ForecastFrame frame, int lookback, int horizon, List<Model> members, List<Float> quantiles,
+      double intervalScale) {
+    if (!(intervalScale > 0) || Double.isInfinite(intervalScale)) {
+      throw new IllegalArgumentException("Forecaster: expected an interval scale > 0, got " + intervalScale);
+    }
+    this.intervalScale = intervalScale;
     if (members.isEmpty()) {
       throw new IllegalArgumentException("Forecaster: expected at least one network, got none");
     }
@@ -104,6 +141,20 @@ public final class Forecaster {
     this.lookback = lookback;
     this.horizon = horizon;
     this.members = List.copyOf(members);
+    this.quantiles = List.copyOf(quantiles);
+    if (!this.quantiles.isEmpty() && !this.quantiles.contains(0.5f)) {
+      throw new IllegalArgumentException("Forecaster: expected the quantile levels to include 0.5, got " + quantiles);
+    }
+  }
+
+  /** The factor applied to each quantile's distance from the median (1: as the networks forecast). */
+  public double intervalScale() {
+    return intervalScale;
+  }
+
+  /** The quantile levels forecast, ascending; empty for a point forecaster. */
+  public List<Float> quantiles() {
+    return quantiles;
   }
 
   public ForecastFrame frame() {
@@ -129,6 +180,25 @@ public final class Forecaster {
    * @throws org.rnn4j.data.DataException if an input row is missing or out of the table
    */
   public double[] forecast(SeriesTable table, int[] origins) {
+    if (quantiles.isEmpty()) {
+      return forecastQuantiles(table, origins);
+    }
+    double[] all = forecastQuantiles(table, origins);
+    int nq = quantiles.size();
+    int median = quantiles.indexOf(0.5f);
+    double[] point = new double[origins.length * horizon];
+    for (int i = 0; i < point.length; i++) {
+      point[i] = all[i * nq + median];
+    }
+    return point;
+  }
+
+  /**
+   * Quantile forecasts {@code [N, horizon, Q]} (row-major) in the target's units; for a point
+   * forecaster Q = 1 and this is {@link #forecast}. The members' outputs are averaged level by level
+   * (Vincentization) and each step's levels sorted, so the quantiles never cross.
+   */
+  public double[] forecastQuantiles(SeriesTable table, int[] origins) {
     for (int o : origins) {
       if (o < lookback || o > table.rows()) {
         throw new IllegalArgumentException("Forecaster: expected origins in [" + lookback + ", " + table.rows()
@@ -137,14 +207,31 @@ public final class Forecaster {
     }
     float[] x = frame.inputs(table, origins, lookback);
     Tensor in = new Tensor(x, origins.length, lookback, frame.features().size());
-    float[] mean = new float[origins.length * horizon];
+    int nq = Math.max(1, quantiles.size());
+    float[] mean = new float[origins.length * horizon * nq];
     for (Model m : members) {
       float[] p = m.predict(in).data();
       for (int i = 0; i < mean.length; i++) {
         mean[i] += p[i] / members.size();
       }
     }
-    return frame.decode(table, origins, mean, horizon);
+    if (nq > 1) {
+      for (int i = 0; i < origins.length * horizon; i++) {
+        java.util.Arrays.sort(mean, i * nq, (i + 1) * nq); // rearrangement: monotone in the level
+      }
+    }
+    // the anchor of a window is the same for all its outputs, so the frame undoes [H * Q] outputs at once
+    double[] out = frame.decode(table, origins, mean, horizon * nq);
+    if (nq > 1 && intervalScale != 1.0) {
+      int median = quantiles.indexOf(0.5f);
+      for (int i = 0; i < origins.length * horizon; i++) {
+        double m = out[i * nq + median];
+        for (int j = 0; j < nq; j++) {
+          out[i * nq + j] = m + intervalScale * (out[i * nq + j] - m);
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -178,7 +265,7 @@ public final class Forecaster {
       }
       ForecastFrame frame = ForecastFrame.fit(kind, table, s.features(), s.target(), trainTo);
       Trained t = train(s, frame, table, train, validation, 0, listener);
-      double mae = mae(new Forecaster(frame, s.lookback(), s.horizon(), List.of(t.model))
+      double mae = mae(new Forecaster(frame, s.lookback(), s.horizon(), List.of(t.model), s.quantiles())
           .forecast(table, validation.targetStarts()), actual);
       tried.add(kind);
       maes.add(mae);
@@ -199,10 +286,14 @@ public final class Forecaster {
       Trained t = train(s, best, table, train, validation, k, listener);
       histories.add(t.history);
       members.add(t.model);
-      listener.member(k, mae(new Forecaster(best, s.lookback(), s.horizon(), List.of(t.model))
+      listener.member(k, mae(new Forecaster(best, s.lookback(), s.horizon(), List.of(t.model), s.quantiles())
           .forecast(table, validation.targetStarts()), actual), t.history);
     }
-    Forecaster f = new Forecaster(best, s.lookback(), s.horizon(), members);
+    Forecaster f = new Forecaster(best, s.lookback(), s.horizon(), members, s.quantiles());
+    if (!s.quantiles().isEmpty()) {
+      f = new Forecaster(best, s.lookback(), s.horizon(), members, s.quantiles(),
+          intervalScale(f.forecastQuantiles(table, validation.targetStarts()), actual, s.quantiles()));
+    }
     double ensembleMae = mae(f.forecast(table, validation.targetStarts()), actual);
     double[] cm = maes.stream().mapToDouble(Double::doubleValue).toArray();
     if (s.workDir() != null) {
@@ -246,8 +337,16 @@ public final class Forecaster {
     int[] origins = w.targetStarts();
     Tensor x = new Tensor(frame.inputs(table, origins, s.lookback()), origins.length, s.lookback(),
         s.features().size());
-    Tensor y = new Tensor(frame.targets(table, origins, s.horizon()), origins.length, s.horizon());
-    return Dataset.ofFeatures(x, null, y);
+    float[] y = frame.targets(table, origins, s.horizon());
+    int nq = s.quantiles().size();
+    if (nq > 0) { // each step's target once per quantile level: [N, H * Q]
+      float[] rep = new float[y.length * nq];
+      for (int i = 0; i < y.length; i++) {
+        java.util.Arrays.fill(rep, i * nq, (i + 1) * nq, y[i]);
+      }
+      y = rep;
+    }
+    return Dataset.ofFeatures(x, null, new Tensor(y, origins.length, s.horizon() * Math.max(1, nq)));
   }
 
   private static Path finished(Path dir, ForecastFrame.Kind kind, int member) {
@@ -256,6 +355,36 @@ public final class Forecaster {
 
   private static Path checkpoint(Path dir, ForecastFrame.Kind kind, int member) {
     return dir.resolve(String.format(Locale.ROOT, "fit-%s-%d.checkpoint.safetensors", kind.id(), member));
+  }
+
+  /**
+   * Split-conformal calibration of the outer interval by scaling (a multiplicative form of Romano et
+   * al.'s conformalized quantile regression): for each validation point the factor its interval's
+   * half-widths (below and above the median) would need to reach it, and the smallest factor that
+   * covers the nominal share of the points with the finite-sample correction {@code ceil((n + 1)(1 -
+   * alpha)) / n}. Networks trained on the training part tend to give too narrow intervals (their
+   * training errors are small); this widens them to what the validation part saw, and narrows
+   * intervals that are too wide. Clamped to [0.05, 20].
+   */
+  static double intervalScale(double[] quantiles, double[] actual, List<Float> levels) {
+    int nq = levels.size();
+    int median = levels.indexOf(0.5f);
+    double nominal = levels.get(nq - 1) - levels.get(0);
+    double[] need = new double[actual.length];
+    for (int i = 0; i < actual.length; i++) {
+      double m = quantiles[i * nq + median];
+      double lo = m - quantiles[i * nq];
+      double hi = quantiles[i * nq + nq - 1] - m;
+      double y = actual[i] - m;
+      double r = y >= 0 ? (hi > 0 ? y / hi : y > 0 ? Double.POSITIVE_INFINITY : 0)
+          : (lo > 0 ? -y / lo : Double.POSITIVE_INFINITY);
+      need[i] = r;
+    }
+    java.util.Arrays.sort(need);
+    int n = need.length;
+    int k = (int) Math.ceil((n + 1) * nominal) - 1; // 0-based rank
+    double c = need[Math.min(n - 1, Math.max(0, k))];
+    return Math.min(20, Math.max(0.05, Double.isFinite(c) ? c : 20));
   }
 
   private static double mae(double[] f, double[] a) {

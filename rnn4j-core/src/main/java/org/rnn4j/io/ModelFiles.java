@@ -212,6 +212,13 @@ public final class ModelFiles {
     Map<String, Object> loss = new LinkedHashMap<>();
     loss.put("kind", spec.loss().kind().name());
     loss.put("delta", (double) spec.loss().delta());
+    if (!spec.loss().quantiles().isEmpty()) {
+      List<Object> levels = new ArrayList<>();
+      for (float q : spec.loss().quantiles()) {
+        levels.add((double) q);
+      }
+      loss.put("quantiles", levels);
+    }
     m.put("loss", loss);
     List<Object> layers = new ArrayList<>();
     for (LayerSpec l : spec.layers()) {
@@ -277,7 +284,14 @@ public final class ModelFiles {
     }
     Map<String, Object> m = (Map<String, Object>) json;
     Map<String, Object> lossJ = (Map<String, Object>) m.get("loss");
-    Loss loss = new Loss(Loss.Kind.valueOf((String) lossJ.get("kind")), num(lossJ.get("delta")).floatValue());
+    List<Float> levels = new ArrayList<>();
+    if (lossJ.get("quantiles") instanceof List<?> qs) {
+      for (Object q : qs) {
+        levels.add(num(q).floatValue());
+      }
+    }
+    Loss loss = new Loss(Loss.Kind.valueOf((String) lossJ.get("kind")), num(lossJ.get("delta")).floatValue(),
+        levels);
     List<LayerSpec> layers = new ArrayList<>();
     for (Object o : (List<Object>) m.get("layers")) {
       Map<String, Object> j = (Map<String, Object>) o;

@@ -1,5 +1,7 @@
 package org.rnn4j.nn;
 
+import java.util.List;
+
 import java.util.Locale;
 
 /**
@@ -12,17 +14,23 @@ import java.util.Locale;
  *   <li>{@link Kind#BCE_WITH_LOGITS}: float targets in [0, 1], outputs are logits;
  *   <li>{@link Kind#CROSS_ENTROPY}: integer class indices (one per output vector), outputs are logits
  *       over the classes (PyTorch's {@code cross_entropy});
- *   <li>{@link Kind#CROSS_ENTROPY_ONE_HOT}: the same with one-hot (or soft) float targets.
+ *   <li>{@link Kind#CROSS_ENTROPY_ONE_HOT}: the same with one-hot (or soft) float targets;
+ *   <li>{@link Kind#QUANTILE}: the pinball (quantile) loss of Koenker and Bassett for the levels in
+ *       {@code quantiles}: output column {@code j} forecasts quantile {@code quantiles[j % Q]} of its
+ *       target ({@code (1 - q)(f - y)} when it is above the target, {@code q (y - f)} when below), so a
+ *       model forecasting Q quantiles of H steps has {@code H * Q} outputs, step-major, and targets
+ *       repeated Q times per step.
  * </ul>
  *
- * @param kind  the function
- * @param delta Huber's threshold (ignored otherwise)
+ * @param kind      the function
+ * @param delta     Huber's threshold (ignored otherwise)
+ * @param quantiles the quantile levels of {@link Kind#QUANTILE}, each in (0, 1) (empty otherwise)
  */
-public record Loss(Kind kind, float delta) {
+public record Loss(Kind kind, float delta, List<Float> quantiles) {
 
   /** The loss functions. */
   public enum Kind {
-    MSE, MAE, HUBER, BCE_WITH_LOGITS, CROSS_ENTROPY, CROSS_ENTROPY_ONE_HOT
+    MSE, MAE, HUBER, BCE_WITH_LOGITS, CROSS_ENTROPY, CROSS_ENTROPY_ONE_HOT, QUANTILE
   }
 
   public static final Loss MSE = new Loss(Kind.MSE, 1f);
@@ -34,6 +42,21 @@ public record Loss(Kind kind, float delta) {
   public Loss {
     Specs.require(kind != null, "loss: kind is null");
     Specs.require(delta > 0f && Float.isFinite(delta), "loss: expected Huber delta > 0, got " + delta);
+    quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
+    Specs.require(kind != Kind.QUANTILE || !quantiles.isEmpty(), "loss: expected quantile levels, got none");
+    for (float q : quantiles) {
+      Specs.require(q > 0f && q < 1f, "loss: expected quantile levels in (0, 1), got " + q);
+    }
+  }
+
+  /** A loss without quantile levels. */
+  public Loss(Kind kind, float delta) {
+    this(kind, delta, List.of());
+  }
+
+  /** The pinball loss for these quantile levels, each in (0, 1). */
+  public static Loss quantile(List<Float> levels) {
+    return new Loss(Kind.QUANTILE, 1f, levels);
   }
 
   /** Huber loss with threshold {@code delta}. */

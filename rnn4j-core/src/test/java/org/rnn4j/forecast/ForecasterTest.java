@@ -28,10 +28,16 @@ class ForecasterTest {
   }
 
   private static Forecaster.Settings settings(List<ForecastFrame.Kind> frames, int ensemble, Path work) {
+    return settings(frames, ensemble, work, List.of());
+  }
+
+  private static Forecaster.Settings settings(List<ForecastFrame.Kind> frames, int ensemble, Path work,
+      List<Float> levels) {
     FitOptions fit = FitOptions.builder().epochs(60).batchSize(16).optimizer(new Adam(0.01f, 0.9f, 0.999f, 1e-8f, 0f,
         false)).seed(7).earlyStopping(15).restoreBest(true).build();
     return new Forecaster.Settings(List.of("y"), "y", 6, 1, frames, ensemble,
-        s -> Sequential.features(1).lstm(8).dense(1).loss(Loss.MSE).build(s), fit, work, 10);
+        s -> Sequential.features(1).lstm(8).dense(Math.max(1, levels.size()))
+            .loss(levels.isEmpty() ? Loss.MSE : Loss.quantile(levels)).build(s), fit, work, 10, levels);
   }
 
   private static final Forecaster.Listener QUIET = (frame, member) -> new TrainingListener() {
@@ -91,5 +97,35 @@ class ForecasterTest {
     // a single-model file still loads as one member
     ModelFiles.save(a, dir.resolve("one.rnn4j"), Map.of());
     assertThat(ModelFiles.load(dir.resolve("one.rnn4j")).members()).hasSize(1);
+  }
+
+  @Test
+  void quantileForecastsAreMonotoneAndCoverNearTheirLevel() throws Exception {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    int n = 700;
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = 0.5 * i + 10 * Math.sin(i / 20.0) + 3 * r.nextGaussian(); // noise sd 3 around a smooth path
+    }
+    SeriesTable t = SeriesTable.of("y", y);
+    List<Float> levels = List.of(0.1f, 0.5f, 0.9f);
+    Forecaster f = Forecaster.fit(settings(List.of(ForecastFrame.Kind.CHANGE), 1, null, levels), t, 500, 600, QUIET)
+        .forecaster();
+    int[] origins = new int[100];
+    for (int i = 0; i < 100; i++) {
+      origins[i] = 600 + i;
+    }
+    double[] q = f.forecastQuantiles(t, origins);
+    double[] point = f.forecast(t, origins);
+    int inside = 0;
+    for (int i = 0; i < 100; i++) {
+      assertThat(q[3 * i]).isLessThanOrEqualTo(q[3 * i + 1]);
+      assertThat(q[3 * i + 1]).isLessThanOrEqualTo(q[3 * i + 2]);
+      assertThat(point[i]).isEqualTo(q[3 * i + 1]);
+      double actual = y[origins[i]];
+      inside += actual >= q[3 * i] && actual <= q[3 * i + 2] ? 1 : 0;
+    }
+    // an 80% interval: a one-step change has sd 3*sqrt(2), so a far too wide or too narrow band fails
+    assertThat(inside).isBetween(65, 93);
   }
 }

@@ -46,11 +46,13 @@ import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.TickUnits;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.DatasetRenderingOrder;
 import org.jfree.chart.plot.PlotRenderingInfo;
 import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.PaintScale;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
@@ -63,6 +65,8 @@ import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.rnn4j.io.AtomicFiles;
 import org.rnn4j.train.History;
 
@@ -302,6 +306,19 @@ public final class Charts {
    */
   public static void forecastVsActual(List<?> x, double[] actual, double[] predicted,
       String seriesName, String unit, Path png) throws IOException {
+    forecastVsActual(x, actual, predicted, null, null, null, seriesName, unit, png);
+  }
+
+  /**
+   * As {@link #forecastVsActual(List, double[], double[], String, String, Path)}, with a forecast
+   * interval drawn as a shaded band under the lines.
+   *
+   * @param lower     the band's lower edge, as long as {@code actual} (null: no band)
+   * @param upper     the band's upper edge, as long as {@code actual} (null: no band)
+   * @param bandLabel the band's legend entry, e.g. "80% interval"
+   */
+  public static void forecastVsActual(List<?> x, double[] actual, double[] predicted, double[] lower,
+      double[] upper, String bandLabel, String seriesName, String unit, Path png) throws IOException {
     Objects.requireNonNull(actual, "actual");
     Objects.requireNonNull(predicted, "predicted");
     Objects.requireNonNull(png, "png");
@@ -371,9 +388,42 @@ public final class Charts {
           "forecastVsActual: expected at least one finite value, got %d points that are all NaN or"
               + " infinite", n));
     }
+    boolean band = lower != null && upper != null;
+    if (band && (lower.length != n || upper.length != n)) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "forecastVsActual: expected band edges as long as actual (%d), got %d and %d", n, lower.length,
+          upper.length));
+    }
+    YIntervalSeriesCollection bandData = new YIntervalSeriesCollection();
+    if (band) {
+      YIntervalSeries b = new YIntervalSeries(bandLabel == null ? "interval" : bandLabel, false, true);
+      for (int i = 0; i < n; i++) {
+        double t = millis == null ? i : millis[i];
+        b.add(t, predicted[i], lower[i], upper[i]);
+        if (Double.isFinite(lower[i]) && Double.isFinite(upper[i])) {
+          lo = Math.min(lo, lower[i]);
+          hi = Math.max(hi, upper[i]);
+        }
+      }
+      bandData.addSeries(b);
+    }
     ValueAxis y = valueAxis(u.isEmpty() ? name : name + " (" + u + ")", lo, hi);
     XYPlot plot = plot(data, xAxis, y, renderer);
     plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD); // the forecast on top
+    if (band) {
+      // the band is dataset 1, drawn first (under the lines): a translucent fill, no outline
+      DeviationRenderer fill = new DeviationRenderer(false, false);
+      fill.setSeriesPaint(0, ORANGE);
+      fill.setSeriesFillPaint(0, ORANGE);
+      fill.setAlpha(0.22f);
+      // no line is drawn (lines off); the thick stroke is the legend's swatch, in the band's tint
+      fill.setSeriesStroke(0, new BasicStroke(9f));
+      fill.setLegendLine(new java.awt.geom.Line2D.Double(-7, 0, 7, 0));
+      fill.setSeriesPaint(0, new Color(ORANGE.getRed(), ORANGE.getGreen(), ORANGE.getBlue(), 70));
+      plot.setDataset(1, bandData);
+      plot.setRenderer(1, fill);
+      plot.setDatasetRenderingOrder(DatasetRenderingOrder.REVERSE);
+    }
 
     JFreeChart chart = chart(name + ": forecast vs actual", plot);
     if (pairs > 0) {

@@ -39,9 +39,10 @@ import org.rnn4j.forecast.Frequency;
  * <ul>
  *   <li>Rows are taken in file order as consecutive time steps.
  *   <li>The date column is the one named by the caller or, if none is named, the first column called
- *       {@code date}, {@code ds} or {@code timestamp} (any case). A named date column must hold ISO
- *       dates ({@code 2012-01-31}, kept as dates) or ISO date-times ({@code 2012-01-31T13:00}, kept as
- *       labels); a detected one that does not is kept as raw labels, with a note. ISO dates must
+ *       {@code date}, {@code ds}, {@code timestamp}, {@code month}, {@code week}, {@code quarter} or
+ *       {@code period} (any case). A named date column must hold ISO dates ({@code 2012-01-31}),
+ *       months ({@code 1949-01}) or quarters ({@code 1959Q1}), kept as dates (of the first day), or
+ *       ISO date-times ({@code 2012-01-31T13:00}, kept as labels); a detected one that does not is kept as raw labels, with a note. ISO dates must
  *       increase from row to row; gaps in their spacing are reported in a note.
  *   <li>Numeric cells are trimmed and parsed as decimal numbers ({@code -1.5}, {@code 2e3}); an empty
  *       cell, {@code NA}, {@code N/A}, {@code NaN} or {@code null} (any case) is missing ({@code NaN}).
@@ -60,7 +61,9 @@ public final class CsvSeriesReader {
   public static final List<String> EMBEDDED = List.of("seattle_weather");
 
   private static final String EMBEDDED_FOLDER = "/org/rnn4j/cli/datasets/";
-  private static final Set<String> DATE_NAMES = Set.of("date", "ds", "timestamp");
+  private static final Set<String> DATE_NAMES = Set.of("date", "ds", "timestamp", "month", "week", "quarter",
+      "period");
+  private static final java.util.regex.Pattern QUARTER = java.util.regex.Pattern.compile("(\\d{4})-?Q([1-4])");
   private static final Set<String> MISSING = Set.of("", "na", "n/a", "nan", "null");
   private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
@@ -89,7 +92,7 @@ public final class CsvSeriesReader {
    * @param file       the file; messages name it as given
    * @param columns    the numeric columns to read, in order (repeats are read once); null or empty for
    *     every numeric column
-   * @param dateColumn the date column, or null to look for one named date, ds or timestamp
+   * @param dateColumn the date column, or null to look for one named date, ds, timestamp, month, week, quarter or period
    * @throws UserInputException for a missing or unreadable file and every problem in its content
    */
   public static Result read(Path file, List<String> columns, String dateColumn) {
@@ -259,7 +262,7 @@ public final class CsvSeriesReader {
       }
       SeriesTable table = SeriesTable.of(values);
       if (dateIndex < 0) {
-        notes.add("no date column (none named date, ds or timestamp): rows are taken in file order as"
+        notes.add("no date column (none named date, ds, timestamp, month, week, quarter or period): rows are taken in file order as"
             + " consecutive steps");
       } else {
         table = withDates(table, dateIndex, explicitDate);
@@ -398,9 +401,8 @@ public final class CsvSeriesReader {
       LocalDate[] dates = new LocalDate[n];
       int bad = -1;
       for (int r = 0; r < n && bad < 0; r++) {
-        try {
-          dates[r] = LocalDate.parse(cells[r]);
-        } catch (DateTimeParseException e) {
+        dates[r] = calendarDate(cells[r]);
+        if (dates[r] == null) {
           bad = r;
         }
       }
@@ -415,11 +417,34 @@ public final class CsvSeriesReader {
       }
       if (explicit) {
         throw cellError(bad, c, cells[bad].isEmpty() ? "expected a date, got an empty cell"
-            : "expected an ISO date like 2012-01-31 (or a date-time like 2012-01-31T13:00), got '" + cells[bad] + "'");
+            : "expected an ISO date like 2012-01-31 (or a month like 2012-01, a quarter like 2012Q1, a date-time like"
+            + " 2012-01-31T13:00), got '" + cells[bad] + "'");
       }
       notes.add("date column '" + name + "' kept as raw labels: line " + lines.get(bad) + " has '" + cells[bad]
           + "', not an ISO date like 2012-01-31 (name it with --date-column to make this an error)");
       return table.withDateLabels(name, cells);
+    }
+
+    /**
+     * An ISO date ({@code 2012-01-31}), a month ({@code 1949-01}, dated by its first day) or a quarter
+     * ({@code 1959Q1}, {@code 1959-Q1}, dated by its first day); null for anything else.
+     */
+    static LocalDate calendarDate(String s) {
+      try {
+        return LocalDate.parse(s);
+      } catch (DateTimeParseException e) {
+        // not a full date
+      }
+      try {
+        return java.time.YearMonth.parse(s).atDay(1);
+      } catch (DateTimeParseException e) {
+        // not a month
+      }
+      java.util.regex.Matcher q = QUARTER.matcher(s);
+      if (q.matches()) {
+        return LocalDate.of(Integer.parseInt(q.group(1)), 3 * Integer.parseInt(q.group(2)) - 2, 1);
+      }
+      return null;
     }
 
     private static boolean allDateTimes(String[] cells) {

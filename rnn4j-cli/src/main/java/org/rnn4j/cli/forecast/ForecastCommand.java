@@ -116,11 +116,14 @@ public final class ForecastCommand implements Callable<Integer> {
     for (int w = 0; w < n; w++) {
       origins[w] = first + w; // the first forecast row; the inputs are the lookback rows before it
     }
-    double[] forecasts; // [n, trained]
+    List<Float> levels = ForecastSetup.parseLevels(meta.get("quantiles"));
+    int nq = Math.max(1, levels.size());
+    double[] forecasts; // [n, trained, nq]: the quantiles of each step (one value for a point forecaster)
     try {
       forecasts = meta.containsKey("frame.kind")
-          ? new Forecaster(ForecastFrame.fromMap(meta, "frame."), lookback, trained, loaded.members())
-              .forecast(table, origins)
+          ? new Forecaster(ForecastFrame.fromMap(meta, "frame."), lookback, trained, loaded.members(), levels,
+              Double.parseDouble(meta.getOrDefault("interval_scale", "1")))
+              .forecastQuantiles(table, origins)
           : levelForecasts(model, Scaler.fromMap(meta, "scaler."), table, features, target, origins, lookback);
     } catch (DataException e) {
       throw new UserInputException(data + ": " + e.getMessage());
@@ -131,18 +134,27 @@ public final class ForecastCommand implements Callable<Integer> {
     boolean dated = table.hasDateColumn() && !frequency.name().equals("rows");
     StringWriter sw = new StringWriter();
     PrintWriter p = new PrintWriter(sw);
-    p.println("origin,step," + (dated ? "date," : "") + target + "_forecast," + target + "_actual");
+    StringBuilder header = new StringBuilder("origin,step," + (dated ? "date," : "") + target + "_forecast");
+    for (float q : levels) {
+      header.append(",").append(target).append("_q").append(q);
+    }
+    p.println(header + "," + target + "_actual");
+    int median = levels.isEmpty() ? 0 : levels.indexOf(0.5f);
     int lastRow = table.rows() - 1;
     for (int w = 0; w < n; w++) {
       int end = origins[w];
       for (int k = 0; k < h; k++) {
         int row = end + k;
-        double forecast = forecasts[w * trained + k];
+        int at = (w * trained + k) * nq;
+        StringBuilder forecast = new StringBuilder(fmt(forecasts[at + median]));
+        for (int j = 0; j < levels.size(); j++) {
+          forecast.append(",").append(fmt(forecasts[at + j]));
+        }
         String actual = hasTarget && row < table.rows() ? fmt(table.value(target, row)) : "";
         String origin = table.rowLabel(end - 1);
         String date = !dated ? "" : (row <= lastRow ? table.rowLabel(row)
             : frequency.after(table.rowLabel(lastRow), row - lastRow)) + ",";
-        p.println(origin + "," + (k + 1) + "," + date + fmt(forecast) + "," + actual);
+        p.println(origin + "," + (k + 1) + "," + date + forecast + "," + actual);
       }
     }
     p.flush();

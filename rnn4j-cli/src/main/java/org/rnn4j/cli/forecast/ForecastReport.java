@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.rnn4j.data.BaselineForecast;
 import org.rnn4j.forecast.ForecastScores;
+import org.rnn4j.forecast.IntervalScores;
 import org.rnn4j.io.AtomicFiles;
 
 /**
@@ -137,7 +138,7 @@ final class ForecastReport {
   }
 
   /** The report as JSON (written atomically), with {@code settings} as given. */
-  void writeJson(Path file, Map<String, Object> settings) throws IOException {
+  void writeJson(Path file, Map<String, Object> settings, IntervalScores intervals) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("settings", settings);
     root.put("horizon", horizon);
@@ -152,6 +153,16 @@ final class ForecastReport {
     }
     root.put("baselines", bs);
     root.put("beats_every_baseline", beatsEveryBaseline());
+    if (intervals != null) {
+      Map<String, Object> iv = new LinkedHashMap<>();
+      iv.put("nominal", intervals.nominal());
+      iv.put("coverage", intervals.coverage());
+      iv.put("mean_width", intervals.width());
+      iv.put("winkler", intervals.winkler());
+      iv.put("pinball", intervals.pinball());
+      iv.put("points", intervals.count());
+      root.put("intervals", iv);
+    }
     byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root);
     AtomicFiles.write(file, os -> os.write(bytes));
   }

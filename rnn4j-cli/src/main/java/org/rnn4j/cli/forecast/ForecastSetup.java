@@ -128,6 +128,50 @@ final class ForecastSetup {
     return List.copyOf(kinds);
   }
 
+  /**
+   * The quantile levels: {@code --quantiles} (0.5 added, sorted, repeats dropped), 0.1, 0.5, 0.9 with
+   * {@code --intervals}, or none.
+   */
+  static List<Float> levels(boolean intervals, List<Float> quantiles) {
+    if (quantiles == null || quantiles.isEmpty()) {
+      return intervals ? List.of(0.1f, 0.5f, 0.9f) : List.of();
+    }
+    java.util.TreeSet<Float> set = new java.util.TreeSet<>();
+    for (Float q : quantiles) {
+      if (q == null || !(q > 0f && q < 1f)) {
+        throw new UserInputException("--quantiles: expected levels strictly between 0 and 1, got " + q
+            + " in " + quantiles);
+      }
+      set.add(q);
+    }
+    set.add(0.5f);
+    if (set.size() < 2) {
+      throw new UserInputException("--quantiles: expected at least one level besides 0.5 (an interval needs two"
+          + " edges), got " + quantiles);
+    }
+    return List.copyOf(set);
+  }
+
+  /** Levels as the model file stores them: {@code 0.1,0.5,0.9}. */
+  static String levelsText(List<Float> levels) {
+    StringBuilder b = new StringBuilder();
+    for (float q : levels) {
+      b.append(b.length() == 0 ? "" : ",").append(q);
+    }
+    return b.toString();
+  }
+
+  /** The levels stored by {@link #levelsText}; empty for a missing or empty entry. */
+  static List<Float> parseLevels(String text) {
+    List<Float> out = new java.util.ArrayList<>();
+    if (text != null && !text.isBlank()) {
+      for (String part : text.split(",")) {
+        out.add(Float.parseFloat(part.trim()));
+      }
+    }
+    return List.copyOf(out);
+  }
+
   static void atLeast(String option, int value, int min) {
     if (value < min) {
       throw new UserInputException(option + ": expected a whole number >= " + min + ", got " + value);

@@ -29,6 +29,7 @@ import org.rnn4j.forecast.ForecastFrame;
 import org.rnn4j.forecast.ForecastScores;
 import org.rnn4j.forecast.Forecaster;
 import org.rnn4j.forecast.Frequency;
+import org.rnn4j.forecast.IntervalScores;
 import org.rnn4j.internal.kernels.KernelProvider;
 import org.rnn4j.io.ModelFiles;
 import org.rnn4j.nn.CellType;
@@ -78,7 +79,8 @@ public final class TrainCommand implements Callable<Integer> {
   List<String> features;
 
   @Option(names = "--date-column", paramLabel = "COLUMN",
-      description = "Column with ISO dates (default: one named date/ds/timestamp, if present).")
+      description = "Column with dates: 2012-01-31, 2012-01, 2012Q1 or date-times (default: one named"
+          + " date/ds/timestamp/month/week/quarter/period, if present).")
   String dateColumn;
 
   @Option(names = "--unit", paramLabel = "TEXT",
@@ -97,6 +99,15 @@ public final class TrainCommand implements Callable<Integer> {
           + " (relative changes, positive series), level (standardized values) or auto: each is tried and the"
           + " lowest validation MAE wins (default: ${DEFAULT-VALUE})."})
   String transform;
+
+  @Option(names = "--intervals",
+      description = "Also forecast the 0.1, 0.5 and 0.9 quantiles (pinball loss): an 80% interval around the median.")
+  boolean intervals;
+
+  @Option(names = "--quantiles", split = ",", paramLabel = "Q1,Q2,...",
+      description = "The quantile levels to forecast, each in (0, 1), e.g. 0.05,0.5,0.95 (implies --intervals;"
+          + " 0.5 is added if missing).")
+  List<Float> quantiles;
 
   @Option(names = "--ensemble", defaultValue = "3", paramLabel = "K",
       description = "Networks (seeds) averaged in the forecast (default: ${DEFAULT-VALUE}).")
@@ -230,6 +241,7 @@ public final class TrainCommand implements Callable<Integer> {
     int look = lookback != null ? lookback : ForecastSetup.defaultLookback(m, ranges.trainTo(), horizon);
     ForecastSetup.requireWindows(ranges, look, horizon, lookback == null);
     List<ForecastFrame.Kind> frames = ForecastSetup.frames(transform);
+    List<Float> levels = ForecastSetup.levels(intervals, quantiles);
     CellType cellType = parseCell(cell);
     String cellName = cellType.name().replace("_TANH", "");
     Scaler.Method scaleMethod = scalerMethod(scaler);
@@ -273,9 +285,9 @@ public final class TrainCommand implements Callable<Integer> {
         s -> Sequential.features(nf)
             .recurrent(cellType, hidden, r -> r.numLayers(layers).bidirectional(bidirectional))
             .dropout(dropout)
-            .dense(horizon)
-            .loss(Loss.MSE)
-            .build(s), options, work, MIN_CHOICE_WINDOWS);
+            .dense(horizon * Math.max(1, levels.size()))
+            .loss(levels.isEmpty() ? Loss.MSE : Loss.quantile(levels))
+            .build(s), options, work, MIN_CHOICE_WINDOWS, levels);
     o.print(settings.networks().apply(seed).summary());
     o.println("kernels: " + KernelProvider.get().name());
     long t0 = System.nanoTime();
@@ -289,9 +301,11 @@ public final class TrainCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - t0) / 1e9;
     o.printf(Locale.ROOT, "transform: %s%s%n", forecaster.frame().describe(), fit.chosen()
         ? " (lowest validation MAE of " + fit.candidates().size() + ")"
-        : frames.size() > 1 ? " (not chosen: the validation part holds " + fit.validationWindows() + " window"
-            + (fit.validationWindows() > 1 ? "s" : "") + ", fewer than " + MIN_CHOICE_WINDOWS + " to choose by)"
-        : " (--transform)");
+        : frames.size() == 1 ? " (--transform)"
+        : fit.validationWindows() >= MIN_CHOICE_WINDOWS ? " (the only candidate that applies: log-change needs a"
+            + " positive series)"
+        : " (not chosen: the validation part holds " + fit.validationWindows() + " window"
+            + (fit.validationWindows() > 1 ? "s" : "") + ", fewer than " + MIN_CHOICE_WINDOWS + " to choose by)");
     o.printf(Locale.ROOT, "trained %d network%s in %.1f s; ensemble of %d: validation MAE %.4f%n",
         fit.histories().size(), fit.histories().size() > 1 ? "s" : "", seconds, forecaster.members().size(),
         fit.ensembleMae());
@@ -320,6 +334,22 @@ public final class TrainCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "test set: %d windows, %s in its own units; MASE scale %.4g (training MAE of the"
         + " value %d row%s earlier)%n", test.count(), targetName, scale, m, m > 1 ? "s" : "");
     rep.print(o);
+    double[] lower = null;
+    double[] upper = null;
+    IntervalScores intervalScores = null;
+    if (!levels.isEmpty()) {
+      int nq = levels.size();
+      double[] qs = forecaster.forecastQuantiles(table, test.targetStarts()); // [N, H, Q]
+      intervalScores = IntervalScores.of(qs, levels, actual);
+      o.printf(Locale.ROOT, "  quantiles %s (half-widths x %.3f, calibrated on the validation part): %s%n", levels,
+          forecaster.intervalScale(), intervalScores);
+      lower = new double[actual.length];
+      upper = new double[actual.length];
+      for (int i = 0; i < actual.length; i++) {
+        lower[i] = qs[i * nq];
+        upper[i] = qs[i * nq + nq - 1];
+      }
+    }
     // 5. save model, history, charts, report
     Path modelFile = out.resolve("model.rnn4j");
     Map<String, String> meta = new LinkedHashMap<>();
@@ -336,6 +366,10 @@ public final class TrainCommand implements Callable<Integer> {
     meta.put("test_rmse", Double.toString(rep.model().rmse()));
     meta.put("test_mase", Double.toString(rep.model().mase()));
     meta.putAll(forecaster.frame().toMap("frame."));
+    if (!levels.isEmpty()) {
+      meta.put("quantiles", ForecastSetup.levelsText(levels));
+      meta.put("interval_scale", Double.toString(forecaster.intervalScale()));
+    }
     ModelFiles.saveEnsemble(forecaster.members(), modelFile, meta);
     History history = fit.histories().get(fit.candidates().indexOf(forecaster.frame().kind()));
     Path historyCsv = out.resolve("history.csv");
@@ -344,21 +378,33 @@ public final class TrainCommand implements Callable<Integer> {
     Charts.lossCurves(history, lossPng, "Training history: " + cellName + " forecaster of " + targetName
         + " (" + forecaster.frame().kind().id() + " frame, seed " + seed + ")");
     Path forecastPng = out.resolve("forecast.png");
-    double[] firstStepPred = firstStep(predicted, horizon);
-    double[] firstStepActual = firstStep(actual, horizon);
-    List<LocalDate> dates = null;
-    if (table.hasDates()) {
-      dates = new ArrayList<>();
-      for (int i = 0; i < test.count(); i++) {
-        dates.add(table.date(test.targetStart(i)));
+    // horizon 1: every test window's forecast; longer horizons: the path from the first test origin (the
+    // forecast from the end of the training rows), as a multi-step forecast is read
+    int points = horizon == 1 ? test.count() : horizon;
+    double[] chartPred = new double[points];
+    double[] chartActual = new double[points];
+    double[] chartLower = lower == null ? null : new double[points];
+    double[] chartUpper = upper == null ? null : new double[points];
+    List<LocalDate> dates = table.hasDates() ? new ArrayList<>() : null;
+    for (int i = 0; i < points; i++) {
+      int at = i; // [N, H] row-major: horizon 1 gives window i's step, longer horizons window 0's step i
+      chartPred[i] = predicted[at];
+      chartActual[i] = actual[at];
+      if (lower != null) {
+        chartLower[i] = lower[at];
+        chartUpper[i] = upper[at];
+      }
+      if (dates != null) {
+        dates.add(table.date(horizon == 1 ? test.targetStart(i) : test.targetStart(0) + i));
       }
     }
-    Charts.forecastVsActual(dates, firstStepActual, firstStepPred, targetName,
-        unit != null ? unit : embedded ? "°C" : null, forecastPng);
+    Charts.forecastVsActual(dates, chartActual, chartPred, chartLower, chartUpper,
+        intervalScores == null ? null : String.format(Locale.ROOT, "%.0f%% interval", 100 * intervalScores.nominal()),
+        targetName, unit != null ? unit : embedded ? "°C" : null, forecastPng);
     if (report != null) {
       rep.writeJson(report, Map.of("data", source, "target", targetName, "frame", forecaster.frame().kind().id(),
           "season", m, "lookback", look, "horizon", horizon, "members", forecaster.members().size(),
-          "validation_mae", fit.ensembleMae()));
+          "validation_mae", fit.ensembleMae(), "quantiles", levels), intervalScores);
     }
     Files.deleteIfExists(work);
     o.println();
@@ -461,14 +507,6 @@ public final class TrainCommand implements Callable<Integer> {
 
   private static int ceilDiv(int a, int b) {
     return (a + b - 1) / b;
-  }
-
-  private static double[] firstStep(double[] v, int horizon) {
-    double[] r = new double[v.length / horizon];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = v[i * horizon];
-    }
-    return r;
   }
 
   static Scaler.Method scalerMethod(String s) {

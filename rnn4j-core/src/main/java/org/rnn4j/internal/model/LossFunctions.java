@@ -70,6 +70,19 @@ public final class LossFunctions {
             }
           }
           break;
+        case QUANTILE: {
+          int nq = loss.quantiles().size();
+          for (int j = 0; j < u; j++) {
+            double q = loss.quantiles().get(j % nq);
+            double d = (double) o[off + j] - tgt[off + j]; // > 0: the forecast is above the target
+            total += d > 0 ? (1 - q) * d : -q * d;
+            if (dOut != null) {
+              // at d = 0 the mean of the two one-sided slopes
+              dOut[off + j] = (float) ((d > 0 ? 1 - q : d < 0 ? -q : 0.5 - q) / count);
+            }
+          }
+          break;
+        }
         case BCE_WITH_LOGITS:
           for (int j = 0; j < u; j++) {
             double x = o[off + j];
