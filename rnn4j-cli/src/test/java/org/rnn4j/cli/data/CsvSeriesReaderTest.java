@@ -137,8 +137,14 @@ class CsvSeriesReaderTest {
   void theDateColumnCanBeNamedAndMustThenHoldDates() throws IOException {
     Path p = write("d.csv", "day,v\n2020-01-01,1\n2020/01/02,2\n");
     assertThatThrownBy(() -> CsvSeriesReader.read(p, null, "day"))
-        .hasMessage(p + " line 3, column 'day': expected an ISO date like 2012-01-31 (or a date-time like"
-            + " 2012-01-31T13:00), got '2020/01/02'");
+        .hasMessage(p + " line 3, column 'day': expected an ISO date like 2012-01-31 (or a month like 2012-01, a"
+            + " quarter like 2012Q1, a date-time like 2012-01-31T13:00), got '2020/01/02'");
+    Path months = write("m.csv", "month,v\n1949-01,1\n1949-02,2\n1949-03,3\n");
+    assertThat(CsvSeriesReader.read(months, null, null).table().dates())
+        .containsExactly(LocalDate.of(1949, 1, 1), LocalDate.of(1949, 2, 1), LocalDate.of(1949, 3, 1));
+    Path quarters = write("q.csv", "quarter,v\n1959Q4,1\n1960-Q1,2\n");
+    assertThat(CsvSeriesReader.read(quarters, null, null).table().dates())
+        .containsExactly(LocalDate.of(1959, 10, 1), LocalDate.of(1960, 1, 1));
     assertThatThrownBy(() -> CsvSeriesReader.read(p, null, "when"))
         .hasMessage(p + ": no date column 'when' in the header (line 1); the columns are [day, v]");
     Path ok = write("ok.csv", "day,v\n2020-01-01,1\n2020-01-02,2\n");
