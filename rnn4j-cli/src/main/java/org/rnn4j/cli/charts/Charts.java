@@ -34,6 +34,7 @@ import java.util.TimeZone;
 import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.DateAxis;
@@ -412,14 +413,20 @@ public final class Charts {
     plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD); // the forecast on top
     if (band) {
       // the band is dataset 1, drawn first (under the lines): a translucent fill, no outline
-      DeviationRenderer fill = new DeviationRenderer(false, false);
+      Color tint = new Color(ORANGE.getRed(), ORANGE.getGreen(), ORANGE.getBlue(), 70);
+      DeviationRenderer fill = new DeviationRenderer(false, false) {
+        @Override
+        public LegendItem getLegendItem(int datasetIndex, int series) {
+          LegendItem plain = super.getLegendItem(datasetIndex, series);
+          // lines and shapes are off, so the default entry has no swatch: a tinted box instead
+          return plain == null ? null
+              : new LegendItem(plain.getLabel(), null, null, null, new Rectangle2D.Double(-7, -5, 14, 10), tint);
+        }
+      };
       fill.setSeriesPaint(0, ORANGE);
       fill.setSeriesFillPaint(0, ORANGE);
       fill.setAlpha(0.22f);
-      // no line is drawn (lines off); the thick stroke is the legend's swatch, in the band's tint
-      fill.setSeriesStroke(0, new BasicStroke(9f));
-      fill.setLegendLine(new java.awt.geom.Line2D.Double(-7, 0, 7, 0));
-      fill.setSeriesPaint(0, new Color(ORANGE.getRed(), ORANGE.getGreen(), ORANGE.getBlue(), 70));
+      fill.setSeriesStroke(0, new BasicStroke(0f));
       plot.setDataset(1, bandData);
       plot.setRenderer(1, fill);
       plot.setDatasetRenderingOrder(DatasetRenderingOrder.REVERSE);

@@ -110,7 +110,7 @@ final class ForecastReport {
       o.println("  MAE by step ahead:");
       StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %6s %12s", "step", "this model"));
       for (Row b : baselines) {
-        head.append(String.format(Locale.ROOT, " %16s", abbreviate(b.name())));
+        head.append(String.format(Locale.ROOT, " %16s", ForecastSetup.shortName(b.name())));
       }
       o.println(head);
       for (int k = 0; k < horizon; k++) {
@@ -123,12 +123,6 @@ final class ForecastReport {
     }
     o.println(beatsEveryBaseline() ? "the model beats every baseline on test MAE"
         : "the model does NOT beat every baseline on test MAE");
-  }
-
-  private static String abbreviate(String name) {
-    int cut = name.indexOf(" (");
-    String s = cut > 0 ? name.substring(0, cut) : name;
-    return s.length() > 16 ? s.substring(0, 16) : s;
   }
 
   private static void printRow(PrintWriter o, Row r, String suffix) {

@@ -3,9 +3,12 @@ package org.rnn4j.cli.forecast;
 import java.util.List;
 import java.util.Locale;
 import org.rnn4j.cli.UserInputException;
+import org.rnn4j.data.BaselineForecast;
+import org.rnn4j.data.Baselines;
 import org.rnn4j.data.ChronologicalSplit;
 import org.rnn4j.data.DataException;
 import org.rnn4j.data.SeriesTable;
+import org.rnn4j.data.Windows;
 import org.rnn4j.forecast.ForecastFrame;
 import org.rnn4j.forecast.Frequency;
 
@@ -170,6 +173,30 @@ final class ForecastSetup {
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * The baselines every forecast is compared with, from the rows before {@code trainTo} where they fit
+   * anything: last value, seasonal naive (with a season > 1), drift, training mean.
+   */
+  static List<BaselineForecast> baselines(SeriesTable table, Windows windows, int trainTo, int season) {
+    List<BaselineForecast> bs = new java.util.ArrayList<>();
+    bs.add(Baselines.persistence(table, windows));
+    if (season > 1) {
+      bs.add(Baselines.seasonalNaive(table, windows, season));
+    }
+    bs.add(Baselines.drift(table, windows, 0, trainTo));
+    bs.add(Baselines.trainingMean(table, windows, 0, trainTo));
+    return bs;
+  }
+
+  /** A baseline's short name for column heads: last value, seasonal naive, drift, training mean. */
+  static String shortName(String baseline) {
+    if (baseline.startsWith("same time one season")) {
+      return "seasonal naive";
+    }
+    int cut = baseline.indexOf(" (");
+    return cut > 0 ? baseline.substring(0, cut) : baseline;
   }
 
   static void atLeast(String option, int value, int min) {

@@ -1,0 +1,393 @@
+package org.rnn4j.cli.forecast;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.rnn4j.Sequential;
+import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.data.CsvSeriesReader;
+import org.rnn4j.data.DataException;
+import org.rnn4j.data.MissingValues;
+import org.rnn4j.data.Scaler;
+import org.rnn4j.data.SeriesTable;
+import org.rnn4j.forecast.ForecastFrame;
+import org.rnn4j.forecast.Forecaster;
+import org.rnn4j.forecast.Frequency;
+import org.rnn4j.internal.kernels.KernelProvider;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Loss;
+import org.rnn4j.train.Adam;
+import org.rnn4j.train.FitOptions;
+import org.rnn4j.train.History;
+import org.rnn4j.train.TrainingListener;
+import picocli.CommandLine.Option;
+
+/**
+ * The options and steps every command that trains a forecaster shares ({@code train}, {@code
+ * backtest}): the data and its columns, the season, the frame, the network, the training budget, and
+ * the fit itself with one line per network. A picocli mixin; not thread-safe (a command runs once).
+ */
+public final class ForecasterOptions {
+
+  /** Validation windows needed before --transform auto compares frames (one window is noise). */
+  static final int MIN_CHOICE_WINDOWS = 10;
+
+  @Option(names = "--data", paramLabel = "CSV",
+      description = "Your CSV file (default: the embedded Seattle weather data).")
+  Path data;
+
+  @Option(names = "--target", paramLabel = "COLUMN",
+      description = "Column to forecast (default for the embedded data: temp_max).")
+  String target;
+
+  @Option(names = "--features", split = ",", paramLabel = "A,B",
+      description = "Input columns (default: every numeric column, the target included).")
+  List<String> features;
+
+  @Option(names = "--date-column", paramLabel = "COLUMN",
+      description = "Column with dates: 2012-01-31, 2012-01, 2012Q1 or date-times (default: one named"
+          + " date/ds/timestamp/month/week/quarter/period, if present).")
+  String dateColumn;
+
+  @Option(names = "--lookback", paramLabel = "N",
+      description = "Past steps each forecast sees (default: two seasons, at most a third of the training rows).")
+  Integer lookback;
+
+  @Option(names = "--horizon", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
+  int horizon;
+
+  @Option(names = "--transform", defaultValue = "auto", paramLabel = "NAME",
+      description = {"The frame the network learns in: change (each window relative to its last value), log-change"
+          + " (relative changes, positive series), level (standardized values) or auto: each is tried and the"
+          + " lowest validation MAE wins (default: ${DEFAULT-VALUE})."})
+  String transform;
+
+  @Option(names = "--intervals",
+      description = "Also forecast the 0.1, 0.5 and 0.9 quantiles (pinball loss): an 80% interval around the median.")
+  boolean intervals;
+
+  @Option(names = "--quantiles", split = ",", paramLabel = "Q1,Q2,...",
+      description = "The quantile levels to forecast, each in (0, 1), e.g. 0.05,0.5,0.95 (implies --intervals;"
+          + " 0.5 is added if missing).")
+  List<Float> quantiles;
+
+  @Option(names = "--ensemble", defaultValue = "3", paramLabel = "K",
+      description = "Networks (seeds) averaged in the forecast (default: ${DEFAULT-VALUE}).")
+  int ensemble;
+
+  @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE}).")
+  String cell;
+
+  @Option(names = "--hidden", defaultValue = "64", description = "Hidden units (default: ${DEFAULT-VALUE}).")
+  int hidden;
+
+  @Option(names = "--layers", defaultValue = "1", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
+  int layers;
+
+  @Option(names = "--bidirectional", description = "Read each window in both directions.")
+  boolean bidirectional;
+
+  @Option(names = "--dropout", defaultValue = "0.0", description = "Dropout before the output layer (default: ${DEFAULT-VALUE}).")
+  float dropout;
+
+  @Option(names = "--epochs", paramLabel = "N",
+      description = "Maximum passes over the training data (default: 100, more when there are few windows:"
+          + " at least 3000 updates, at most 1000 passes).")
+  Integer epochs;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Windows per update (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  float lr;
+
+  @Option(names = "--clip-norm", defaultValue = "1.0", description = "Clip the gradient norm to this, 0 = off (default: ${DEFAULT-VALUE}).")
+  float clipNorm;
+
+  @Option(names = "--patience", paramLabel = "N",
+      description = "Stop after this many epochs without validation improvement; the best epoch is kept (default:"
+          + " 10, more when there are few windows: at least 300 updates).")
+  Integer patience;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of all randomness; ensemble member k uses seed + k (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--missing", defaultValue = "interpolate",
+      description = "Missing values: interpolate, ffill, drop or fail (default: ${DEFAULT-VALUE}); what is filled is reported.")
+  String missing;
+
+  @Option(names = "--validation-rows", paramLabel = "N",
+      description = "The N rows before the test part are the validation part (default with --test-rows: 15% of"
+          + " the rest, at least the horizon).")
+  Integer validationRows;
+
+  @Option(names = "--season", defaultValue = "auto", paramLabel = "N|auto",
+      description = "Rows per season, for the seasonal naive baseline, MASE and the default lookback (default: from"
+          + " the dates: hourly 24, daily 7, weekly 52, monthly 12, quarterly 4, yearly 1; 1 without dates).")
+  String season;
+
+  /** The data read and cleaned, with its frequency and season. */
+  record Prepared(SeriesTable table, List<String> features, String target, String source, boolean embedded,
+      Frequency frequency, int season) {
+  }
+
+  /** Option values that are wrong on their own, before any work. */
+  void check() {
+    ForecastSetup.atLeast("--horizon", horizon, 1);
+    ForecastSetup.atLeast("--ensemble", ensemble, 1);
+    ForecastSetup.atLeast("--hidden", hidden, 1);
+    ForecastSetup.atLeast("--layers", layers, 1);
+    if (epochs != null) {
+      ForecastSetup.atLeast("--epochs", epochs, 1);
+    }
+    ForecastSetup.atLeast("--batch-size", batchSize, 1);
+    if (patience != null) {
+      ForecastSetup.atLeast("--patience", patience, 0);
+    }
+    if (lookback != null) {
+      ForecastSetup.atLeast("--lookback", lookback, 1);
+    }
+    if (validationRows != null) {
+      ForecastSetup.atLeast("--validation-rows", validationRows, 1);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new UserInputException("--dropout: expected a value in [0, 1), got " + dropout);
+    }
+    if (!(lr > 0) || Float.isInfinite(lr)) {
+      throw new UserInputException("--lr: expected a positive learning rate, got " + lr);
+    }
+    if (!(clipNorm >= 0) || Float.isInfinite(clipNorm)) {
+      throw new UserInputException("--clip-norm: expected 0 (off) or a positive norm, got " + clipNorm);
+    }
+  }
+
+  /** Reads and cleans the data, prints what was read and the season. */
+  Prepared read(PrintWriter o) {
+    boolean embedded = data == null;
+    String targetName = target != null ? target : embedded ? "temp_max" : null;
+    if (targetName == null) {
+      throw new UserInputException("--target is required with --data: name the column to forecast");
+    }
+    List<String> wanted = null;
+    if (features != null) {
+      wanted = new ArrayList<>(features);
+      if (!wanted.contains(targetName)) {
+        wanted.add(targetName);
+      }
+    }
+    CsvSeriesReader.Result read = embedded ? CsvSeriesReader.readEmbedded("seattle_weather", wanted, null)
+        : CsvSeriesReader.read(data, wanted, dateColumn);
+    for (String note : read.notes()) {
+      o.println("note: " + note);
+    }
+    SeriesTable raw = read.table();
+    if (!raw.hasColumn(targetName)) {
+      throw new UserInputException("--target: no numeric column named '" + targetName + "'; the data has "
+          + raw.columnNames());
+    }
+    String source = embedded ? "embedded Seattle daily weather 2012-2015 (see its NOTICE)" : data.toString();
+    List<String> feats = features != null ? features : raw.columnNames();
+    List<String> columns = new ArrayList<>(feats);
+    if (!columns.contains(targetName)) {
+      columns.add(targetName);
+    }
+    MissingValues.Result cleaned;
+    try {
+      cleaned = MissingValues.parse(missing).apply(raw.select(columns));
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(e.getMessage());
+    }
+    SeriesTable table = cleaned.table();
+    o.printf(Locale.ROOT, "data: %s, %d rows, features %s, target %s%n", source, table.rows(), feats,
+        targetName);
+    o.println(cleaned.report().summary());
+    Frequency frequency = ForecastSetup.frequency(table);
+    int m = ForecastSetup.season(season, frequency);
+    o.println("season: " + m + " rows" + ("auto".equalsIgnoreCase(season.trim())
+        ? " (" + (frequency.name().equals("rows") ? "no dates: no season" : frequency.name() + " dates") + ")"
+        : " (--season)"));
+    return new Prepared(table, List.copyOf(feats), targetName, source, embedded, frequency, m);
+  }
+
+  /** The lookback: --lookback, or two seasons capped by the training rows. */
+  int lookback(Prepared p, int trainRows) {
+    return lookback != null ? lookback : ForecastSetup.defaultLookback(p.season(), trainRows, horizon);
+  }
+
+  boolean autoLookback() {
+    return lookback == null;
+  }
+
+  /** Notes constant columns over rows [0, trainTo); a constant target is an error. */
+  static void requireVariation(PrintWriter o, Prepared p, int trainTo) {
+    List<String> columns = new ArrayList<>(p.features());
+    if (!columns.contains(p.target())) {
+      columns.add(p.target());
+    }
+    Scaler sc = Scaler.fit(Scaler.Method.STANDARD, p.table(), columns, 0, trainTo);
+    if (!sc.constantColumns().isEmpty()) {
+      o.println("note: constant columns in the training part (they carry no information): "
+          + sc.constantColumns());
+    }
+    if (sc.isConstant(p.target())) {
+      throw new UserInputException("the target '" + p.target() + "' is constant over the training part: there is"
+          + " nothing to learn; choose another target or more data");
+    }
+  }
+
+  List<Float> levels() {
+    return ForecastSetup.levels(intervals, quantiles);
+  }
+
+  String cellName() {
+    return parseCell(cell).name().replace("_TANH", "");
+  }
+
+  /**
+   * What to train for these rows: the networks, and a budget counted in updates for small series (a
+   * pass over a few windows is one or two updates).
+   */
+  Forecaster.Settings settings(Prepared p, int look, int trainTo, Path work) {
+    CellType cellType = parseCell(cell);
+    List<Float> levels = levels();
+    int trainWindows = trainTo - look - horizon + 1;
+    int updatesPerEpoch = (trainWindows + batchSize - 1) / batchSize;
+    int maxEpochs = epochs != null ? epochs : Math.min(1000, Math.max(100, ceilDiv(1000, updatesPerEpoch)));
+    int stopAfter = patience != null ? patience : Math.max(10, ceilDiv(100, updatesPerEpoch));
+    FitOptions options = FitOptions.builder().epochs(maxEpochs).batchSize(batchSize)
+        .optimizer(new Adam(lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(seed).clipNorm(clipNorm)
+        .earlyStopping(stopAfter).restoreBest(true).metrics("mae").build();
+    int nf = p.features().size();
+    return new Forecaster.Settings(p.features(), p.target(), look, horizon, ForecastSetup.frames(transform), ensemble,
+        s -> Sequential.features(nf)
+            .recurrent(cellType, hidden, r -> r.numLayers(layers).bidirectional(bidirectional))
+            .dropout(dropout)
+            .dense(horizon * Math.max(1, levels.size()))
+            .loss(levels.isEmpty() ? Loss.MSE : Loss.quantile(levels))
+            .build(s), options, work, MIN_CHOICE_WINDOWS, levels);
+  }
+
+  /** Empties the work folder unless resuming, and makes sure it exists. */
+  static void prepareWork(Path work, boolean resume) throws IOException {
+    if (!resume && Files.isDirectory(work)) {
+      try (var files = Files.list(work)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+    Files.createDirectories(work);
+  }
+
+  /**
+   * Fits, printing one line per network and then the frame and why it was taken; with {@code quiet}
+   * only the last two.
+   */
+  Forecaster.Fit fit(PrintWriter o, Prepared p, Forecaster.Settings settings, int trainTo, int validationTo,
+      boolean quiet) throws IOException {
+    long t0 = System.nanoTime();
+    Forecaster.Fit fit;
+    try {
+      fit = Forecaster.fit(settings, p.table(), trainTo, validationTo, quiet ? new FitLines(null, seed)
+          : new FitLines(o, seed));
+    } catch (DataException e) {
+      throw new UserInputException(e.getMessage());
+    }
+    Forecaster forecaster = fit.forecaster();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    int frames = settings.frames().size();
+    o.printf(Locale.ROOT, "transform: %s%s%n", forecaster.frame().describe(), fit.chosen()
+        ? " (lowest validation MAE of " + fit.candidates().size() + ")"
+        : frames == 1 ? " (--transform)"
+        : fit.validationWindows() >= MIN_CHOICE_WINDOWS ? " (the only candidate that applies: log-change needs a"
+            + " positive series)"
+        : " (not chosen: the validation part holds " + fit.validationWindows() + " window"
+            + (fit.validationWindows() > 1 ? "s" : "") + ", fewer than " + MIN_CHOICE_WINDOWS + " to choose by)");
+    o.printf(Locale.ROOT, "trained %d network%s in %.1f s; ensemble of %d: validation MAE %.4f%n",
+        fit.histories().size(), fit.histories().size() > 1 ? "s" : "", seconds, forecaster.members().size(),
+        fit.ensembleMae());
+    return fit;
+  }
+
+  /** Prints the network's summary and the kernels in use. */
+  void printNetwork(PrintWriter o, Forecaster.Settings settings) {
+    o.print(settings.networks().apply(seed).summary());
+    o.println("kernels: " + KernelProvider.get().name());
+  }
+
+  /** One line per trained network instead of a progress bar per network. */
+  private static final class FitLines implements Forecaster.Listener {
+    private final PrintWriter out;
+    private final long seed;
+
+    /** {@code out} null: silent. */
+    FitLines(PrintWriter out, long seed) {
+      this.out = out;
+      this.seed = seed;
+    }
+
+    @Override
+    public TrainingListener training(ForecastFrame.Kind frame, int member) {
+      return new TrainingListener() {
+        @Override
+        public void message(String text) {
+          if (out != null && text.startsWith("resumed")) {
+            out.println("  " + text);
+            out.flush();
+          }
+        }
+      };
+    }
+
+    @Override
+    public void candidate(ForecastFrame.Kind frame, double validationMae, History history) {
+      if (out == null) {
+        return;
+      }
+      out.printf(Locale.ROOT, "  %-10s seed %d: %s; validation MAE %.4f%n", frame.id(), seed, epochs(history),
+          validationMae);
+      out.flush();
+    }
+
+    @Override
+    public void member(int member, double validationMae, History history) {
+      if (out == null) {
+        return;
+      }
+      out.printf(Locale.ROOT, "  %-10s seed %d: %s; validation MAE %.4f%n", "", seed + member, epochs(history),
+          validationMae);
+      out.flush();
+    }
+
+    private static String epochs(History h) {
+      int best = 1;
+      double bestLoss = Double.POSITIVE_INFINITY;
+      double secs = 0;
+      for (History.Epoch e : h.epochs()) {
+        secs += e.seconds();
+        if (e.validationLoss() < bestLoss) {
+          bestLoss = e.validationLoss();
+          best = e.epoch();
+        }
+      }
+      return String.format(Locale.ROOT, "%d epochs (best %d), %.1f s", h.epochs().size(), best, secs);
+    }
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  static CellType parseCell(String s) {
+    try {
+      return CellType.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("--cell: expected lstm, gru or rnn, got '" + s + "'");
+    }
+  }
+
+}
