@@ -73,10 +73,31 @@ def main():
     args = ap.parse_args()
 
     suite = os.path.abspath(args.suite)
-    tasks = [t for t in read_tsv(os.path.join(suite, "suite.tsv")) if t["layout"] == "wide"]
-    if args.series:
-        wanted = set(args.series.split(","))
-        tasks = [t for t in tasks if t["series"] in wanted]
+    tasks = []
+    os.makedirs(args.out, exist_ok=True)
+    for t in read_tsv(os.path.join(suite, "suite.tsv")):
+        if args.series and t["series"] not in set(args.series.split(",")):
+            continue
+        if t["layout"] == "wide":
+            tasks.append(dict(t, set="univariate", path=os.path.join(suite, t["file"])))
+            continue
+        # long layout (id,date,value): one CSV per id, each fitted on its own (per-series models)
+        per_id = {}
+        with open(os.path.join(suite, t["file"]), encoding="utf-8") as f:
+            head = f.readline().strip().split(",")
+            for line in f:
+                cells = line.strip().split(",")
+                if len(cells) == len(head):
+                    row = dict(zip(head, cells))
+                    per_id.setdefault(row["id"], []).append((row["date"], row[t["target"]]))
+        split_dir = os.path.join(args.out, "series-" + t["series"])
+        os.makedirs(split_dir, exist_ok=True)
+        for sid, rows in per_id.items():
+            path = os.path.join(split_dir, sid + ".csv")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("date," + t["target"] + "\n")
+                f.writelines("%s,%s\n" % r for r in rows)
+            tasks.append(dict(t, set=t["series"], series=sid, path=path))
     evaluations = args.evaluation.split(",")
     r_text = ""
     if args.r:
@@ -85,17 +106,15 @@ def main():
         print("R reference.R: %.0f s" % r_seconds)
     else:
         reference = read_tsv(os.path.join(suite, "reference.tsv"))
-    ref = {(r["series"], r["evaluation"], r["method"]): r for r in reference if r["set"] == "univariate"}
-
-    os.makedirs(args.out, exist_ok=True)
+    ref = {(r["set"], r["series"], r["evaluation"], r["method"]): r for r in reference}
     results = []
     for t in tasks:
         for ev in evaluations:
             h = int(t["h"])
             horizon = 1 if ev == "one_step" else h
-            run_dir = os.path.join(args.out, t["series"] + "-" + ev)
+            run_dir = os.path.join(args.out, t["set"] + "-" + t["series"] + "-" + ev)
             report = os.path.join(run_dir, "report.json")
-            cmd = [os.path.join(ROOT, "rnn4j"), "train", "--data", os.path.join(suite, t["file"]),
+            cmd = [os.path.join(ROOT, "rnn4j"), "train", "--data", t["path"],
                    "--target", t["target"], "--features", t["target"], "--test-rows", str(h),
                    "--horizon", str(horizon), "--out", run_dir, "--report", report] + args.extra.split()
             t0 = time.time()
@@ -107,18 +126,18 @@ def main():
                 f.write(p.stdout)
             rep = json.load(open(report, encoding="utf-8"))
             last = next(b for b in rep["baselines"] if b["name"] == "last value")
-            r_naive = float(ref[(t["series"], ev, "naive")]["mae"])
+            r_naive = float(ref[(t["set"], t["series"], ev, "naive")]["mae"])
             if abs(last["mae"] - r_naive) > 1e-4 * max(1.0, abs(r_naive)):
                 sys.exit("protocol mismatch on %s %s: rnn4j's last-value MAE %.6f, R's naive %.6f"
                          % (t["series"], ev, last["mae"], r_naive))
-            snaive = float(ref[(t["series"], ev, "snaive")]["mae"])
+            snaive = float(ref[(t["set"], t["series"], ev, "snaive")]["mae"])
             mae = rep["model"]["mae"]
-            row = {"series": t["series"], "evaluation": ev, "mae": mae, "mase": rep["model"]["mase"],
+            row = {"set": t["set"], "series": t["series"], "evaluation": ev, "mae": mae, "mase": rep["model"]["mase"],
                    "rel_mase": mae / snaive, "frame": rep["settings"]["frame"],
-                   "ets": float(ref[(t["series"], ev, "ets")]["rel_mase"]),
-                   "arima": float(ref[(t["series"], ev, "arima")]["rel_mase"]),
-                   "naive": float(ref[(t["series"], ev, "naive")]["rel_mase"]),
-                   "drift": float(ref[(t["series"], ev, "drift")]["rel_mase"]),
+                   "ets": float(ref[(t["set"], t["series"], ev, "ets")]["rel_mase"]),
+                   "arima": float(ref[(t["set"], t["series"], ev, "arima")]["rel_mase"]),
+                   "naive": float(ref[(t["set"], t["series"], ev, "naive")]["rel_mase"]),
+                   "drift": float(ref[(t["set"], t["series"], ev, "drift")]["rel_mase"]),
                    "seconds": seconds}
             iv = rep.get("intervals")
             row["coverage"] = iv["coverage"] if iv else None
@@ -129,7 +148,7 @@ def main():
                 t["series"], ev, row["rel_mase"], row["ets"], row["arima"], row["frame"], seconds), flush=True)
 
     with open(os.path.join(args.out, "results.tsv"), "w", encoding="utf-8") as f:
-        cols = ["series", "evaluation", "mae", "mase", "rel_mase", "ets", "arima", "naive", "drift", "frame",
+        cols = ["set", "series", "evaluation", "mae", "mase", "rel_mase", "ets", "arima", "naive", "drift", "frame",
                 "coverage", "seconds"]
         f.write("\t".join(cols) + "\n")
         for r in results:
@@ -143,14 +162,16 @@ def main():
         lines.append("| %s | %s | %.4f | %s | %.4f | %.4f | %.4f | %.4f | %s | %.0f |" % (
             r["series"], r["evaluation"], r["rel_mase"], r["frame"], r["ets"], r["arima"], r["naive"], r["drift"],
             "yes" if r["rel_mase"] < 1 else "**no**", r["seconds"]))
+    for st in sorted(set(r["set"] for r in results), key=lambda x: x != "univariate"):
+        for ev in evaluations:
+            rs = [r for r in results if r["evaluation"] == ev and r["set"] == st]
+            lines.append("| **geomean %s (%d)** | %s | **%.4f** | | %.4f | %.4f | %.4f | %.4f | %d of %d | %.0f |" % (
+                st, len(rs), ev, geomean([r["rel_mase"] for r in rs]), geomean([r["ets"] for r in rs]),
+                geomean([r["arima"] for r in rs]), geomean([r["naive"] for r in rs]),
+                geomean([r["drift"] for r in rs]), sum(1 for r in rs if r["rel_mase"] < 1), len(rs),
+                sum(r["seconds"] for r in rs)))
     for ev in evaluations:
-        rs = [r for r in results if r["evaluation"] == ev]
-        lines.append("| **geomean** | %s | **%.4f** | | %.4f | %.4f | %.4f | %.4f | %d of %d | %.0f |" % (
-            ev, geomean([r["rel_mase"] for r in rs]), geomean([r["ets"] for r in rs]),
-            geomean([r["arima"] for r in rs]), geomean([r["naive"] for r in rs]), geomean([r["drift"] for r in rs]),
-            sum(1 for r in rs if r["rel_mase"] < 1), len(rs), sum(r["seconds"] for r in rs)))
-    for ev in evaluations:
-        rs = [r for r in results if r["evaluation"] == ev and r["coverage"] is not None]
+        rs = [r for r in results if r["evaluation"] == ev and r["coverage"] is not None and r["set"] == "univariate"]
         if rs:
             points = sum(r["points"] for r in rs)
             inside = sum(r["coverage"] * r["points"] for r in rs)

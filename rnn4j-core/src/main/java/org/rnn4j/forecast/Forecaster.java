@@ -236,7 +236,9 @@ public final class Forecaster {
 
   /**
    * Trains a forecaster on {@code table}: training targets in rows {@code [0, trainTo)}, validation
-   * targets in {@code [trainTo, validationTo)} (their inputs may reach back into the training rows);
+   * targets in {@code [trainTo, validationTo)} (their inputs may reach back into the training rows;
+   * {@code validationTo == trainTo}: no validation part, the first frame is kept, early stopping and
+   * the best epoch follow the training loss, intervals stay uncalibrated);
    * frames are fitted on the training rows only. A {@code LOG_CHANGE} candidate is skipped when the
    * target is not positive in every row up to {@code validationTo}.
    *
@@ -247,15 +249,17 @@ public final class Forecaster {
       throws IOException {
     WindowSpec ws = new WindowSpec(s.lookback(), s.horizon(), 1);
     Windows train = Windows.of(table, s.features(), s.target(), ws, 0, trainTo);
-    Windows validation = Windows.of(table, s.features(), s.target(), ws, trainTo, validationTo);
-    double[] actual = org.rnn4j.data.Baselines.actual(table, validation);
+    // validationTo == trainTo: no validation part (too few rows); training monitors its own loss
+    Windows validation = validationTo == trainTo ? null
+        : Windows.of(table, s.features(), s.target(), ws, trainTo, validationTo);
+    double[] actual = validation == null ? null : org.rnn4j.data.Baselines.actual(table, validation);
     List<ForecastFrame.Kind> tried = new ArrayList<>();
     List<Double> maes = new ArrayList<>();
     List<History> histories = new ArrayList<>();
     ForecastFrame best = null;
     Model bestModel = null;
     double bestMae = Double.POSITIVE_INFINITY;
-    boolean choose = validation.count() >= s.minChoiceWindows();
+    boolean choose = validation != null && validation.count() >= s.minChoiceWindows();
     for (ForecastFrame.Kind kind : s.frames()) {
       if (!choose && !tried.isEmpty()) {
         break;
@@ -265,8 +269,8 @@ public final class Forecaster {
       }
       ForecastFrame frame = ForecastFrame.fit(kind, table, s.features(), s.target(), trainTo);
       Trained t = train(s, frame, table, train, validation, 0, listener);
-      double mae = mae(new Forecaster(frame, s.lookback(), s.horizon(), List.of(t.model), s.quantiles())
-          .forecast(table, validation.targetStarts()), actual);
+      double mae = validationMae(new Forecaster(frame, s.lookback(), s.horizon(), List.of(t.model), s.quantiles()),
+          table, validation, actual);
       tried.add(kind);
       maes.add(mae);
       histories.add(t.history);
@@ -286,15 +290,15 @@ public final class Forecaster {
       Trained t = train(s, best, table, train, validation, k, listener);
       histories.add(t.history);
       members.add(t.model);
-      listener.member(k, mae(new Forecaster(best, s.lookback(), s.horizon(), List.of(t.model), s.quantiles())
-          .forecast(table, validation.targetStarts()), actual), t.history);
+      listener.member(k, validationMae(new Forecaster(best, s.lookback(), s.horizon(), List.of(t.model),
+          s.quantiles()), table, validation, actual), t.history);
     }
     Forecaster f = new Forecaster(best, s.lookback(), s.horizon(), members, s.quantiles());
-    if (!s.quantiles().isEmpty()) {
+    if (!s.quantiles().isEmpty() && validation != null) {
       f = new Forecaster(best, s.lookback(), s.horizon(), members, s.quantiles(),
           intervalScale(f.forecastQuantiles(table, validation.targetStarts()), actual, s.quantiles()));
     }
-    double ensembleMae = mae(f.forecast(table, validation.targetStarts()), actual);
+    double ensembleMae = validationMae(f, table, validation, actual);
     double[] cm = maes.stream().mapToDouble(Double::doubleValue).toArray();
     if (s.workDir() != null) {
       for (ForecastFrame.Kind kind : s.frames()) {
@@ -304,8 +308,8 @@ public final class Forecaster {
         }
       }
     }
-    return new Fit(f, List.copyOf(tried), cm, ensembleMae, List.copyOf(histories), validation.count(),
-        tried.size() > 1);
+    return new Fit(f, List.copyOf(tried), cm, ensembleMae, List.copyOf(histories),
+        validation == null ? 0 : validation.count(), tried.size() > 1);
   }
 
   private record Trained(Model model, History history) {
@@ -324,7 +328,8 @@ public final class Forecaster {
     FitOptions options = base.withRun(base.seed() + member,
         s.workDir() == null ? null : checkpoint(s.workDir(), frame.kind(), member));
     Model model = s.networks().apply(base.seed() + member);
-    History h = Trainer.fit(model, dataset(frame, table, train, s), dataset(frame, table, validation, s), options,
+    History h = Trainer.fit(model, dataset(frame, table, train, s),
+        validation == null ? null : dataset(frame, table, validation, s), options,
         listener.training(frame.kind(), member));
     if (done != null) {
       ModelFiles.save(model, done, java.util.Map.of("history", h.toCsv()));
@@ -385,6 +390,11 @@ public final class Forecaster {
     int k = (int) Math.ceil((n + 1) * nominal) - 1; // 0-based rank
     double c = need[Math.min(n - 1, Math.max(0, k))];
     return Math.min(20, Math.max(0.05, Double.isFinite(c) ? c : 20));
+  }
+
+  /** The MAE on the validation windows in the target's units; NaN without a validation part. */
+  private static double validationMae(Forecaster f, SeriesTable table, Windows validation, double[] actual) {
+    return validation == null ? Double.NaN : mae(f.forecast(table, validation.targetStarts()), actual);
   }
 
   private static double mae(double[] f, double[] a) {

@@ -128,4 +128,19 @@ class ForecasterTest {
     // an 80% interval: a one-step change has sd 3*sqrt(2), so a far too wide or too narrow band fails
     assertThat(inside).isBetween(65, 93);
   }
+
+  @Test
+  void withoutAValidationPartTheFitTrainsOnEveryRowAndKeepsTheFirstFrame() throws Exception {
+    SeriesTable t = trend(40);
+    Forecaster.Fit fit = Forecaster.fit(settings(List.of(ForecastFrame.Kind.CHANGE, ForecastFrame.Kind.LEVEL), 1,
+        null), t, 34, 34, QUIET);
+    assertThat(fit.validationWindows()).isZero();
+    assertThat(fit.chosen()).isFalse();
+    assertThat(fit.candidates()).containsExactly(ForecastFrame.Kind.CHANGE);
+    assertThat(fit.ensembleMae()).isNaN();
+    double[] f = fit.forecaster().forecast(t, new int[] {34, 39});
+    assertThat(Double.isFinite(f[0]) && Double.isFinite(f[1])).isTrue();
+    // the trend continues: a forecast above the last value (the series rises about 2 per row)
+    assertThat(f[1]).isGreaterThan(t.value("y", 38));
+  }
 }

@@ -70,6 +70,11 @@ final class ForecastSetup {
     int rest = rows - test;
     int validation = validationRows != null ? validationRows
         : Math.max(horizon, (int) Math.round(0.15 * rest));
+    if (validationRows == null && rest - validation < 2 + 2 * horizon) {
+      // a validation part would leave no room to train a window of this horizon: train on every row
+      // before the test part, with a fixed budget (no early stopping on validation, no frame choice)
+      validation = 0;
+    }
     if (rest - validation < 2) {
       throw new UserInputException(String.format(Locale.ROOT, "the data have %d rows: %d test and %d validation"
           + " rows leave %d for training; expected at least 2 (use fewer --test-rows or --validation-rows)",
@@ -97,7 +102,7 @@ final class ForecastSetup {
           horizon, lookback + horizon, autoLookback ? "use more data or a shorter --horizon"
               : "use more data or a shorter --lookback"));
     }
-    if (r.validationRows() < horizon) {
+    if (r.validationRows() > 0 && r.validationRows() < horizon) {
       throw new UserInputException(String.format(Locale.ROOT, "too few rows: the validation part has %d rows,"
           + " a window of horizon %d needs %d; use --validation-rows %d or more", r.validationRows(), horizon,
           horizon, horizon));

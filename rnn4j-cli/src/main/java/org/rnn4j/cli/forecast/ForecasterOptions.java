@@ -303,13 +303,15 @@ public final class ForecasterOptions {
     o.printf(Locale.ROOT, "transform: %s%s%n", forecaster.frame().describe(), fit.chosen()
         ? " (lowest validation MAE of " + fit.candidates().size() + ")"
         : frames == 1 ? " (--transform)"
+        : fit.validationWindows() == 0 ? " (no validation part: too few rows to hold one; the first candidate)"
         : fit.validationWindows() >= MIN_CHOICE_WINDOWS ? " (the only candidate that applies: log-change needs a"
             + " positive series)"
         : " (not chosen: the validation part holds " + fit.validationWindows() + " window"
             + (fit.validationWindows() > 1 ? "s" : "") + ", fewer than " + MIN_CHOICE_WINDOWS + " to choose by)");
-    o.printf(Locale.ROOT, "trained %d network%s in %.1f s; ensemble of %d: validation MAE %.4f%n",
+    o.printf(Locale.ROOT, "trained %d network%s in %.1f s; ensemble of %d%s%n",
         fit.histories().size(), fit.histories().size() > 1 ? "s" : "", seconds, forecaster.members().size(),
-        fit.ensembleMae());
+        Double.isNaN(fit.ensembleMae()) ? " (no validation part)"
+            : String.format(Locale.ROOT, ": validation MAE %.4f", fit.ensembleMae()));
     return fit;
   }
 
@@ -348,8 +350,7 @@ public final class ForecasterOptions {
       if (out == null) {
         return;
       }
-      out.printf(Locale.ROOT, "  %-10s seed %d: %s; validation MAE %.4f%n", frame.id(), seed, epochs(history),
-          validationMae);
+      out.printf(Locale.ROOT, "  %-10s seed %d: %s%s%n", frame.id(), seed, epochs(history), score(validationMae));
       out.flush();
     }
 
@@ -358,9 +359,12 @@ public final class ForecasterOptions {
       if (out == null) {
         return;
       }
-      out.printf(Locale.ROOT, "  %-10s seed %d: %s; validation MAE %.4f%n", "", seed + member, epochs(history),
-          validationMae);
+      out.printf(Locale.ROOT, "  %-10s seed %d: %s%s%n", "", seed + member, epochs(history), score(validationMae));
       out.flush();
+    }
+
+    private static String score(double validationMae) {
+      return Double.isNaN(validationMae) ? "" : String.format(Locale.ROOT, "; validation MAE %.4f", validationMae);
     }
 
     private static String epochs(History h) {

@@ -105,6 +105,11 @@ public final class TrainCommand implements Callable<Integer> {
     List<Float> levels = opts.levels();
     String cellName = opts.cellName();
     ForecasterOptions.requireVariation(o, p, ranges.trainTo());
+    if (ranges.validationRows() == 0) {
+      o.println("note: no validation part: the " + ranges.trainRows() + " rows before the test part are too few to"
+          + " hold a training window and a validation window of horizon " + horizon + "; training uses them all"
+          + " with a fixed budget (early stopping on the training loss)");
+    }
     o.printf(Locale.ROOT, "rows: %d train, %d validation, %d test; lookback %d%s, horizon %d%n",
         ranges.trainRows(), ranges.validationRows(), ranges.testRows(), look, opts.autoLookback() ? " (auto)" : "",
         horizon);
@@ -203,9 +208,11 @@ public final class TrainCommand implements Callable<Integer> {
         intervalScores == null ? null : String.format(Locale.ROOT, "%.0f%% interval", 100 * intervalScores.nominal()),
         targetName, unit != null ? unit : embedded ? "°C" : null, forecastPng);
     if (report != null) {
-      rep.writeJson(report, Map.of("data", source, "target", targetName, "frame", forecaster.frame().kind().id(),
-          "season", m, "lookback", look, "horizon", horizon, "members", forecaster.members().size(),
-          "validation_mae", fit.ensembleMae(), "quantiles", levels), intervalScores);
+      Map<String, Object> settingsJson = new LinkedHashMap<>(Map.of("data", source, "target", targetName, "frame",
+          forecaster.frame().kind().id(), "season", m, "lookback", look, "horizon", horizon, "members",
+          forecaster.members().size(), "quantiles", levels));
+      settingsJson.put("validation_mae", Double.isNaN(fit.ensembleMae()) ? null : fit.ensembleMae());
+      rep.writeJson(report, settingsJson, intervalScores);
     }
     Files.deleteIfExists(work);
     o.println();

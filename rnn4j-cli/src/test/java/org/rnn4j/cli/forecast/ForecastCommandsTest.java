@@ -109,6 +109,17 @@ class ForecastCommandsTest {
   }
 
   @Test
+  void aLongHorizonOnAShortSeriesTrainsWithoutAValidationPart(@TempDir Path dir) throws Exception {
+    Path csv = series(dir, 60);
+    Run r = rnn4j("train", "--data", csv.toString(), "--target", "temp", "--features", "temp", "--date-column",
+        "day", "--horizon", "20", "--test-rows", "20", "--epochs", "3", "--hidden", "4", "--ensemble", "1",
+        "--out", dir.resolve("o").toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("note: no validation part").contains("rows: 40 train, 0 validation, 20 test")
+        .contains("(this model)");
+  }
+
+  @Test
   void badForecastOptionsAreOneLine(@TempDir Path dir) throws Exception {
     Path csv = series(dir, 120);
     String[][] bad = {
