@@ -312,13 +312,25 @@ public final class Forecaster {
         validation == null ? 0 : validation.count(), tried.size() > 1);
   }
 
-  private record Trained(Model model, History history) {
+  /** A trained network and its history. */
+  record Trained(Model model, History history) {
   }
 
   /** Trains (or, resuming, loads the finished) network {@code member} in {@code frame}. */
   private static Trained train(Settings s, ForecastFrame frame, SeriesTable table, Windows train,
       Windows validation, int member, Listener listener) throws IOException {
-    Path done = s.workDir() == null ? null : finished(s.workDir(), frame.kind(), member);
+    return train(s, frame.kind(), dataset(List.of(frame), List.of(table), List.of(train.targetStarts()), s),
+        validation == null ? null
+            : dataset(List.of(frame), List.of(table), List.of(validation.targetStarts()), s), member, listener);
+  }
+
+  /**
+   * Trains (or, resuming from {@code s.workDir()}, loads the finished) network {@code member} on
+   * examples already in the frame; {@code validation} null: none.
+   */
+  static Trained train(Settings s, ForecastFrame.Kind kind, Dataset train, Dataset validation, int member,
+      Listener listener) throws IOException {
+    Path done = s.workDir() == null ? null : finished(s.workDir(), kind, member);
     if (done != null && Files.exists(done)) {
       ModelFiles.Loaded l = ModelFiles.load(done);
       History h = History.fromCsv(l.metadata().getOrDefault("history", ""));
@@ -326,39 +338,50 @@ public final class Forecaster {
     }
     FitOptions base = s.fit();
     FitOptions options = base.withRun(base.seed() + member,
-        s.workDir() == null ? null : checkpoint(s.workDir(), frame.kind(), member));
+        s.workDir() == null ? null : checkpoint(s.workDir(), kind, member));
     Model model = s.networks().apply(base.seed() + member);
-    History h = Trainer.fit(model, dataset(frame, table, train, s),
-        validation == null ? null : dataset(frame, table, validation, s), options,
-        listener.training(frame.kind(), member));
+    History h = Trainer.fit(model, train, validation, options, listener.training(kind, member));
     if (done != null) {
       ModelFiles.save(model, done, java.util.Map.of("history", h.toCsv()));
-      Files.deleteIfExists(checkpoint(s.workDir(), frame.kind(), member));
+      Files.deleteIfExists(checkpoint(s.workDir(), kind, member));
     }
     return new Trained(model, h);
   }
 
-  private static Dataset dataset(ForecastFrame frame, SeriesTable table, Windows w, Settings s) {
-    int[] origins = w.targetStarts();
-    Tensor x = new Tensor(frame.inputs(table, origins, s.lookback()), origins.length, s.lookback(),
-        s.features().size());
-    float[] y = frame.targets(table, origins, s.horizon());
-    int nq = s.quantiles().size();
-    if (nq > 0) { // each step's target once per quantile level: [N, H * Q]
-      float[] rep = new float[y.length * nq];
-      for (int i = 0; i < y.length; i++) {
-        java.util.Arrays.fill(rep, i * nq, (i + 1) * nq, y[i]);
-      }
-      y = rep;
+  /**
+   * The examples of several series in their frames, one after the other: inputs {@code [N, lookback,
+   * F]}, targets {@code [N, horizon * max(1, Q)]} (each step's target once per quantile level).
+   */
+  static Dataset dataset(List<ForecastFrame> frames, List<SeriesTable> tables, List<int[]> origins, Settings s) {
+    int n = 0;
+    for (int[] o : origins) {
+      n += o.length;
     }
-    return Dataset.ofFeatures(x, null, new Tensor(y, origins.length, s.horizon() * Math.max(1, nq)));
+    int nq = Math.max(1, s.quantiles().size());
+    int inWidth = s.lookback() * s.features().size();
+    int outWidth = s.horizon() * nq;
+    float[] x = new float[n * inWidth];
+    float[] y = new float[n * outWidth];
+    int at = 0;
+    for (int i = 0; i < frames.size(); i++) {
+      int[] o = origins.get(i);
+      float[] xi = frames.get(i).inputs(tables.get(i), o, s.lookback());
+      float[] yi = frames.get(i).targets(tables.get(i), o, s.horizon());
+      System.arraycopy(xi, 0, x, at * inWidth, xi.length);
+      for (int j = 0; j < yi.length; j++) {
+        java.util.Arrays.fill(y, at * outWidth + j * nq, at * outWidth + (j + 1) * nq, yi[j]);
+      }
+      at += o.length;
+    }
+    return Dataset.ofFeatures(new Tensor(x, n, s.lookback(), s.features().size()), null,
+        new Tensor(y, n, outWidth));
   }
 
-  private static Path finished(Path dir, ForecastFrame.Kind kind, int member) {
+  static Path finished(Path dir, ForecastFrame.Kind kind, int member) {
     return dir.resolve(String.format(Locale.ROOT, "fit-%s-%d.rnn4j", kind.id(), member));
   }
 
-  private static Path checkpoint(Path dir, ForecastFrame.Kind kind, int member) {
+  static Path checkpoint(Path dir, ForecastFrame.Kind kind, int member) {
     return dir.resolve(String.format(Locale.ROOT, "fit-%s-%d.checkpoint.safetensors", kind.id(), member));
   }
 

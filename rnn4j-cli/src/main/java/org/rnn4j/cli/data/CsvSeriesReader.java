@@ -111,6 +111,77 @@ public final class CsvSeriesReader {
     return parse(decode(bytes, source), source, columns, dateColumn);
   }
 
+  /**
+   * Reads a long-format CSV file (one row per series and time step, as neuralforecast's {@code
+   * unique_id, ds, y}): the rows of each value of {@code idColumn}, in file order, become one series,
+   * read as {@link #read} reads a file. Series come in the order of their first row.
+   *
+   * @throws UserInputException for a missing file or id column, an empty id, and every problem in a
+   *     series (named by its id; line numbers then count within that series, its header being line 1)
+   */
+  public static java.util.LinkedHashMap<String, Result> readLong(Path file, String idColumn, List<String> columns,
+      String dateColumn) {
+    String source = file.toString();
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new UserInputException(source + ": no such file", e);
+    } catch (IOException e) {
+      throw new UserInputException(source + ": cannot read the file: " + e.getMessage(), e);
+    }
+    String text = decode(bytes, source);
+    java.util.LinkedHashMap<String, StringBuilder> texts = new java.util.LinkedHashMap<>();
+    List<String> header;
+    int idAt;
+    try (CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
+        .build().parse(new java.io.StringReader(text))) {
+      header = parser.getHeaderNames();
+      idAt = header.indexOf(idColumn);
+      if (idAt < 0) {
+        throw new UserInputException(source + ": no id column '" + idColumn + "' in the header (line 1); the columns"
+            + " are " + header);
+      }
+      List<String> rest = new ArrayList<>(header);
+      rest.remove(idAt);
+      String head = String.join(",", rest) + "\n";
+      for (CSVRecord r : parser) {
+        if (r.size() <= idAt || r.get(idAt).isEmpty()) {
+          throw new UserInputException(source + " line " + lineOf(text, r.getCharacterPosition()) + ", column '"
+              + idColumn + "': expected a series id, got an empty cell");
+        }
+        StringBuilder b = texts.computeIfAbsent(r.get(idAt), k -> new StringBuilder(head));
+        List<String> cells = new ArrayList<>();
+        for (int c = 0; c < r.size(); c++) {
+          if (c != idAt) {
+            String v = r.get(c);
+            cells.add(v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v);
+          }
+        }
+        b.append(String.join(",", cells)).append('\n');
+      }
+    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+      throw new UserInputException(source + ": not a readable CSV file: " + e.getMessage(), e);
+    }
+    if (texts.isEmpty()) {
+      throw new UserInputException(source + ": expected rows of series under the header, got none");
+    }
+    java.util.LinkedHashMap<String, Result> out = new java.util.LinkedHashMap<>();
+    for (var e : texts.entrySet()) {
+      out.put(e.getKey(), parse(e.getValue().toString(), source + " (series '" + e.getKey() + "')", columns,
+          dateColumn));
+    }
+    return out;
+  }
+
+  private static int lineOf(String text, long position) {
+    int line = 1;
+    for (int i = 0; i < position && i < text.length(); i++) {
+      line += text.charAt(i) == '\n' ? 1 : 0;
+    }
+    return line;
+  }
+
   /** Reads an embedded dataset (see {@link #EMBEDDED}) with every numeric column and its date column. */
   public static Result readEmbedded(String name) {
     return readEmbedded(name, null, null);

@@ -83,78 +83,106 @@ public final class ForecastCommand implements Callable<Integer> {
           + " got " + h);
     }
     String dateCol = meta.getOrDefault("date_column", "");
-    SeriesTable raw = CsvSeriesReader.read(data, null, dateCol.isEmpty() ? null : dateCol).table();
-    for (String feature : features) {
-      if (!raw.hasColumn(feature)) {
-        throw new UserInputException(data + ": the model needs the numeric column '" + feature + "'; the file has "
-            + raw.columnNames());
+    // a global model (trained with --id-column) forecasts every series of a long-format file
+    boolean global = meta.containsKey("series_ids");
+    List<String> ids = global ? List.of(new com.fasterxml.jackson.databind.ObjectMapper()
+        .readValue(meta.get("series_ids"), String[].class)) : List.of("");
+    Map<String, SeriesTable> inputs = new java.util.LinkedHashMap<>();
+    if (global) {
+      for (Map.Entry<String, CsvSeriesReader.Result> e : CsvSeriesReader.readLong(data, meta.get("id_column"), null,
+          dateCol.isEmpty() ? null : dateCol).entrySet()) {
+        if (!ids.contains(e.getKey())) {
+          throw new UserInputException(data + ": series '" + e.getKey() + "' is not one the model was trained on;"
+              + " it knows " + ids);
+        }
+        inputs.put(e.getKey(), e.getValue().table());
       }
-    }
-    List<String> columns = new java.util.ArrayList<>(features);
-    boolean hasTarget = raw.hasColumn(target);
-    if (hasTarget && !columns.contains(target)) {
-      columns.add(target);
-    }
-    SeriesTable table;
-    try {
-      MissingValues.Result r = MissingValues.parse(meta.getOrDefault("missing", "interpolate"))
-          .apply(raw.select(columns));
-      table = r.table();
-      if (r.report().totalFilled() > 0 || r.report().rowsDropped() > 0) {
-        System.err.println(r.report().summary());
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException(data + ": " + e.getMessage());
-    }
-    if (table.rows() < lookback) {
-      throw new UserInputException(data + ": " + table.rows() + " rows, the model needs at least " + lookback
-          + " (its lookback)");
-    }
-    int first = lastOnly ? table.rows() : lookback;
-    int n = table.rows() - first + 1;
-    int[] origins = new int[n];
-    for (int w = 0; w < n; w++) {
-      origins[w] = first + w; // the first forecast row; the inputs are the lookback rows before it
+    } else {
+      inputs.put("", CsvSeriesReader.read(data, null, dateCol.isEmpty() ? null : dateCol).table());
     }
     List<Float> levels = ForecastSetup.parseLevels(meta.get("quantiles"));
     int nq = Math.max(1, levels.size());
-    double[] forecasts; // [n, trained, nq]: the quantiles of each step (one value for a point forecaster)
-    try {
-      forecasts = meta.containsKey("frame.kind")
-          ? new Forecaster(ForecastFrame.fromMap(meta, "frame."), lookback, trained, loaded.members(), levels,
-              Double.parseDouble(meta.getOrDefault("interval_scale", "1")))
-              .forecastQuantiles(table, origins)
-          : levelForecasts(model, Scaler.fromMap(meta, "scaler."), table, features, target, origins, lookback);
-    } catch (DataException e) {
-      throw new UserInputException(data + ": " + e.getMessage());
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException(modelFile + ": the model does not fit the data: " + e.getMessage());
-    }
-    Frequency frequency = ForecastSetup.frequency(table);
-    boolean dated = table.hasDateColumn() && !frequency.name().equals("rows");
+    int median = levels.isEmpty() ? 0 : levels.indexOf(0.5f);
     StringWriter sw = new StringWriter();
     PrintWriter p = new PrintWriter(sw);
-    StringBuilder header = new StringBuilder("origin,step," + (dated ? "date," : "") + target + "_forecast");
-    for (float q : levels) {
-      header.append(",").append(target).append("_q").append(q);
-    }
-    p.println(header + "," + target + "_actual");
-    int median = levels.isEmpty() ? 0 : levels.indexOf(0.5f);
-    int lastRow = table.rows() - 1;
-    for (int w = 0; w < n; w++) {
-      int end = origins[w];
-      for (int k = 0; k < h; k++) {
-        int row = end + k;
-        int at = (w * trained + k) * nq;
-        StringBuilder forecast = new StringBuilder(fmt(forecasts[at + median]));
-        for (int j = 0; j < levels.size(); j++) {
-          forecast.append(",").append(fmt(forecasts[at + j]));
+    boolean headerWritten = false;
+    int written = 0;
+    for (Map.Entry<String, SeriesTable> in : inputs.entrySet()) {
+      String where = global ? data + " (series '" + in.getKey() + "')" : data.toString();
+      SeriesTable raw = in.getValue();
+      for (String feature : features) {
+        if (!raw.hasColumn(feature)) {
+          throw new UserInputException(where + ": the model needs the numeric column '" + feature + "'; the file has "
+              + raw.columnNames());
         }
-        String actual = hasTarget && row < table.rows() ? fmt(table.value(target, row)) : "";
-        String origin = table.rowLabel(end - 1);
-        String date = !dated ? "" : (row <= lastRow ? table.rowLabel(row)
-            : frequency.after(table.rowLabel(lastRow), row - lastRow)) + ",";
-        p.println(origin + "," + (k + 1) + "," + date + forecast + "," + actual);
+      }
+      List<String> columns = new java.util.ArrayList<>(features);
+      boolean hasTarget = raw.hasColumn(target);
+      if (hasTarget && !columns.contains(target)) {
+        columns.add(target);
+      }
+      SeriesTable table;
+      try {
+        MissingValues.Result r = MissingValues.parse(meta.getOrDefault("missing", "interpolate"))
+            .apply(raw.select(columns));
+        table = r.table();
+        if (r.report().totalFilled() > 0 || r.report().rowsDropped() > 0) {
+          System.err.println(r.report().summary());
+        }
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException(where + ": " + e.getMessage());
+      }
+      if (table.rows() < lookback) {
+        throw new UserInputException(where + ": " + table.rows() + " rows, the model needs at least " + lookback
+            + " (its lookback)");
+      }
+      int first = lastOnly ? table.rows() : lookback;
+      int n = table.rows() - first + 1;
+      int[] origins = new int[n];
+      for (int w = 0; w < n; w++) {
+        origins[w] = first + w; // the first forecast row; the inputs are the lookback rows before it
+      }
+      double[] forecasts; // [n, trained, nq]: the quantiles of each step (one value for a point forecaster)
+      try {
+        String prefix = global ? "frame." + ids.indexOf(in.getKey()) + "." : "frame.";
+        forecasts = meta.containsKey(prefix + "kind")
+            ? new Forecaster(ForecastFrame.fromMap(meta, prefix), lookback, trained, loaded.members(), levels,
+                Double.parseDouble(meta.getOrDefault("interval_scale", "1")))
+                .forecastQuantiles(table, origins)
+            : levelForecasts(model, Scaler.fromMap(meta, "scaler."), table, features, target, origins, lookback);
+      } catch (DataException e) {
+        throw new UserInputException(where + ": " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException(modelFile + ": the model does not fit the data: " + e.getMessage());
+      }
+      Frequency frequency = ForecastSetup.frequency(table);
+      boolean dated = table.hasDateColumn() && !frequency.name().equals("rows");
+      if (!headerWritten) {
+        StringBuilder header = new StringBuilder((global ? "id," : "") + "origin,step," + (dated ? "date," : "")
+            + target + "_forecast");
+        for (float q : levels) {
+          header.append(",").append(target).append("_q").append(q);
+        }
+        p.println(header + "," + target + "_actual");
+        headerWritten = true;
+      }
+      int lastRow = table.rows() - 1;
+      for (int w = 0; w < n; w++) {
+        int end = origins[w];
+        for (int k = 0; k < h; k++) {
+          int row = end + k;
+          int at = (w * trained + k) * nq;
+          StringBuilder forecast = new StringBuilder(fmt(forecasts[at + median]));
+          for (int j = 0; j < levels.size(); j++) {
+            forecast.append(",").append(fmt(forecasts[at + j]));
+          }
+          String actual = hasTarget && row < table.rows() ? fmt(table.value(target, row)) : "";
+          String origin = table.rowLabel(end - 1);
+          String date = !dated ? "" : (row <= lastRow ? table.rowLabel(row)
+              : frequency.after(table.rowLabel(lastRow), row - lastRow)) + ",";
+          p.println((global ? in.getKey() + "," : "") + origin + "," + (k + 1) + "," + date + forecast + "," + actual);
+          written++;
+        }
       }
     }
     p.flush();
@@ -164,7 +192,7 @@ public final class ForecastCommand implements Callable<Integer> {
     } else {
       byte[] bytes = sw.toString().getBytes(StandardCharsets.UTF_8);
       AtomicFiles.write(output, os -> os.write(bytes));
-      spec.commandLine().getOut().println("wrote " + n * h + " forecasts to " + output);
+      spec.commandLine().getOut().println("wrote " + written + " forecasts to " + output);
     }
     return 0;
   }

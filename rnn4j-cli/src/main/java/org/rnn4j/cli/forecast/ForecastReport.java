@@ -135,6 +135,19 @@ final class ForecastReport {
   void writeJson(Path file, Map<String, Object> settings, IntervalScores intervals) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("settings", settings);
+    root.putAll(toJson(intervals));
+    write(file, root);
+  }
+
+  /** Writes {@code root} as indented JSON, atomically. */
+  static void write(Path file, Map<String, Object> root) throws IOException {
+    byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root);
+    AtomicFiles.write(file, os -> os.write(bytes));
+  }
+
+  /** The scores as JSON-ready maps: horizon, season, scale, model, baselines, intervals (if any). */
+  Map<String, Object> toJson(IntervalScores intervals) {
+    Map<String, Object> root = new LinkedHashMap<>();
     root.put("horizon", horizon);
     root.put("season", season);
     root.put("mase_scale", scale);
@@ -157,8 +170,7 @@ final class ForecastReport {
       iv.put("points", intervals.count());
       root.put("intervals", iv);
     }
-    byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root);
-    AtomicFiles.write(file, os -> os.write(bytes));
+    return root;
   }
 
   private static Map<String, Object> json(Row r) {

@@ -252,9 +252,13 @@ public final class ForecasterOptions {
    * pass over a few windows is one or two updates).
    */
   Forecaster.Settings settings(Prepared p, int look, int trainTo, Path work) {
+    return settingsForWindows(p, look, trainTo - look - horizon + 1, work);
+  }
+
+  /** As {@link #settings}, for a training set of {@code trainWindows} windows (many series together). */
+  Forecaster.Settings settingsForWindows(Prepared p, int look, int trainWindows, Path work) {
     CellType cellType = parseCell(cell);
     List<Float> levels = levels();
-    int trainWindows = trainTo - look - horizon + 1;
     int updatesPerEpoch = (trainWindows + batchSize - 1) / batchSize;
     int maxEpochs = epochs != null ? epochs : Math.min(1000, Math.max(100, ceilDiv(1000, updatesPerEpoch)));
     int stopAfter = patience != null ? patience : Math.max(10, ceilDiv(100, updatesPerEpoch));
@@ -322,7 +326,7 @@ public final class ForecasterOptions {
   }
 
   /** One line per trained network instead of a progress bar per network. */
-  private static final class FitLines implements Forecaster.Listener {
+  static final class FitLines implements Forecaster.Listener {
     private final PrintWriter out;
     private final long seed;
 

@@ -67,6 +67,11 @@ public final class TrainCommand implements Callable<Integer> {
       description = "The last N rows are the test part (instead of --split's fractions).")
   Integer testRows;
 
+  @Option(names = "--id-column", paramLabel = "COLUMN",
+      description = "Long-format data (one row per series and step, e.g. id,date,value): train one global model"
+          + " for every series of this column, each split and normalized on its own.")
+  String idColumn;
+
   @Option(names = "--report", paramLabel = "FILE.json",
       description = "Also write the scores (model and baselines, per step) as JSON.")
   Path report;
@@ -84,6 +89,9 @@ public final class TrainCommand implements Callable<Integer> {
     opts.check();
     if (testRows != null) {
       ForecastSetup.atLeast("--test-rows", testRows, 1);
+    }
+    if (idColumn != null) {
+      return GlobalTrain.run(o, opts, idColumn, splitOf(split), testRows, out, report, resume);
     }
     int horizon = opts.horizon;
     long seed = opts.seed;

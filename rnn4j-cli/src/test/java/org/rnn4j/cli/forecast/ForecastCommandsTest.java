@@ -120,6 +120,48 @@ class ForecastCommandsTest {
   }
 
   @Test
+  void aGlobalModelTrainsOnEverySeriesOfALongFileAndForecastsEach(@TempDir Path dir) throws Exception {
+    List<String> lines = new ArrayList<>();
+    lines.add("id,date,value");
+    java.time.LocalDate d = java.time.LocalDate.of(2000, 1, 1);
+    String[] ids = {"north", "south", "east"};
+    for (int s = 0; s < ids.length; s++) {
+      for (int i = 0; i < 80; i++) {
+        double v = (s + 1) * 100 + (s + 1) * 2.0 * i + 5 * Math.sin(i * 0.9 + s);
+        lines.add(ids[s] + "," + d.plusMonths(i) + "," + String.format(java.util.Locale.ROOT, "%.3f", v));
+      }
+    }
+    Path csv = dir.resolve("long.csv");
+    Files.write(csv, lines);
+    Path out = dir.resolve("g");
+    Path report = dir.resolve("g.json");
+    Run r = rnn4j("train", "--data", csv.toString(), "--id-column", "id", "--target", "value", "--test-rows", "12",
+        "--epochs", "3", "--hidden", "4", "--ensemble", "1", "--out", out.toString(), "--report", report.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("3 series (id column 'id')").contains("season: 12 rows (monthly dates)")
+        .contains("north").contains("south").contains("east").contains("vs seasonal naive");
+    com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(report.toFile());
+    assertThat(j.get("series")).hasSize(3);
+    assertThat(j.get("series").get(1).get("id").asText()).isEqualTo("south");
+    assertThat(j.get("series").get(1).get("model").get("windows").asInt()).isEqualTo(12);
+    Run f = rnn4j("forecast", "--model", out.resolve("model.rnn4j").toString(), "--data", csv.toString(), "--last");
+    assertThat(f.exit()).as(f.err()).isZero();
+    List<String> rows = f.out().lines().toList();
+    assertThat(rows.get(0)).isEqualTo("id,origin,step,date,value_forecast,value_actual");
+    assertThat(rows).hasSize(4).anyMatch(l -> l.startsWith("east,2006-08-01,1,2006-09-01,"));
+    // a series with too few rows is named
+    lines.add("tiny,2000-01-01,1");
+    lines.add("tiny,2000-02-01,2");
+    Files.write(csv, lines);
+    Run bad = rnn4j("train", "--data", csv.toString(), "--id-column", "id", "--target", "value", "--test-rows", "12",
+        "--out", dir.resolve("b").toString());
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err().strip().lines().count()).isEqualTo(1);
+    assertThat(bad.err()).contains("series 'tiny'");
+  }
+
+  @Test
   void badForecastOptionsAreOneLine(@TempDir Path dir) throws Exception {
     Path csv = series(dir, 120);
     String[][] bad = {

@@ -1,0 +1,181 @@
+package org.rnn4j.forecast;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.rnn4j.Model;
+import org.rnn4j.data.Baselines;
+import org.rnn4j.data.Dataset;
+import org.rnn4j.data.SeriesTable;
+import org.rnn4j.data.WindowSpec;
+import org.rnn4j.data.Windows;
+import org.rnn4j.train.History;
+
+/**
+ * One forecaster for many series (a global model, as neuralforecast and DeepAR train them): each
+ * series has its own {@link ForecastFrame}, fitted on its own training rows, so every series is
+ * normalized on its own (its last value, its mean one-step change), and one ensemble of networks learns
+ * from the windows of all series together. A series is addressed by its index in {@link #ids()}.
+ *
+ * <p>Immutable once built, but {@link #forecast} runs the members' {@code predict}, which uses each
+ * model's workspaces: one thread at a time per forecaster.
+ */
+public final class GlobalForecaster {
+
+  /**
+   * The outcome of {@link #fit}: the forecaster, the histories, and the validation score: the mean over
+   * the series with validation windows of their MAE divided by their mean one-step change (a
+   * scale-free error, so that large series do not dominate; NaN without validation).
+   */
+  public record Fit(GlobalForecaster forecaster, List<History> histories, double validationScaledMae,
+      int trainWindows, int validationWindows) {
+  }
+
+  private final List<String> ids;
+  private final List<ForecastFrame> frames;
+  private final int lookback;
+  private final int horizon;
+  private final List<Model> members;
+
+  public GlobalForecaster(List<String> ids, List<ForecastFrame> frames, int lookback, int horizon,
+      List<Model> members) {
+    if (ids.size() != frames.size() || ids.isEmpty() || members.isEmpty()) {
+      throw new IllegalArgumentException("GlobalForecaster: expected one frame per series, at least one series and"
+          + " one network, got " + ids.size() + " ids, " + frames.size() + " frames, " + members.size()
+          + " networks");
+    }
+    this.ids = List.copyOf(ids);
+    this.frames = List.copyOf(frames);
+    this.lookback = lookback;
+    this.horizon = horizon;
+    this.members = List.copyOf(members);
+  }
+
+  public List<String> ids() {
+    return ids;
+  }
+
+  public List<ForecastFrame> frames() {
+    return frames;
+  }
+
+  public List<Model> members() {
+    return members;
+  }
+
+  public int lookback() {
+    return lookback;
+  }
+
+  public int horizon() {
+    return horizon;
+  }
+
+  /** The single-series forecaster of series {@code series}: its frame and the shared networks. */
+  public Forecaster of(int series) {
+    return new Forecaster(frames.get(series), lookback, horizon, members);
+  }
+
+  /** Forecasts {@code [N, horizon]} of series {@code series} from each origin (see {@link Forecaster#forecast}). */
+  public double[] forecast(int series, SeriesTable table, int[] origins) {
+    return of(series).forecast(table, origins);
+  }
+
+  /**
+   * Trains one ensemble on the windows of every series: series {@code i}'s training targets in rows
+   * {@code [0, trainTo[i])}, its validation targets in {@code [trainTo[i], validationTo[i])}. The frame
+   * is the first of {@code s.frames()} that applies to every series (log-change needs every series
+   * positive); point forecasts only ({@code s.quantiles()} must be empty).
+   *
+   * @throws org.rnn4j.data.DataException naming the series that has no room for a training window
+   * @throws IOException                  if the work folder cannot be written
+   */
+  public static Fit fit(Forecaster.Settings s, List<String> ids, List<SeriesTable> tables, int[] trainTo,
+      int[] validationTo, Forecaster.Listener listener) throws IOException {
+    if (!s.quantiles().isEmpty()) {
+      throw new IllegalArgumentException("GlobalForecaster: quantile forecasts are not supported yet, got levels "
+          + s.quantiles());
+    }
+    ForecastFrame.Kind kind = null;
+    for (ForecastFrame.Kind k : s.frames()) {
+      boolean applies = true;
+      for (int i = 0; i < tables.size() && k == ForecastFrame.Kind.LOG_CHANGE; i++) {
+        applies &= ForecastFrame.logApplies(tables.get(i), s.target(), validationTo[i]);
+      }
+      if (applies) {
+        kind = k;
+        break;
+      }
+    }
+    if (kind == null) {
+      throw new IllegalArgumentException("GlobalForecaster: no frame of " + s.frames() + " applies to every series");
+    }
+    WindowSpec ws = new WindowSpec(s.lookback(), s.horizon(), 1);
+    List<ForecastFrame> frames = new ArrayList<>();
+    List<int[]> trainOrigins = new ArrayList<>();
+    List<int[]> valOrigins = new ArrayList<>();
+    List<ForecastFrame> valFrames = new ArrayList<>();
+    List<SeriesTable> valTables = new ArrayList<>();
+    List<Integer> valSeries = new ArrayList<>();
+    int trainWindows = 0;
+    int valWindows = 0;
+    for (int i = 0; i < tables.size(); i++) {
+      SeriesTable t = tables.get(i);
+      ForecastFrame frame = ForecastFrame.fit(kind, t, s.features(), s.target(), trainTo[i]);
+      frames.add(frame);
+      Windows train;
+      try {
+        train = Windows.of(t, s.features(), s.target(), ws, 0, trainTo[i]);
+      } catch (org.rnn4j.data.DataException e) {
+        throw new org.rnn4j.data.DataException("series '" + ids.get(i) + "': " + e.getMessage());
+      }
+      trainOrigins.add(train.targetStarts());
+      trainWindows += train.count();
+      if (validationTo[i] > trainTo[i]) {
+        Windows v = Windows.of(t, s.features(), s.target(), ws, trainTo[i], validationTo[i]);
+        valOrigins.add(v.targetStarts());
+        valFrames.add(frame);
+        valTables.add(t);
+        valSeries.add(i);
+        valWindows += v.count();
+      }
+    }
+    Dataset train = Forecaster.dataset(frames, tables, trainOrigins, s);
+    Dataset validation = valWindows == 0 ? null : Forecaster.dataset(valFrames, valTables, valOrigins, s);
+    List<Model> members = new ArrayList<>();
+    List<History> histories = new ArrayList<>();
+    for (int k = 0; k < s.ensemble(); k++) {
+      Forecaster.Trained t = Forecaster.train(s, kind, train, validation, k, listener);
+      members.add(t.model());
+      histories.add(t.history());
+    }
+    GlobalForecaster g = new GlobalForecaster(ids, frames, s.lookback(), s.horizon(), members);
+    double score = Double.NaN;
+    if (validation != null) {
+      double sum = 0;
+      for (int j = 0; j < valSeries.size(); j++) {
+        int i = valSeries.get(j);
+        Windows v = Windows.of(tables.get(i), s.features(), s.target(), ws, trainTo[i], validationTo[i]);
+        double[] f = g.forecast(i, tables.get(i), v.targetStarts());
+        double[] a = Baselines.actual(tables.get(i), v);
+        double mae = 0;
+        for (int q = 0; q < a.length; q++) {
+          mae += Math.abs(f[q] - a[q]) / a.length;
+        }
+        sum += mae / ForecastScores.seasonalScale(tables.get(i).column(s.target()), trainTo[i], 1);
+      }
+      score = sum / valSeries.size();
+    }
+    if (s.workDir() != null) {
+      for (int k = 0; k < s.ensemble(); k++) {
+        Files.deleteIfExists(Forecaster.finished(s.workDir(), kind, k));
+        Files.deleteIfExists(Forecaster.checkpoint(s.workDir(), kind, k));
+      }
+    }
+    for (int k = 0; k < histories.size(); k++) {
+      listener.member(k, Double.NaN, histories.get(k));
+    }
+    return new Fit(g, List.copyOf(histories), score, trainWindows, valWindows);
+  }
+}
