@@ -62,12 +62,12 @@ public final class ForecasterOptions {
 
   @Option(names = "--transform", defaultValue = "auto", paramLabel = "NAME",
       description = {"The frame the network learns in: change (each window relative to its last value), log-change"
-          + " (relative changes, positive series), level (standardized values) or auto: each is tried and the"
-          + " lowest validation MAE wins (default: ${DEFAULT-VALUE})."})
+          + " (relative changes, positive series), level (standardized values), a list of them to choose from"
+          + " on validation, or auto: change and log-change (default: ${DEFAULT-VALUE})."})
   String transform;
 
   @Option(names = "--intervals",
-      description = "Also forecast the 0.1, 0.5 and 0.9 quantiles (pinball loss): an 80% interval around the median.")
+      description = "Also forecast the 0.1, 0.5 and 0.9 quantiles (pinball loss): an 80%% interval around the median.")
   boolean intervals;
 
   @Option(names = "--quantiles", split = ",", paramLabel = "Q1,Q2,...",
@@ -96,7 +96,7 @@ public final class ForecasterOptions {
 
   @Option(names = "--epochs", paramLabel = "N",
       description = "Maximum passes over the training data (default: 100, more when there are few windows:"
-          + " at least 3000 updates, at most 1000 passes).")
+          + " at least 1000 updates, at most 1000 passes).")
   Integer epochs;
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Windows per update (default: ${DEFAULT-VALUE}).")
@@ -110,7 +110,7 @@ public final class ForecasterOptions {
 
   @Option(names = "--patience", paramLabel = "N",
       description = "Stop after this many epochs without validation improvement; the best epoch is kept (default:"
-          + " 10, more when there are few windows: at least 300 updates).")
+          + " 10, more when there are few windows: at least 100 updates).")
   Integer patience;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of all randomness; ensemble member k uses seed + k (default: ${DEFAULT-VALUE}).")
@@ -121,7 +121,7 @@ public final class ForecasterOptions {
   String missing;
 
   @Option(names = "--validation-rows", paramLabel = "N",
-      description = "The N rows before the test part are the validation part (default with --test-rows: 15% of"
+      description = "The N rows before the test part are the validation part (default with --test-rows: 15%% of"
           + " the rest, at least the horizon).")
   Integer validationRows;
 

@@ -162,6 +162,28 @@ class ForecastCommandsTest {
   }
 
   @Test
+  void helpOfEveryForecastingCommandFormatsCleanly() {
+    // picocli reports a description it cannot format (an unescaped %) on System.err
+    PrintStream saved = System.err;
+    ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+    try {
+      for (String command : new String[] {"train", "forecast", "backtest"}) {
+        Run r = rnn4j(command, "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).as(command).doesNotContain("WARN");
+        assertThat(r.out()).as(command).contains("Usage: rnn4j " + command);
+        if (!command.equals("forecast")) {
+          assertThat(r.out()).as(command).contains("an 80% interval");
+        }
+      }
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(warnings.toString(StandardCharsets.UTF_8)).doesNotContain("WARN");
+  }
+
+  @Test
   void badForecastOptionsAreOneLine(@TempDir Path dir) throws Exception {
     Path csv = series(dir, 120);
     String[][] bad = {
