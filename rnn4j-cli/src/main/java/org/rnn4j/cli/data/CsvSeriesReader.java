@@ -96,6 +96,11 @@ public final class CsvSeriesReader {
    * @throws UserInputException for a missing or unreadable file and every problem in its content
    */
   public static Result read(Path file, List<String> columns, String dateColumn) {
+    return parse(readText(file), file.toString(), columns, dateColumn);
+  }
+
+  /** The file's text (UTF-8), or one line saying why it cannot be read. */
+  private static String readText(Path file) {
     String source = file.toString();
     if (Files.isDirectory(file)) {
       throw new UserInputException(source + ": expected a CSV file, got a directory");
@@ -108,7 +113,7 @@ public final class CsvSeriesReader {
     } catch (IOException e) {
       throw new UserInputException(source + ": cannot read the file: " + e.getMessage(), e);
     }
-    return parse(decode(bytes, source), source, columns, dateColumn);
+    return decode(bytes, source);
   }
 
   /**
@@ -122,15 +127,7 @@ public final class CsvSeriesReader {
   public static java.util.LinkedHashMap<String, Result> readLong(Path file, String idColumn, List<String> columns,
       String dateColumn) {
     String source = file.toString();
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new UserInputException(source + ": no such file", e);
-    } catch (IOException e) {
-      throw new UserInputException(source + ": cannot read the file: " + e.getMessage(), e);
-    }
-    String text = decode(bytes, source);
+    String text = readText(file);
     java.util.LinkedHashMap<String, StringBuilder> texts = new java.util.LinkedHashMap<>();
     List<String> header;
     int idAt;
