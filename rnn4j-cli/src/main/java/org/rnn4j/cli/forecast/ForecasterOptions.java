@@ -232,6 +232,17 @@ public final class ForecasterOptions {
     if (!sc.constantColumns().isEmpty()) {
       o.println("note: constant columns in the training part (they carry no information): "
           + sc.constantColumns());
+      for (String c : sc.constantColumns()) {
+        double[] v = p.table().column(c);
+        for (int r = trainTo; r < v.length; r++) {
+          if (!Double.isNaN(v[r]) && v[r] != v[0]) {
+            o.println("note: column '" + c + "' is constant (" + v[0] + ") in the training rows and changes later ("
+                + v[r] + " at " + p.table().rowLabel(r) + "): the model never saw it vary, so what it does with the"
+                + " new values is untested; drop it from --features or train on rows where it varies");
+            break;
+          }
+        }
+      }
     }
     if (sc.isConstant(p.target())) {
       throw new UserInputException("the target '" + p.target() + "' is constant over the training part: there is"

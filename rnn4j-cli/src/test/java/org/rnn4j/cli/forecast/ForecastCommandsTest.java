@@ -162,6 +162,23 @@ class ForecastCommandsTest {
   }
 
   @Test
+  void aCovariateConstantInTrainingThatChangesLaterIsNamed(@TempDir Path dir) throws Exception {
+    List<String> lines = new ArrayList<>();
+    lines.add("date,promo,sales");
+    java.time.LocalDate d = java.time.LocalDate.of(2021, 1, 1);
+    for (int i = 0; i < 120; i++) {
+      lines.add(d.plusDays(i) + "," + (i < 100 ? 0 : 1) + "," + (50 + 10 * Math.sin(i / 3.0) + i * 0.1));
+    }
+    Path csv = dir.resolve("p.csv");
+    Files.write(csv, lines);
+    Run r = rnn4j("train", "--data", csv.toString(), "--target", "sales", "--test-rows", "20", "--epochs", "2",
+        "--hidden", "4", "--ensemble", "1", "--out", dir.resolve("o").toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("column 'promo' is constant (0.0) in the training rows and changes later (1.0 at"
+        + " 2021-04-11)");
+  }
+
+  @Test
   void helpOfEveryForecastingCommandFormatsCleanly() {
     // picocli reports a description it cannot format (an unescaped %) on System.err
     PrintStream saved = System.err;
