@@ -69,9 +69,11 @@ public final class ForecastFrame {
   private final double[] scale; // [F]: training std (LEVEL) or mean |one-step change| (CHANGE)
   private final double targetCenter;
   private final double targetScale; // as scale, for the target (log-changes for LOG_CHANGE)
+  private final boolean calendar; // calendar channels after the features: sin/cos of the year and the week
 
   private ForecastFrame(Kind kind, List<String> features, String target, double[] center, double[] scale,
-      double targetCenter, double targetScale) {
+      double targetCenter, double targetScale, boolean calendar) {
+    this.calendar = calendar;
     this.kind = kind;
     this.features = List.copyOf(features);
     this.target = target;
@@ -106,8 +108,30 @@ public final class ForecastFrame {
     }
     double tc = mean(t, trainTo);
     double ts = kind == Kind.LEVEL ? std(t, trainTo, tc) : meanAbsChange(t, trainTo, kind == Kind.LOG_CHANGE);
-    return new ForecastFrame(kind, features, target, center, scale, tc, ts);
+    return new ForecastFrame(kind, features, target, center, scale, tc, ts, false);
   }
+
+  /**
+   * This frame with calendar inputs: after the feature columns, four channels per input row, {@code
+   * sin} and {@code cos} of the position in the year (day of year / 365.25) and in the week (day of
+   * week / 7), so that a network knows the season of its window (and, the horizon being fixed, of the
+   * rows it forecasts). Needs a table with parsed dates when inputs are made.
+   */
+  public ForecastFrame withCalendar(boolean on) {
+    return new ForecastFrame(kind, features, target, center, scale, targetCenter, targetScale, on);
+  }
+
+  /** Whether the inputs carry calendar channels. */
+  public boolean calendar() {
+    return calendar;
+  }
+
+  /** Input channels per step: the features, plus 4 calendar channels when on. */
+  public int inputWidth() {
+    return features.size() + (calendar ? CALENDAR_CHANNELS : 0);
+  }
+
+  private static final int CALENDAR_CHANNELS = 4;
 
   /** Whether {@code LOG_CHANGE} can be fitted: the target is positive in rows {@code [0, to)}. */
   public static boolean logApplies(SeriesTable table, String target, int to) {
@@ -127,8 +151,8 @@ public final class ForecastFrame {
   }
 
   /**
-   * The network's inputs for windows ending right before each origin, {@code [N, lookback, F]}
-   * row-major.
+   * The network's inputs for windows ending right before each origin, {@code [N, lookback,
+   * inputWidth()]} row-major.
    *
    * @throws DataException if a needed value is missing, or not positive where logarithms are taken
    */
@@ -138,7 +162,12 @@ public final class ForecastFrame {
     for (int f = 0; f < nf; f++) {
       cols[f] = table.column(features.get(f));
     }
-    float[] x = new float[origins.length * lookback * nf];
+    int width = inputWidth();
+    if (calendar && !table.hasDates()) {
+      throw new DataException("the model reads calendar inputs and needs a date column of dates, got "
+          + (table.hasDateColumn() ? "labels in '" + table.dateColumnName() + "'" : "no date column"));
+    }
+    float[] x = new float[origins.length * lookback * width];
     for (int i = 0; i < origins.length; i++) {
       int last = origins[i] - 1;
       for (int f = 0; f < nf; f++) {
@@ -147,8 +176,18 @@ public final class ForecastFrame {
         double anchor = kind == Kind.LEVEL ? center[f] : value(table, cols[f], f, last, log);
         for (int k = 0; k < lookback; k++) {
           int row = origins[i] - lookback + k;
-          x[(i * lookback + k) * nf + f] = (float) ((value(table, cols[f], f, row, log) - anchor) / s);
+          x[(i * lookback + k) * width + f] = (float) ((value(table, cols[f], f, row, log) - anchor) / s);
         }
+      }
+      for (int k = 0; calendar && k < lookback; k++) {
+        java.time.LocalDate d = table.date(origins[i] - lookback + k);
+        double year = 2 * Math.PI * (d.getDayOfYear() - 1) / 365.25;
+        double week = 2 * Math.PI * (d.getDayOfWeek().getValue() - 1) / 7.0;
+        int at = (i * lookback + k) * width + nf;
+        x[at] = (float) Math.sin(year);
+        x[at + 1] = (float) Math.cos(year);
+        x[at + 2] = (float) Math.sin(week);
+        x[at + 3] = (float) Math.cos(week);
       }
     }
     return x;
@@ -195,6 +234,7 @@ public final class ForecastFrame {
     m.put(prefix + "scale", join(scale));
     m.put(prefix + "target_center", Double.toString(targetCenter));
     m.put(prefix + "target_scale", Double.toString(targetScale));
+    m.put(prefix + "calendar", Boolean.toString(calendar));
     return m;
   }
 
@@ -214,7 +254,8 @@ public final class ForecastFrame {
     }
     return new ForecastFrame(kind, features, need(m, prefix + "target"), center, scale,
         parse(need(m, prefix + "target_center"), prefix + "target_center"),
-        parse(need(m, prefix + "target_scale"), prefix + "target_scale"));
+        parse(need(m, prefix + "target_scale"), prefix + "target_scale"),
+        Boolean.parseBoolean(m.getOrDefault(prefix + "calendar", "false")));
   }
 
   /** E.g. {@code change (last value + change / 1.37)}. */

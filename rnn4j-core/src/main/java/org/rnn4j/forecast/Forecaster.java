@@ -51,10 +51,22 @@ public final class Forecaster {
    * @param quantiles quantile levels forecast (ascending, 0.5 among them), or empty for point
    *                  forecasts; with levels the networks have {@code horizon * Q} outputs and a
    *                  {@link org.rnn4j.nn.Loss#quantile} loss of these levels
+   * @param calendar  calendar inputs ({@link ForecastFrame#withCalendar}): the networks then read
+   *                  {@code features + 4} channels per step
    */
   public record Settings(List<String> features, String target, int lookback, int horizon,
       List<ForecastFrame.Kind> frames, int ensemble, LongFunction<Model> networks, FitOptions fit, Path workDir,
-      int minChoiceWindows, List<Float> quantiles) {
+      int minChoiceWindows, List<Float> quantiles, boolean calendar) {
+
+    /** Settings without calendar inputs. */
+    public Settings(List<String> features, String target, int lookback, int horizon,
+        List<ForecastFrame.Kind> frames, int ensemble, LongFunction<Model> networks, FitOptions fit, Path workDir,
+        int minChoiceWindows, List<Float> quantiles) {
+      this(features, target, lookback, horizon, frames, ensemble, networks, fit, workDir, minChoiceWindows,
+          quantiles, false);
+    }
+
+    /** Validates and copies. */
     public Settings {
       features = List.copyOf(features);
       frames = List.copyOf(frames);
@@ -206,7 +218,7 @@ public final class Forecaster {
       }
     }
     float[] x = frame.inputs(table, origins, lookback);
-    Tensor in = new Tensor(x, origins.length, lookback, frame.features().size());
+    Tensor in = new Tensor(x, origins.length, lookback, frame.inputWidth());
     int nq = Math.max(1, quantiles.size());
     float[] mean = new float[origins.length * horizon * nq];
     for (Model m : members) {
@@ -267,7 +279,8 @@ public final class Forecaster {
       if (kind == ForecastFrame.Kind.LOG_CHANGE && !ForecastFrame.logApplies(table, s.target(), validationTo)) {
         continue;
       }
-      ForecastFrame frame = ForecastFrame.fit(kind, table, s.features(), s.target(), trainTo);
+      ForecastFrame frame = ForecastFrame.fit(kind, table, s.features(), s.target(), trainTo)
+          .withCalendar(s.calendar());
       Trained t = train(s, frame, table, train, validation, 0, listener);
       double mae = validationMae(new Forecaster(frame, s.lookback(), s.horizon(), List.of(t.model), s.quantiles()),
           table, validation, actual);
@@ -358,7 +371,8 @@ public final class Forecaster {
       n += o.length;
     }
     int nq = Math.max(1, s.quantiles().size());
-    int inWidth = s.lookback() * s.features().size();
+    int channels = frames.get(0).inputWidth();
+    int inWidth = s.lookback() * channels;
     int outWidth = s.horizon() * nq;
     float[] x = new float[n * inWidth];
     float[] y = new float[n * outWidth];
@@ -373,7 +387,7 @@ public final class Forecaster {
       }
       at += o.length;
     }
-    return Dataset.ofFeatures(new Tensor(x, n, s.lookback(), s.features().size()), null,
+    return Dataset.ofFeatures(new Tensor(x, n, s.lookback(), channels), null,
         new Tensor(y, n, outWidth));
   }
 

@@ -122,7 +122,8 @@ public final class GlobalForecaster {
     int valWindows = 0;
     for (int i = 0; i < tables.size(); i++) {
       SeriesTable t = tables.get(i);
-      ForecastFrame frame = ForecastFrame.fit(kind, t, s.features(), s.target(), trainTo[i]);
+      ForecastFrame frame = ForecastFrame.fit(kind, t, s.features(), s.target(), trainTo[i])
+          .withCalendar(s.calendar());
       frames.add(frame);
       Windows train;
       try {

@@ -87,4 +87,26 @@ class ForecastFrameTest {
     assertThatThrownBy(() -> ForecastFrame.Kind.parse("revin")).hasMessageContaining("level, change, log-change");
     assertThat(ForecastFrame.Kind.parse("Log-Change")).isEqualTo(ForecastFrame.Kind.LOG_CHANGE);
   }
+
+  @Test
+  void calendarChannelsFollowTheFeaturesAndNeedDates() {
+    SeriesTable plain = table();
+    java.time.LocalDate[] dates = new java.time.LocalDate[40];
+    for (int i = 0; i < 40; i++) {
+      dates[i] = java.time.LocalDate.of(2024, 1, 1).plusDays(i); // 2024-01-01 is a Monday
+    }
+    SeriesTable t = plain.withDates("date", dates);
+    ForecastFrame f = ForecastFrame.fit(ForecastFrame.Kind.CHANGE, t, List.of("y", "x"), "y", 25).withCalendar(true);
+    assertThat(f.inputWidth()).isEqualTo(6);
+    float[] x = f.inputs(t, new int[] {3}, 3); // rows 0..2: Jan 1 (Monday), Jan 2, Jan 3
+    assertThat(x[2]).isZero(); // sin of day 1 of the year
+    assertThat(x[3]).isEqualTo(1f); // cos
+    assertThat(x[4]).isZero(); // sin of Monday
+    assertThat(x[5]).isEqualTo(1f);
+    assertThat((double) x[6 + 4]).isCloseTo(Math.sin(2 * Math.PI / 7), within(1e-6)); // Tuesday
+    assertThat((double) x[6 + 2]).isCloseTo(Math.sin(2 * Math.PI / 365.25), within(1e-6));
+    assertThat(ForecastFrame.fromMap(f.toMap("p."), "p.").inputs(t, new int[] {3}, 3)).containsExactly(x);
+    assertThatThrownBy(() -> f.inputs(plain, new int[] {3}, 3)).isInstanceOf(DataException.class)
+        .hasMessageContaining("calendar");
+  }
 }

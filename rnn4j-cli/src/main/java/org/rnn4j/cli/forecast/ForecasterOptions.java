@@ -125,6 +125,11 @@ public final class ForecasterOptions {
           + " the rest, at least the horizon).")
   Integer validationRows;
 
+  @Option(names = "--calendar",
+      description = "Also feed the calendar: the position of each input row in the year and in the week (sin and"
+          + " cos); needs a date column of dates.")
+  boolean calendar;
+
   @Option(names = "--season", defaultValue = "auto", paramLabel = "N|auto",
       description = "Rows per season, for the seasonal naive baseline, MASE and the default lookback (default: from"
           + " the dates: hourly 24, daily 7, weekly 52, monthly 12, quarterly 4, yearly 1; 1 without dates).")
@@ -276,14 +281,18 @@ public final class ForecasterOptions {
     FitOptions options = FitOptions.builder().epochs(maxEpochs).batchSize(batchSize)
         .optimizer(new Adam(lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(seed).clipNorm(clipNorm)
         .earlyStopping(stopAfter).restoreBest(true).metrics("mae").build();
-    int nf = p.features().size();
+    if (calendar && !p.table().hasDates()) {
+      throw new UserInputException("--calendar: expected a date column of dates (2012-01-31, 2012-01, 2012Q1), got "
+          + (p.table().hasDateColumn() ? "labels in '" + p.table().dateColumnName() + "'" : "no date column"));
+    }
+    int nf = p.features().size() + (calendar ? 4 : 0);
     return new Forecaster.Settings(p.features(), p.target(), look, horizon, ForecastSetup.frames(transform), ensemble,
         s -> Sequential.features(nf)
             .recurrent(cellType, hidden, r -> r.numLayers(layers).bidirectional(bidirectional))
             .dropout(dropout)
             .dense(horizon * Math.max(1, levels.size()))
             .loss(levels.isEmpty() ? Loss.MSE : Loss.quantile(levels))
-            .build(s), options, work, MIN_CHOICE_WINDOWS, levels);
+            .build(s), options, work, MIN_CHOICE_WINDOWS, levels, calendar);
   }
 
   /** Empties the work folder unless resuming, and makes sure it exists. */
