@@ -317,6 +317,7 @@ public final class Forecaster {
       for (ForecastFrame.Kind kind : s.frames()) {
         for (int k = 0; k < s.ensemble(); k++) {
           Files.deleteIfExists(finished(s.workDir(), kind, k));
+          Files.deleteIfExists(s.workDir().resolve(finished(s.workDir(), kind, k).getFileName() + ".fingerprint"));
           Files.deleteIfExists(checkpoint(s.workDir(), kind, k));
         }
       }
@@ -344,21 +345,57 @@ public final class Forecaster {
   static Trained train(Settings s, ForecastFrame.Kind kind, Dataset train, Dataset validation, int member,
       Listener listener) throws IOException {
     Path done = s.workDir() == null ? null : finished(s.workDir(), kind, member);
-    if (done != null && Files.exists(done)) {
-      ModelFiles.Loaded l = ModelFiles.load(done);
-      History h = History.fromCsv(l.metadata().getOrDefault("history", ""));
-      return new Trained(l.model(), h);
-    }
     FitOptions base = s.fit();
+    Model model = s.networks().apply(base.seed() + member);
+    // what a finished network or a checkpoint left by an interrupted run must have been trained on, so
+    // that a resume with other settings or other data starts afresh instead of using the wrong network
+    String fingerprint = fingerprint(s, kind, model, train, validation, base.seed() + member);
+    if (done != null) {
+      Path mark = done.resolveSibling(done.getFileName() + ".fingerprint");
+      String before = Files.exists(mark) ? Files.readString(mark) : "";
+      if (!before.equals(fingerprint)) {
+        Files.deleteIfExists(done);
+        Files.deleteIfExists(checkpoint(s.workDir(), kind, member));
+        org.rnn4j.io.AtomicFiles.write(mark, os -> os.write(fingerprint.getBytes(
+            java.nio.charset.StandardCharsets.UTF_8)));
+      }
+      if (Files.exists(done)) {
+        ModelFiles.Loaded l = ModelFiles.load(done);
+        History h = History.fromCsv(l.metadata().getOrDefault("history", ""));
+        return new Trained(l.model(), h);
+      }
+    }
     FitOptions options = base.withRun(base.seed() + member,
         s.workDir() == null ? null : checkpoint(s.workDir(), kind, member));
-    Model model = s.networks().apply(base.seed() + member);
     History h = Trainer.fit(model, train, validation, options, listener.training(kind, member));
     if (done != null) {
       ModelFiles.save(model, done, java.util.Map.of("history", h.toCsv()));
       Files.deleteIfExists(checkpoint(s.workDir(), kind, member));
     }
     return new Trained(model, h);
+  }
+
+  /** SHA-256 of the network's spec, the options, the frame, the seed and the examples' values. */
+  private static String fingerprint(Settings s, ForecastFrame.Kind kind, Model model, Dataset train,
+      Dataset validation, long seed) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      String head = ModelFiles.specToJsonText(model.spec()) + "|" + s.fit().withRun(seed, null) + "|" + kind.id()
+          + "|" + s.lookback() + "|" + s.horizon() + "|" + s.features() + "|" + s.target() + "|" + s.quantiles()
+          + "|" + s.calendar();
+      md.update(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      for (Dataset d : new Dataset[] {train, validation}) {
+        if (d != null) {
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * (d.featureArray().length
+              + d.targetArray().length));
+          b.asFloatBuffer().put(d.featureArray()).put(d.targetArray());
+          md.update(b.array());
+        }
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   /**

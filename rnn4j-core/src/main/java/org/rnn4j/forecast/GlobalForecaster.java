@@ -171,6 +171,8 @@ public final class GlobalForecaster {
     if (s.workDir() != null) {
       for (int k = 0; k < s.ensemble(); k++) {
         Files.deleteIfExists(Forecaster.finished(s.workDir(), kind, k));
+        Files.deleteIfExists(s.workDir().resolve(Forecaster.finished(s.workDir(), kind, k).getFileName()
+            + ".fingerprint"));
         Files.deleteIfExists(Forecaster.checkpoint(s.workDir(), kind, k));
       }
     }

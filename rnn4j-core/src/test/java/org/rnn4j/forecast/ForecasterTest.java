@@ -143,4 +143,31 @@ class ForecasterTest {
     // the trend continues: a forecast above the last value (the series rises about 2 per row)
     assertThat(f[1]).isGreaterThan(t.value("y", 38));
   }
+
+  @Test
+  void aResumeReusesAFinishedNetworkOnlyForTheSameSettingsAndData(@TempDir Path dir) throws Exception {
+    Forecaster.Settings s = settings(List.of(ForecastFrame.Kind.CHANGE), 1, dir);
+    SeriesTable t = trend(60);
+    ForecastFrame frame = ForecastFrame.fit(ForecastFrame.Kind.CHANGE, t, List.of("y"), "y", 50);
+    int[] origins = new int[44];
+    for (int i = 0; i < origins.length; i++) {
+      origins[i] = 6 + i;
+    }
+    org.rnn4j.data.Dataset data = Forecaster.dataset(List.of(frame), List.of(t), List.of(origins), s);
+    int[] trainings = {0};
+    Forecaster.Listener counting = (kind, member) -> {
+      trainings[0]++;
+      return new TrainingListener() {
+      };
+    };
+    Forecaster.Trained first = Forecaster.train(s, ForecastFrame.Kind.CHANGE, data, null, 0, counting);
+    Forecaster.Trained again = Forecaster.train(s, ForecastFrame.Kind.CHANGE, data, null, 0, counting);
+    assertThat(trainings[0]).isEqualTo(1); // the second call loaded the finished network
+    assertThat(again.model().parameterValues()).containsExactly(first.model().parameterValues());
+    // other data (one window fewer): trained afresh, not the stale network
+    int[] fewer = java.util.Arrays.copyOf(origins, 43);
+    org.rnn4j.data.Dataset other = Forecaster.dataset(List.of(frame), List.of(t), List.of(fewer), s);
+    Forecaster.train(s, ForecastFrame.Kind.CHANGE, other, null, 0, counting);
+    assertThat(trainings[0]).isEqualTo(2);
+  }
 }
