@@ -70,9 +70,24 @@ public final class ForecastFrame {
   private final double targetCenter;
   private final double targetScale; // as scale, for the target (log-changes for LOG_CHANGE)
   private final boolean calendar; // calendar channels after the features: sin/cos of the year and the week
+  private final Future future; // known-future inputs after the calendar, or null
+
+  /**
+   * Inputs known in advance for the rows forecast (a price, a promotion): the values of {@code columns}
+   * in the {@code steps} rows from the origin, standardized by their training mean and deviation, given
+   * to every input step of the window ({@code steps * columns} channels).
+   */
+  private record Future(List<String> columns, int steps, double[] center, double[] scale) {
+  }
 
   private ForecastFrame(Kind kind, List<String> features, String target, double[] center, double[] scale,
       double targetCenter, double targetScale, boolean calendar) {
+    this(kind, features, target, center, scale, targetCenter, targetScale, calendar, null);
+  }
+
+  private ForecastFrame(Kind kind, List<String> features, String target, double[] center, double[] scale,
+      double targetCenter, double targetScale, boolean calendar, Future future) {
+    this.future = future;
     this.calendar = calendar;
     this.kind = kind;
     this.features = List.copyOf(features);
@@ -118,7 +133,32 @@ public final class ForecastFrame {
    * rows it forecasts). Needs a table with parsed dates when inputs are made.
    */
   public ForecastFrame withCalendar(boolean on) {
-    return new ForecastFrame(kind, features, target, center, scale, targetCenter, targetScale, on);
+    return new ForecastFrame(kind, features, target, center, scale, targetCenter, targetScale, on, future);
+  }
+
+  /**
+   * This frame with known-future inputs: the values of {@code columns} in the {@code steps} rows from
+   * each origin (standardized on rows {@code [0, trainTo)} of {@code table}). Empty {@code columns}:
+   * none.
+   */
+  public ForecastFrame withFuture(List<String> columns, int steps, SeriesTable table, int trainTo) {
+    if (columns.isEmpty()) {
+      return new ForecastFrame(kind, features, target, center, scale, targetCenter, targetScale, calendar, null);
+    }
+    double[] c = new double[columns.size()];
+    double[] sd = new double[columns.size()];
+    for (int j = 0; j < c.length; j++) {
+      double[] v = table.column(columns.get(j));
+      c[j] = mean(v, trainTo);
+      sd[j] = std(v, trainTo, c[j]);
+    }
+    return new ForecastFrame(kind, features, target, center, scale, targetCenter, targetScale, calendar,
+        new Future(List.copyOf(columns), steps, c, sd));
+  }
+
+  /** The known-future input columns (empty: none). */
+  public List<String> futureColumns() {
+    return future == null ? List.of() : future.columns();
   }
 
   /** Whether the inputs carry calendar channels. */
@@ -128,7 +168,8 @@ public final class ForecastFrame {
 
   /** Input channels per step: the features, plus 4 calendar channels when on. */
   public int inputWidth() {
-    return features.size() + (calendar ? CALENDAR_CHANNELS : 0);
+    return features.size() + (calendar ? CALENDAR_CHANNELS : 0)
+        + (future == null ? 0 : future.steps() * future.columns().size());
   }
 
   private static final int CALENDAR_CHANNELS = 4;
@@ -177,6 +218,26 @@ public final class ForecastFrame {
         for (int k = 0; k < lookback; k++) {
           int row = origins[i] - lookback + k;
           x[(i * lookback + k) * width + f] = (float) ((value(table, cols[f], f, row, log) - anchor) / s);
+        }
+      }
+      if (future != null) {
+        int base = nf + (calendar ? CALENDAR_CHANNELS : 0);
+        int nc = future.columns().size();
+        for (int j = 0; j < nc; j++) {
+          double[] col = table.column(future.columns().get(j));
+          for (int h = 0; h < future.steps(); h++) {
+            int row = origins[i] + h;
+            if (row >= col.length || Double.isNaN(col[row])) {
+              throw new DataException("the model needs the known-future input '" + future.columns().get(j)
+                  + "' for the " + future.steps() + " rows from each forecast origin; it is missing at "
+                  + (row >= col.length ? "row " + row + " (after the last row, " + table.rowLabel(col.length - 1)
+                      + ")" : table.rowLabel(row) + " (row " + row + ")"));
+            }
+            float v = (float) ((col[row] - future.center()[j]) / future.scale()[j]);
+            for (int k = 0; k < lookback; k++) {
+              x[(i * lookback + k) * width + base + h * nc + j] = v;
+            }
+          }
         }
       }
       for (int k = 0; calendar && k < lookback; k++) {
@@ -235,6 +296,12 @@ public final class ForecastFrame {
     m.put(prefix + "target_center", Double.toString(targetCenter));
     m.put(prefix + "target_scale", Double.toString(targetScale));
     m.put(prefix + "calendar", Boolean.toString(calendar));
+    if (future != null) {
+      m.put(prefix + "future", String.join(",", future.columns()));
+      m.put(prefix + "future_steps", Integer.toString(future.steps()));
+      m.put(prefix + "future_center", join(future.center()));
+      m.put(prefix + "future_scale", join(future.scale()));
+    }
     return m;
   }
 
@@ -255,7 +322,11 @@ public final class ForecastFrame {
     return new ForecastFrame(kind, features, need(m, prefix + "target"), center, scale,
         parse(need(m, prefix + "target_center"), prefix + "target_center"),
         parse(need(m, prefix + "target_scale"), prefix + "target_scale"),
-        Boolean.parseBoolean(m.getOrDefault(prefix + "calendar", "false")));
+        Boolean.parseBoolean(m.getOrDefault(prefix + "calendar", "false")),
+        m.containsKey(prefix + "future") ? new Future(List.of(m.get(prefix + "future").split(",")),
+            (int) parse(need(m, prefix + "future_steps"), prefix + "future_steps"),
+            split(need(m, prefix + "future_center"), prefix + "future_center"),
+            split(need(m, prefix + "future_scale"), prefix + "future_scale")) : null);
   }
 
   /** E.g. {@code change (last value + change / 1.37)}. */

@@ -53,10 +53,20 @@ public final class Forecaster {
    *                  {@link org.rnn4j.nn.Loss#quantile} loss of these levels
    * @param calendar  calendar inputs ({@link ForecastFrame#withCalendar}): the networks then read
    *                  {@code features + 4} channels per step
+   * @param future    known-future input columns ({@link ForecastFrame#withFuture}): {@code horizon}
+   *                  more channels per column
    */
   public record Settings(List<String> features, String target, int lookback, int horizon,
       List<ForecastFrame.Kind> frames, int ensemble, LongFunction<Model> networks, FitOptions fit, Path workDir,
-      int minChoiceWindows, List<Float> quantiles, boolean calendar) {
+      int minChoiceWindows, List<Float> quantiles, boolean calendar, List<String> future) {
+
+    /** Settings without known-future inputs. */
+    public Settings(List<String> features, String target, int lookback, int horizon,
+        List<ForecastFrame.Kind> frames, int ensemble, LongFunction<Model> networks, FitOptions fit, Path workDir,
+        int minChoiceWindows, List<Float> quantiles, boolean calendar) {
+      this(features, target, lookback, horizon, frames, ensemble, networks, fit, workDir, minChoiceWindows,
+          quantiles, calendar, List.of());
+    }
 
     /** Settings without calendar inputs. */
     public Settings(List<String> features, String target, int lookback, int horizon,
@@ -68,6 +78,7 @@ public final class Forecaster {
 
     /** Validates and copies. */
     public Settings {
+      future = future == null ? List.of() : List.copyOf(future);
       features = List.copyOf(features);
       frames = List.copyOf(frames);
       quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
@@ -280,7 +291,7 @@ public final class Forecaster {
         continue;
       }
       ForecastFrame frame = ForecastFrame.fit(kind, table, s.features(), s.target(), trainTo)
-          .withCalendar(s.calendar());
+          .withCalendar(s.calendar()).withFuture(s.future(), s.horizon(), table, trainTo);
       Trained t = train(s, frame, table, train, validation, 0, listener);
       double mae = validationMae(new Forecaster(frame, s.lookback(), s.horizon(), List.of(t.model), s.quantiles()),
           table, validation, actual);
@@ -382,7 +393,7 @@ public final class Forecaster {
       java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
       String head = ModelFiles.specToJsonText(model.spec()) + "|" + s.fit().withRun(seed, null) + "|" + kind.id()
           + "|" + s.lookback() + "|" + s.horizon() + "|" + s.features() + "|" + s.target() + "|" + s.quantiles()
-          + "|" + s.calendar();
+          + "|" + s.calendar() + "|" + s.future();
       md.update(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       for (Dataset d : new Dataset[] {train, validation}) {
         if (d != null) {

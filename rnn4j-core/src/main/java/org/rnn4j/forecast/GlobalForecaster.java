@@ -93,6 +93,10 @@ public final class GlobalForecaster {
    */
   public static Fit fit(Forecaster.Settings s, List<String> ids, List<SeriesTable> tables, int[] trainTo,
       int[] validationTo, Forecaster.Listener listener) throws IOException {
+    if (!s.future().isEmpty()) {
+      throw new IllegalArgumentException("GlobalForecaster: known-future inputs are not supported yet, got "
+          + s.future());
+    }
     if (!s.quantiles().isEmpty()) {
       throw new IllegalArgumentException("GlobalForecaster: quantile forecasts are not supported yet, got levels "
           + s.quantiles());

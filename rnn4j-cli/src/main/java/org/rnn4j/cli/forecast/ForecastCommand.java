@@ -121,30 +121,53 @@ public final class ForecastCommand implements Callable<Integer> {
       if (hasTarget && !columns.contains(target)) {
         columns.add(target);
       }
+      // known-future inputs: the rows after the last observed target carry them for the forecast
+      String framePrefix = global ? "frame." + ids.indexOf(in.getKey()) + "." : "frame.";
+      List<String> future = meta.containsKey(framePrefix + "future")
+          ? List.of(meta.get(framePrefix + "future").split(",")) : List.of();
+      int observed = raw.rows(); // rows [0, observed) have the target (or are all there is)
+      if (!future.isEmpty()) {
+        if (!hasTarget) {
+          throw new UserInputException(where + ": the model reads the past of '" + target + "' and needs that column");
+        }
+        for (String f : future) {
+          if (!raw.hasColumn(f)) {
+            throw new UserInputException(where + ": the model needs the known-future column '" + f + "'; the file has "
+                + raw.columnNames());
+          }
+          if (!columns.contains(f)) {
+            columns.add(f);
+          }
+        }
+        double[] t = raw.column(target);
+        while (observed > 0 && Double.isNaN(t[observed - 1])) {
+          observed--;
+        }
+      }
       SeriesTable table;
       try {
         MissingValues.Result r = MissingValues.parse(meta.getOrDefault("missing", "interpolate"))
-            .apply(raw.select(columns));
-        table = r.table();
+            .apply(raw.rows(0, observed).select(columns));
+        table = withRowsAfter(r.table(), raw.select(columns), observed);
         if (r.report().totalFilled() > 0 || r.report().rowsDropped() > 0) {
           System.err.println(r.report().summary());
         }
       } catch (IllegalArgumentException e) {
         throw new UserInputException(where + ": " + e.getMessage());
       }
-      if (table.rows() < lookback) {
-        throw new UserInputException(where + ": " + table.rows() + " rows, the model needs at least " + lookback
+      if (observed < lookback) {
+        throw new UserInputException(where + ": " + observed + " rows, the model needs at least " + lookback
             + " (its lookback)");
       }
-      int first = lastOnly ? table.rows() : lookback;
-      int n = table.rows() - first + 1;
+      int first = lastOnly ? observed : lookback;
+      int n = observed - first + 1;
       int[] origins = new int[n];
       for (int w = 0; w < n; w++) {
         origins[w] = first + w; // the first forecast row; the inputs are the lookback rows before it
       }
       double[] forecasts; // [n, trained, nq]: the quantiles of each step (one value for a point forecaster)
       try {
-        String prefix = global ? "frame." + ids.indexOf(in.getKey()) + "." : "frame.";
+        String prefix = framePrefix;
         forecasts = meta.containsKey(prefix + "kind")
             ? new Forecaster(ForecastFrame.fromMap(meta, prefix), lookback, trained, loaded.members(), levels,
                 Double.parseDouble(meta.getOrDefault("interval_scale", "1")))
@@ -176,7 +199,7 @@ public final class ForecastCommand implements Callable<Integer> {
           for (int j = 0; j < levels.size(); j++) {
             forecast.append(",").append(fmt(forecasts[at + j]));
           }
-          String actual = hasTarget && row < table.rows() ? fmt(table.value(target, row)) : "";
+          String actual = hasTarget && row < observed ? fmt(table.value(target, row)) : "";
           String origin = table.rowLabel(end - 1);
           String date = !dated ? "" : (row <= lastRow ? table.rowLabel(row)
               : frequency.after(table.rowLabel(lastRow), row - lastRow)) + ",";
@@ -195,6 +218,38 @@ public final class ForecastCommand implements Callable<Integer> {
       spec.commandLine().getOut().println("wrote " + written + " forecasts to " + output);
     }
     return 0;
+  }
+
+  /**
+   * The cleaned observed rows followed by the raw rows from {@code observed} on (their known-future
+   * inputs; the target is empty there), with the dates of {@code raw}.
+   */
+  private static SeriesTable withRowsAfter(SeriesTable cleaned, SeriesTable raw, int observed) {
+    if (observed == raw.rows()) {
+      return cleaned;
+    }
+    if (cleaned.rows() != observed) {
+      throw new UserInputException("the rows before the forecast may not be dropped when known-future inputs"
+          + " follow them; use --missing interpolate or ffill");
+    }
+    Map<String, double[]> columns = new java.util.LinkedHashMap<>();
+    for (String c : raw.columnNames()) {
+      double[] v = raw.column(c);
+      System.arraycopy(cleaned.column(c), 0, v, 0, observed);
+      columns.put(c, v);
+    }
+    SeriesTable t = SeriesTable.of(columns);
+    if (raw.hasDates()) {
+      return t.withDates(raw.dateColumnName(), raw.dates());
+    }
+    if (raw.hasDateColumn()) {
+      String[] labels = new String[raw.rows()];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = raw.rowLabel(i);
+      }
+      return t.withDateLabels(raw.dateColumnName(), labels);
+    }
+    return t;
   }
 
   /** Forecasts of a model saved before forecast frames: the standardized level with a Scaler. */

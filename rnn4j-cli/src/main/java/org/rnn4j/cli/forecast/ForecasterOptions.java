@@ -125,6 +125,12 @@ public final class ForecasterOptions {
           + " the rest, at least the horizon).")
   Integer validationRows;
 
+  @Option(names = "--future-features", split = ",", paramLabel = "A,B",
+      description = "Columns known in advance for the rows forecast (a price, a promotion): their values in the"
+          + " --horizon rows from each origin are inputs too; 'rnn4j forecast' then needs them in rows after the"
+          + " last observed target.")
+  List<String> futureFeatures;
+
   @Option(names = "--calendar",
       description = "Also feed the calendar: the position of each input row in the year and in the week (sin and"
           + " cos); needs a date column of dates.")
@@ -183,6 +189,11 @@ public final class ForecasterOptions {
       if (!wanted.contains(targetName)) {
         wanted.add(targetName);
       }
+      for (String f : future()) {
+        if (!wanted.contains(f)) {
+          wanted.add(f);
+        }
+      }
     }
     CsvSeriesReader.Result read = embedded ? CsvSeriesReader.readEmbedded("seattle_weather", wanted, null)
         : CsvSeriesReader.read(data, wanted, dateColumn);
@@ -199,6 +210,18 @@ public final class ForecasterOptions {
     List<String> columns = new ArrayList<>(feats);
     if (!columns.contains(targetName)) {
       columns.add(targetName);
+    }
+    for (String f : future()) {
+      if (!raw.hasColumn(f)) {
+        throw new UserInputException("--future-features: no numeric column named '" + f + "'; the data has "
+            + raw.columnNames());
+      }
+      if (f.equals(targetName)) {
+        throw new UserInputException("--future-features: the target '" + f + "' cannot be known in advance");
+      }
+      if (!columns.contains(f)) {
+        columns.add(f);
+      }
     }
     MissingValues.Result cleaned;
     try {
@@ -255,6 +278,11 @@ public final class ForecasterOptions {
     }
   }
 
+  /** The --future-features columns (empty: none). */
+  List<String> future() {
+    return futureFeatures == null ? List.of() : List.copyOf(futureFeatures);
+  }
+
   List<Float> levels() {
     return ForecastSetup.levels(intervals, quantiles);
   }
@@ -285,14 +313,14 @@ public final class ForecasterOptions {
       throw new UserInputException("--calendar: expected a date column of dates (2012-01-31, 2012-01, 2012Q1), got "
           + (p.table().hasDateColumn() ? "labels in '" + p.table().dateColumnName() + "'" : "no date column"));
     }
-    int nf = p.features().size() + (calendar ? 4 : 0);
+    int nf = p.features().size() + (calendar ? 4 : 0) + future().size() * horizon;
     return new Forecaster.Settings(p.features(), p.target(), look, horizon, ForecastSetup.frames(transform), ensemble,
         s -> Sequential.features(nf)
             .recurrent(cellType, hidden, r -> r.numLayers(layers).bidirectional(bidirectional))
             .dropout(dropout)
             .dense(horizon * Math.max(1, levels.size()))
             .loss(levels.isEmpty() ? Loss.MSE : Loss.quantile(levels))
-            .build(s), options, work, MIN_CHOICE_WINDOWS, levels, calendar);
+            .build(s), options, work, MIN_CHOICE_WINDOWS, levels, calendar, future());
   }
 
   /** Empties the work folder unless resuming, and makes sure it exists. */

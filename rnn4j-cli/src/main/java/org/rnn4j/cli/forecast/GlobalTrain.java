@@ -49,6 +49,9 @@ final class GlobalTrain {
     if (opts.target == null) {
       throw new UserInputException("--target is required with --data: name the column to forecast");
     }
+    if (!opts.future().isEmpty()) {
+      throw new UserInputException("--future-features: not available with --id-column yet");
+    }
     if (!opts.levels().isEmpty()) {
       throw new UserInputException("--intervals/--quantiles: not available with --id-column yet (global models"
           + " give point forecasts); drop the option or train each series on its own");

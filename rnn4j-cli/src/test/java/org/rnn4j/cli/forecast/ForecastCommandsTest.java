@@ -179,6 +179,52 @@ class ForecastCommandsTest {
   }
 
   @Test
+  void knownFutureInputsEnterTheForecastAndForecastAsksForThem(@TempDir Path dir) throws Exception {
+    List<String> lines = new ArrayList<>();
+    lines.add("date,promo,sales");
+    java.time.LocalDate d = java.time.LocalDate.of(2021, 1, 1);
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+    for (int i = 0; i < 300; i++) {
+      int promo = rnd.nextInt(4) == 0 ? 1 : 0; // sales jump by 30 on promotion days
+      lines.add(d.plusDays(i) + "," + promo + "," + String.format(java.util.Locale.ROOT, "%.2f",
+          100 + 30 * promo + 3 * Math.sin(i / 5.0)));
+    }
+    Path csv = dir.resolve("sales.csv");
+    Files.write(csv, lines);
+    Path out = dir.resolve("o");
+    Run r = rnn4j("train", "--data", csv.toString(), "--target", "sales", "--features", "sales",
+        "--future-features", "promo", "--test-rows", "40", "--epochs", "60", "--hidden", "16", "--ensemble", "1",
+        "--out", out.toString(), "--report", dir.resolve("r.json").toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(dir.resolve("r.json").toFile());
+    // last value is off by the promotions; knowing them, the model is far better
+    assertThat(j.get("model").get("mae").asDouble()).isLessThan(0.5 * j.get("baselines").get(0).get("mae").asDouble());
+    // forecast: the row after the data, with its promotion known
+    for (String promo : new String[] {"0", "1"}) {
+      List<String> withFuture = new ArrayList<>(lines);
+      withFuture.add(d.plusDays(300) + "," + promo + ",");
+      Files.write(dir.resolve("f" + promo + ".csv"), withFuture);
+    }
+    Run f0 = rnn4j("forecast", "--model", out.resolve("model.rnn4j").toString(), "--data",
+        dir.resolve("f0.csv").toString(), "--last");
+    Run f1 = rnn4j("forecast", "--model", out.resolve("model.rnn4j").toString(), "--data",
+        dir.resolve("f1.csv").toString(), "--last");
+    assertThat(f0.exit()).as(f0.err()).isZero();
+    assertThat(f1.exit()).as(f1.err()).isZero();
+    String[] row0 = f0.out().lines().toList().get(1).split(",");
+    String[] row1 = f1.out().lines().toList().get(1).split(",");
+    assertThat(row0[2]).isEqualTo(d.plusDays(300).toString());
+    assertThat(Double.parseDouble(row1[3]) - Double.parseDouble(row0[3])).isGreaterThan(15);
+    // without the future row: one line naming the column and the row
+    Run missing = rnn4j("forecast", "--model", out.resolve("model.rnn4j").toString(), "--data", csv.toString(),
+        "--last");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err().strip().lines().count()).isEqualTo(1);
+    assertThat(missing.err()).contains("known-future input 'promo'").contains("after the last row");
+  }
+
+  @Test
   void helpOfEveryForecastingCommandFormatsCleanly() {
     // picocli reports a description it cannot format (an unescaped %) on System.err
     PrintStream saved = System.err;
