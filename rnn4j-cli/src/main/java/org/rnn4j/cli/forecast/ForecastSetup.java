@@ -36,6 +36,56 @@ final class ForecastSetup {
     return Frequency.inferFromLabels(labels);
   }
 
+  /**
+   * The table with a row for every step of its dates' frequency from the first date to the last: the
+   * rows of missing steps are inserted with missing values (NaN) for a {@link
+   * org.rnn4j.data.MissingValues} policy to fill. A table without parsed dates, or without gaps, is
+   * returned as it is.
+   *
+   * @throws UserInputException if a date is not on the frequency's grid (e.g. the 15th in a monthly
+   *     series of 1sts), naming it
+   */
+  static SeriesTable fillGaps(SeriesTable table) {
+    if (!table.hasDates() || table.rows() < 2) {
+      return table;
+    }
+    Frequency f = Frequency.infer(table.dates());
+    if (f.isRegular()) {
+      return table;
+    }
+    java.time.LocalDate[] dates = table.dates();
+    List<java.time.LocalDate> grid = new java.util.ArrayList<>();
+    java.time.LocalDate last = dates[dates.length - 1];
+    for (int k = 0; ; k++) {
+      java.time.LocalDate d = k == 0 ? dates[0] : f.after(dates[0], k);
+      if (d.isAfter(last)) {
+        break;
+      }
+      grid.add(d);
+    }
+    java.util.Map<java.time.LocalDate, Integer> at = new java.util.HashMap<>();
+    for (int i = 0; i < grid.size(); i++) {
+      at.put(grid.get(i), i);
+    }
+    java.util.Map<String, double[]> columns = new java.util.LinkedHashMap<>();
+    for (String c : table.columnNames()) {
+      double[] v = new double[grid.size()];
+      java.util.Arrays.fill(v, Double.NaN);
+      columns.put(c, v);
+    }
+    for (int r = 0; r < dates.length; r++) {
+      Integer i = at.get(dates[r]);
+      if (i == null) {
+        throw new UserInputException("--gaps fill: the date " + dates[r] + " (" + table.rowLabel(r) + ") is not a "
+            + f.name() + " step from " + dates[0] + "; expected dates on one grid, or use --gaps keep");
+      }
+      for (String c : table.columnNames()) {
+        columns.get(c)[i] = table.value(c, r);
+      }
+    }
+    return SeriesTable.of(columns).withDates(table.dateColumnName(), grid.toArray(java.time.LocalDate[]::new));
+  }
+
   /** {@code --season}: {@code auto} (the frequency's period) or a whole number >= 1. */
   static int season(String option, Frequency frequency) {
     String s = option.trim();

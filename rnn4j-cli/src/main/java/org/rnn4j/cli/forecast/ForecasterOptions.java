@@ -131,6 +131,12 @@ public final class ForecasterOptions {
           + " last observed target.")
   List<String> futureFeatures;
 
+  @Option(names = "--gaps", defaultValue = "keep", paramLabel = "keep|fill",
+      description = "Gaps in the dates (steps longer than the series' frequency, reported when read): keep (rows"
+          + " are consecutive steps) or fill (insert the missing steps, their values filled by --missing)"
+          + " (default: ${DEFAULT-VALUE}).")
+  String gaps;
+
   @Option(names = "--calendar",
       description = "Also feed the calendar: the position of each input row in the year and in the week (sin and"
           + " cos); needs a date column of dates.")
@@ -148,6 +154,7 @@ public final class ForecasterOptions {
 
   /** Option values that are wrong on their own, before any work. */
   void check() {
+    fillGaps();
     ForecastSetup.atLeast("--horizon", horizon, 1);
     ForecastSetup.atLeast("--ensemble", ensemble, 1);
     ForecastSetup.atLeast("--hidden", hidden, 1);
@@ -223,9 +230,18 @@ public final class ForecasterOptions {
         columns.add(f);
       }
     }
+    SeriesTable selected = raw.select(columns);
+    if (fillGaps()) {
+      SeriesTable filled = ForecastSetup.fillGaps(selected);
+      if (filled.rows() > selected.rows()) {
+        o.printf(Locale.ROOT, "note: --gaps fill: %d missing time steps inserted (now %d rows); their values are"
+            + " filled by --missing %s%n", filled.rows() - selected.rows(), filled.rows(), missing);
+      }
+      selected = filled;
+    }
     MissingValues.Result cleaned;
     try {
-      cleaned = MissingValues.parse(missing).apply(raw.select(columns));
+      cleaned = MissingValues.parse(missing).apply(selected);
     } catch (IllegalArgumentException e) {
       throw new UserInputException(e.getMessage());
     }
@@ -275,6 +291,18 @@ public final class ForecasterOptions {
     if (sc.isConstant(p.target())) {
       throw new UserInputException("the target '" + p.target() + "' is constant over the training part: there is"
           + " nothing to learn; choose another target or more data");
+    }
+  }
+
+  /** {@code --gaps}: whether missing time steps are inserted. */
+  boolean fillGaps() {
+    switch (gaps.trim().toLowerCase(Locale.ROOT)) {
+      case "keep":
+        return false;
+      case "fill":
+        return true;
+      default:
+        throw new UserInputException("--gaps: expected keep or fill, got '" + gaps + "'");
     }
   }
 

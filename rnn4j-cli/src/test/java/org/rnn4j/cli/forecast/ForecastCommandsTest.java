@@ -225,6 +225,27 @@ class ForecastCommandsTest {
   }
 
   @Test
+  void gapsInTheDatesAreFilledOnRequest(@TempDir Path dir) throws Exception {
+    List<String> lines = new ArrayList<>(Files.readAllLines(series(dir, 120)));
+    lines.remove(51); // 2020-02-20 and 2020-02-21 (data rows 50 and 51) are missing
+    lines.remove(51);
+    Path csv = dir.resolve("gaps.csv");
+    Files.write(csv, lines);
+    Run keep = rnn4j("train", "--data", csv.toString(), "--target", "temp", "--date-column", "day", "--epochs", "1",
+        "--hidden", "4", "--ensemble", "1", "--out", dir.resolve("k").toString());
+    assertThat(keep.exit()).as(keep.err()).isZero();
+    assertThat(keep.out()).contains("1 irregular step").contains("118 rows");
+    Run fill = rnn4j("train", "--data", csv.toString(), "--target", "temp", "--date-column", "day", "--epochs", "1",
+        "--hidden", "4", "--ensemble", "1", "--gaps", "fill", "--out", dir.resolve("f").toString());
+    assertThat(fill.exit()).as(fill.err()).isZero();
+    assertThat(fill.out()).contains("--gaps fill: 2 missing time steps inserted (now 120 rows)")
+        .contains("120 rows, features");
+    Run bad = rnn4j("train", "--data", csv.toString(), "--target", "temp", "--gaps", "zero");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--gaps: expected keep or fill, got 'zero'");
+  }
+
+  @Test
   void helpOfEveryForecastingCommandFormatsCleanly() {
     // picocli reports a description it cannot format (an unescaped %) on System.err
     PrintStream saved = System.err;
