@@ -66,9 +66,14 @@ public final class ForecasterOptions {
           + " on validation, or auto: change and log-change (default: ${DEFAULT-VALUE})."})
   String transform;
 
-  @Option(names = "--intervals",
-      description = "Also forecast the 0.1, 0.5 and 0.9 quantiles (pinball loss): an 80%% interval around the median.")
-  boolean intervals;
+  @Option(names = "--intervals", negatable = true,
+      description = "Forecast the 0.1, 0.5 and 0.9 quantiles with the pinball loss: the median is the forecast and"
+          + " the outer two an 80%% interval (default: on for one series, off for --id-column); --no-intervals"
+          + " trains point forecasts with the squared error.")
+  Boolean intervals;
+
+  /** Whether intervals are on when neither --intervals nor --no-intervals is given. */
+  boolean intervalsByDefault = true;
 
   @Option(names = "--quantiles", split = ",", paramLabel = "Q1,Q2,...",
       description = "The quantile levels to forecast, each in (0, 1), e.g. 0.05,0.5,0.95 (implies --intervals;"
@@ -312,7 +317,12 @@ public final class ForecasterOptions {
   }
 
   List<Float> levels() {
-    return ForecastSetup.levels(intervals, quantiles);
+    return ForecastSetup.levels(intervals != null ? intervals : intervalsByDefault, quantiles);
+  }
+
+  /** Whether the user asked for intervals or quantile levels explicitly. */
+  boolean intervalsAsked() {
+    return Boolean.TRUE.equals(intervals) || (quantiles != null && !quantiles.isEmpty());
   }
 
   String cellName() {

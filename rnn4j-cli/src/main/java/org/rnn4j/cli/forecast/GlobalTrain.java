@@ -52,7 +52,8 @@ final class GlobalTrain {
     if (!opts.future().isEmpty()) {
       throw new UserInputException("--future-features: not available with --id-column yet");
     }
-    if (!opts.levels().isEmpty()) {
+    opts.intervalsByDefault = false;
+    if (opts.intervalsAsked()) {
       throw new UserInputException("--intervals/--quantiles: not available with --id-column yet (global models"
           + " give point forecasts); drop the option or train each series on its own");
     }

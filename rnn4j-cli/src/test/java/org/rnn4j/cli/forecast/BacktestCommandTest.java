@@ -19,7 +19,7 @@ class BacktestCommandTest {
     Path out = dir.resolve("bt");
     ForecastCommandsTest.Run r = rnn4j("backtest", "--data", csv.toString(), "--target", "temp", "--features",
         "temp", "--date-column", "day", "--horizon", "4", "--folds", "3", "--stride", "5", "--refit-every", "0",
-        "--epochs", "3", "--hidden", "4", "--ensemble", "1", "--out", out.toString());
+        "--epochs", "3", "--hidden", "4", "--ensemble", "1", "--no-intervals", "--out", out.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     // origins (first forecast rows) 146, 151, 156: the last fold's 4 steps end at the last row
     assertThat(r.out()).contains("3 folds, origins 2020-05-26 .. 2020-06-05, 5 rows apart, horizon 4, fitted once");

@@ -66,7 +66,8 @@ class ForecastCommandsTest {
         "--last");
     assertThat(f.exit()).as(f.err()).isZero();
     List<String> lines = f.out().lines().toList();
-    assertThat(lines.get(0)).isEqualTo("origin,step,date,temp_forecast,temp_actual");
+    // intervals are on by default: the median is the forecast, the quantiles follow
+    assertThat(lines.get(0)).isEqualTo("origin,step,date,temp_forecast,temp_q0.1,temp_q0.5,temp_q0.9,temp_actual");
     assertThat(lines).hasSize(2);
     assertThat(lines.get(1)).startsWith("2020-08-27,1,2020-08-28,"); // origin: the last observed day
   }
