@@ -37,9 +37,24 @@ public final class GlobalForecaster {
   private final int lookback;
   private final int horizon;
   private final List<Model> members;
+  private final List<Float> quantiles;
+  private final double intervalScale;
 
+  /** A point forecaster for many series. */
   public GlobalForecaster(List<String> ids, List<ForecastFrame> frames, int lookback, int horizon,
       List<Model> members) {
+    this(ids, frames, lookback, horizon, members, List.of(), 1.0);
+  }
+
+  /**
+   * A quantile forecaster for many series (see {@link Forecaster#Forecaster(ForecastFrame, int, int,
+   * List, List, double)}): one interval scale for all series, calibrated on their validation points
+   * together.
+   */
+  public GlobalForecaster(List<String> ids, List<ForecastFrame> frames, int lookback, int horizon,
+      List<Model> members, List<Float> quantiles, double intervalScale) {
+    this.quantiles = List.copyOf(quantiles);
+    this.intervalScale = intervalScale;
     if (ids.size() != frames.size() || ids.isEmpty() || members.isEmpty()) {
       throw new IllegalArgumentException("GlobalForecaster: expected one frame per series, at least one series and"
           + " one network, got " + ids.size() + " ids, " + frames.size() + " frames, " + members.size()
@@ -72,9 +87,17 @@ public final class GlobalForecaster {
     return horizon;
   }
 
+  public List<Float> quantiles() {
+    return quantiles;
+  }
+
+  public double intervalScale() {
+    return intervalScale;
+  }
+
   /** The single-series forecaster of series {@code series}: its frame and the shared networks. */
   public Forecaster of(int series) {
-    return new Forecaster(frames.get(series), lookback, horizon, members);
+    return new Forecaster(frames.get(series), lookback, horizon, members, quantiles, intervalScale);
   }
 
   /** Forecasts {@code [N, horizon]} of series {@code series} from each origin (see {@link Forecaster#forecast}). */
@@ -86,7 +109,8 @@ public final class GlobalForecaster {
    * Trains one ensemble on the windows of every series: series {@code i}'s training targets in rows
    * {@code [0, trainTo[i])}, its validation targets in {@code [trainTo[i], validationTo[i])}. The frame
    * is the first of {@code s.frames()} that applies to every series (log-change needs every series
-   * positive); point forecasts only ({@code s.quantiles()} must be empty).
+   * positive). With quantile levels the interval scale is calibrated on every series' validation
+   * points together.
    *
    * @throws org.rnn4j.data.DataException naming the series that has no room for a training window
    * @throws IOException                  if the work folder cannot be written
@@ -96,10 +120,6 @@ public final class GlobalForecaster {
     if (!s.future().isEmpty()) {
       throw new IllegalArgumentException("GlobalForecaster: known-future inputs are not supported yet, got "
           + s.future());
-    }
-    if (!s.quantiles().isEmpty()) {
-      throw new IllegalArgumentException("GlobalForecaster: quantile forecasts are not supported yet, got levels "
-          + s.quantiles());
     }
     ForecastFrame.Kind kind = null;
     for (ForecastFrame.Kind k : s.frames()) {
@@ -155,7 +175,30 @@ public final class GlobalForecaster {
       members.add(t.model());
       histories.add(t.history());
     }
-    GlobalForecaster g = new GlobalForecaster(ids, frames, s.lookback(), s.horizon(), members);
+    GlobalForecaster g = new GlobalForecaster(ids, frames, s.lookback(), s.horizon(), members, s.quantiles(), 1.0);
+    if (!s.quantiles().isEmpty() && validation != null) {
+      List<double[]> qs = new ArrayList<>();
+      List<double[]> as = new ArrayList<>();
+      int total = 0;
+      for (int j = 0; j < valSeries.size(); j++) {
+        int i = valSeries.get(j);
+        Windows v = Windows.of(tables.get(i), s.features(), s.target(), ws, trainTo[i], validationTo[i]);
+        qs.add(g.of(i).forecastQuantiles(tables.get(i), v.targetStarts()));
+        as.add(Baselines.actual(tables.get(i), v));
+        total += as.get(j).length;
+      }
+      int nq = s.quantiles().size();
+      double[] q = new double[total * nq];
+      double[] a = new double[total];
+      int at = 0;
+      for (int j = 0; j < qs.size(); j++) {
+        System.arraycopy(qs.get(j), 0, q, at * nq, qs.get(j).length);
+        System.arraycopy(as.get(j), 0, a, at, as.get(j).length);
+        at += as.get(j).length;
+      }
+      g = new GlobalForecaster(ids, frames, s.lookback(), s.horizon(), members, s.quantiles(),
+          Forecaster.intervalScale(q, a, s.quantiles()));
+    }
     double score = Double.NaN;
     if (validation != null) {
       double sum = 0;

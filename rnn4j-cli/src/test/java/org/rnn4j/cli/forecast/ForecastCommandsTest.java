@@ -151,6 +151,15 @@ class ForecastCommandsTest {
     List<String> rows = f.out().lines().toList();
     assertThat(rows.get(0)).isEqualTo("id,origin,step,date,value_forecast,value_actual");
     assertThat(rows).hasSize(4).anyMatch(l -> l.startsWith("east,2006-08-01,1,2006-09-01,"));
+    // with intervals: one calibration over all series, coverage per series, quantiles in the forecast
+    Run iv = rnn4j("train", "--data", csv.toString(), "--id-column", "id", "--target", "value", "--test-rows", "12",
+        "--epochs", "3", "--hidden", "4", "--ensemble", "1", "--intervals", "--out", dir.resolve("gi").toString());
+    assertThat(iv.exit()).as(iv.err()).isZero();
+    assertThat(iv.out()).contains("coverage").contains("80% interval covers").contains("of 36 test points");
+    Run fi = rnn4j("forecast", "--model", dir.resolve("gi").resolve("model.rnn4j").toString(), "--data",
+        csv.toString(), "--last");
+    assertThat(fi.out().lines().findFirst().orElseThrow())
+        .isEqualTo("id,origin,step,date,value_forecast,value_q0.1,value_q0.5,value_q0.9,value_actual");
     // a series with too few rows is named
     lines.add("tiny,2000-01-01,1");
     lines.add("tiny,2000-02-01,2");
