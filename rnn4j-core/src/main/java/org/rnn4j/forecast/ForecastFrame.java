@@ -85,8 +85,19 @@ public final class ForecastFrame {
     this(kind, features, target, center, scale, targetCenter, targetScale, calendar, null);
   }
 
+  private final int seriesIndex; // one-hot series code: this series' index, or -1
+  private final int seriesCount; // channels of the code (0: none)
+
   private ForecastFrame(Kind kind, List<String> features, String target, double[] center, double[] scale,
       double targetCenter, double targetScale, boolean calendar, Future future) {
+    this(kind, features, target, center, scale, targetCenter, targetScale, calendar, future, -1, 0);
+  }
+
+  private ForecastFrame(Kind kind, List<String> features, String target, double[] center, double[] scale,
+      double targetCenter, double targetScale, boolean calendar, Future future, int seriesIndex,
+      int seriesCount) {
+    this.seriesIndex = seriesIndex;
+    this.seriesCount = seriesCount;
     this.future = future;
     this.calendar = calendar;
     this.kind = kind;
@@ -133,7 +144,21 @@ public final class ForecastFrame {
    * rows it forecasts). Needs a table with parsed dates when inputs are made.
    */
   public ForecastFrame withCalendar(boolean on) {
-    return new ForecastFrame(kind, features, target, center, scale, targetCenter, targetScale, on, future);
+    return new ForecastFrame(kind, features, target, center, scale, targetCenter, targetScale, on, future,
+        seriesIndex, seriesCount);
+  }
+
+  /**
+   * This frame with a one-hot series code: {@code count} channels, 1 at {@code index}, so that a global
+   * model can learn what is particular to each series (the first layer's weights on the code are a
+   * learned per-series embedding). {@code count} 0: none.
+   */
+  public ForecastFrame withSeriesCode(int index, int count) {
+    if (count < 0 || (count > 0 && (index < 0 || index >= count))) {
+      throw new IllegalArgumentException("ForecastFrame: expected a series index in [0, " + count + "), got " + index);
+    }
+    return new ForecastFrame(kind, features, target, center, scale, targetCenter, targetScale, calendar, future,
+        count == 0 ? -1 : index, count);
   }
 
   /**
@@ -143,7 +168,8 @@ public final class ForecastFrame {
    */
   public ForecastFrame withFuture(List<String> columns, int steps, SeriesTable table, int trainTo) {
     if (columns.isEmpty()) {
-      return new ForecastFrame(kind, features, target, center, scale, targetCenter, targetScale, calendar, null);
+      return new ForecastFrame(kind, features, target, center, scale, targetCenter, targetScale, calendar, null,
+          seriesIndex, seriesCount);
     }
     double[] c = new double[columns.size()];
     double[] sd = new double[columns.size()];
@@ -153,7 +179,7 @@ public final class ForecastFrame {
       sd[j] = std(v, trainTo, c[j]);
     }
     return new ForecastFrame(kind, features, target, center, scale, targetCenter, targetScale, calendar,
-        new Future(List.copyOf(columns), steps, c, sd));
+        new Future(List.copyOf(columns), steps, c, sd), seriesIndex, seriesCount);
   }
 
   /** The known-future input columns (empty: none). */
@@ -169,7 +195,7 @@ public final class ForecastFrame {
   /** Input channels per step: the features, plus 4 calendar channels when on. */
   public int inputWidth() {
     return features.size() + (calendar ? CALENDAR_CHANNELS : 0)
-        + (future == null ? 0 : future.steps() * future.columns().size());
+        + (future == null ? 0 : future.steps() * future.columns().size()) + seriesCount;
   }
 
   private static final int CALENDAR_CHANNELS = 4;
@@ -240,6 +266,9 @@ public final class ForecastFrame {
           }
         }
       }
+      for (int k = 0; seriesCount > 0 && k < lookback; k++) {
+        x[(i * lookback + k) * width + width - seriesCount + seriesIndex] = 1f;
+      }
       for (int k = 0; calendar && k < lookback; k++) {
         java.time.LocalDate d = table.date(origins[i] - lookback + k);
         double year = 2 * Math.PI * (d.getDayOfYear() - 1) / 365.25;
@@ -296,6 +325,9 @@ public final class ForecastFrame {
     m.put(prefix + "target_center", Double.toString(targetCenter));
     m.put(prefix + "target_scale", Double.toString(targetScale));
     m.put(prefix + "calendar", Boolean.toString(calendar));
+    if (seriesCount > 0) {
+      m.put(prefix + "series_code", seriesIndex + "/" + seriesCount);
+    }
     if (future != null) {
       m.put(prefix + "future", String.join(",", future.columns()));
       m.put(prefix + "future_steps", Integer.toString(future.steps()));
@@ -326,7 +358,16 @@ public final class ForecastFrame {
         m.containsKey(prefix + "future") ? new Future(List.of(m.get(prefix + "future").split(",")),
             (int) parse(need(m, prefix + "future_steps"), prefix + "future_steps"),
             split(need(m, prefix + "future_center"), prefix + "future_center"),
-            split(need(m, prefix + "future_scale"), prefix + "future_scale")) : null);
+            split(need(m, prefix + "future_scale"), prefix + "future_scale")) : null)
+        .withSeriesCode(seriesCode(m.get(prefix + "series_code"), 0), seriesCode(m.get(prefix + "series_code"), 1));
+  }
+
+  private static int seriesCode(String code, int part) {
+    if (code == null) {
+      return part == 0 ? -1 : 0;
+    }
+    String[] p = code.split("/");
+    return (int) parse(p[part], "series_code");
   }
 
   /** E.g. {@code change (last value + change / 1.37)}. */

@@ -117,6 +117,16 @@ public final class GlobalForecaster {
    */
   public static Fit fit(Forecaster.Settings s, List<String> ids, List<SeriesTable> tables, int[] trainTo,
       int[] validationTo, Forecaster.Listener listener) throws IOException {
+    return fit(s, ids, tables, trainTo, validationTo, false, listener);
+  }
+
+  /**
+   * As {@link #fit(Forecaster.Settings, List, List, int[], int[], Forecaster.Listener)}; with {@code
+   * seriesCode} each series' inputs also carry its one-hot code ({@link ForecastFrame#withSeriesCode}),
+   * and the networks read {@code ids.size()} more channels per step.
+   */
+  public static Fit fit(Forecaster.Settings s, List<String> ids, List<SeriesTable> tables, int[] trainTo,
+      int[] validationTo, boolean seriesCode, Forecaster.Listener listener) throws IOException {
     if (!s.future().isEmpty()) {
       throw new IllegalArgumentException("GlobalForecaster: known-future inputs are not supported yet, got "
           + s.future());
@@ -147,7 +157,7 @@ public final class GlobalForecaster {
     for (int i = 0; i < tables.size(); i++) {
       SeriesTable t = tables.get(i);
       ForecastFrame frame = ForecastFrame.fit(kind, t, s.features(), s.target(), trainTo[i])
-          .withCalendar(s.calendar());
+          .withCalendar(s.calendar()).withSeriesCode(i, seriesCode ? tables.size() : 0);
       frames.add(frame);
       Windows train;
       try {

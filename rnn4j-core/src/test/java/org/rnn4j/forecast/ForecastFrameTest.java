@@ -109,4 +109,17 @@ class ForecastFrameTest {
     assertThatThrownBy(() -> f.inputs(plain, new int[] {3}, 3)).isInstanceOf(DataException.class)
         .hasMessageContaining("calendar");
   }
+
+  @Test
+  void aSeriesCodeIsOneHotAfterEveryOtherChannel() {
+    SeriesTable t = table();
+    ForecastFrame f = ForecastFrame.fit(ForecastFrame.Kind.CHANGE, t, List.of("y", "x"), "y", 25)
+        .withSeriesCode(2, 4);
+    assertThat(f.inputWidth()).isEqualTo(6);
+    float[] x = f.inputs(t, new int[] {5}, 2);
+    assertThat(java.util.Arrays.copyOfRange(x, 2, 6)).containsExactly(0f, 0f, 1f, 0f);
+    assertThat(java.util.Arrays.copyOfRange(x, 8, 12)).containsExactly(0f, 0f, 1f, 0f);
+    assertThat(ForecastFrame.fromMap(f.toMap("q."), "q.").inputs(t, new int[] {5}, 2)).containsExactly(x);
+    assertThatThrownBy(() -> f.withSeriesCode(4, 4)).hasMessageContaining("[0, 4)");
+  }
 }

@@ -339,6 +339,11 @@ public final class ForecasterOptions {
 
   /** As {@link #settings}, for a training set of {@code trainWindows} windows (many series together). */
   Forecaster.Settings settingsForWindows(Prepared p, int look, int trainWindows, Path work) {
+    return settingsForWindows(p, look, trainWindows, work, 0);
+  }
+
+  /** As above, the networks reading {@code extraInputs} more channels per step (a series code). */
+  Forecaster.Settings settingsForWindows(Prepared p, int look, int trainWindows, Path work, int extraInputs) {
     CellType cellType = parseCell(cell);
     List<Float> levels = levels();
     int updatesPerEpoch = (trainWindows + batchSize - 1) / batchSize;
@@ -351,7 +356,7 @@ public final class ForecasterOptions {
       throw new UserInputException("--calendar: expected a date column of dates (2012-01-31, 2012-01, 2012Q1), got "
           + (p.table().hasDateColumn() ? "labels in '" + p.table().dateColumnName() + "'" : "no date column"));
     }
-    int nf = p.features().size() + (calendar ? 4 : 0) + future().size() * horizon;
+    int nf = p.features().size() + (calendar ? 4 : 0) + future().size() * horizon + extraInputs;
     return new Forecaster.Settings(p.features(), p.target(), look, horizon, ForecastSetup.frames(transform), ensemble,
         s -> Sequential.features(nf)
             .recurrent(cellType, hidden, r -> r.numLayers(layers).bidirectional(bidirectional))

@@ -42,7 +42,8 @@ final class GlobalTrain {
   private record Series(String id, SeriesTable table, ChronologicalSplit.RowRanges ranges) {
   }
 
-  static int run(PrintWriter o, ForecasterOptions opts, String idColumn, ChronologicalSplit fractions,
+  static int run(PrintWriter o, ForecasterOptions opts, String idColumn, boolean idEmbedding,
+      ChronologicalSplit fractions,
       Integer testRows, Path out, Path report, boolean resume) throws IOException {
     if (opts.data == null) {
       throw new UserInputException("--id-column needs --data: a long-format CSV (id, date, value columns)");
@@ -113,7 +114,8 @@ final class GlobalTrain {
     Files.createDirectories(out);
     Path work = out.resolve("work");
     ForecasterOptions.prepareWork(work, resume);
-    Forecaster.Settings settings = opts.settingsForWindows(p0, look, trainWindows, work);
+    Forecaster.Settings settings = opts.settingsForWindows(p0, look, trainWindows, work,
+        idEmbedding ? series.size() : 0);
     opts.printNetwork(o, settings);
     List<String> ids = new ArrayList<>();
     List<SeriesTable> tables = new ArrayList<>();
@@ -128,7 +130,7 @@ final class GlobalTrain {
     long t0 = System.nanoTime();
     GlobalForecaster.Fit fit;
     try {
-      fit = GlobalForecaster.fit(settings, ids, tables, trainTo, validationTo,
+      fit = GlobalForecaster.fit(settings, ids, tables, trainTo, validationTo, idEmbedding,
           new ForecasterOptions.FitLines(o, opts.seed));
     } catch (DataException e) {
       throw new UserInputException(e.getMessage());

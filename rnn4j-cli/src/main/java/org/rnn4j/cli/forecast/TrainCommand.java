@@ -72,6 +72,11 @@ public final class TrainCommand implements Callable<Integer> {
           + " for every series of this column, each split and normalized on its own.")
   String idColumn;
 
+  @Option(names = "--id-embedding",
+      description = "With --id-column: also give the network each series' one-hot id, so that it can learn what"
+          + " is particular to each series (a per-series embedding).")
+  boolean idEmbedding;
+
   @Option(names = "--report", paramLabel = "FILE.json",
       description = "Also write the scores (model and baselines, per step) as JSON.")
   Path report;
@@ -91,7 +96,10 @@ public final class TrainCommand implements Callable<Integer> {
       ForecastSetup.atLeast("--test-rows", testRows, 1);
     }
     if (idColumn != null) {
-      return GlobalTrain.run(o, opts, idColumn, splitOf(split), testRows, out, report, resume);
+      return GlobalTrain.run(o, opts, idColumn, idEmbedding, splitOf(split), testRows, out, report, resume);
+    }
+    if (idEmbedding) {
+      throw new UserInputException("--id-embedding: needs --id-column (a long-format file of many series)");
     }
     int horizon = opts.horizon;
     long seed = opts.seed;

@@ -160,6 +160,15 @@ class ForecastCommandsTest {
         csv.toString(), "--last");
     assertThat(fi.out().lines().findFirst().orElseThrow())
         .isEqualTo("id,origin,step,date,value_forecast,value_q0.1,value_q0.5,value_q0.9,value_actual");
+    // a learned per-series code: the networks read 3 more channels; forecast works the same
+    Run emb = rnn4j("train", "--data", csv.toString(), "--id-column", "id", "--id-embedding", "--target", "value",
+        "--test-rows", "12", "--epochs", "3", "--hidden", "4", "--ensemble", "1", "--out", dir.resolve("ge").toString());
+    assertThat(emb.exit()).as(emb.err()).isZero();
+    assertThat(rnn4j("forecast", "--model", dir.resolve("ge").resolve("model.rnn4j").toString(), "--data",
+        csv.toString(), "--last").out().lines().toList()).hasSize(4);
+    Run noIds = rnn4j("train", "--data", csv.toString(), "--target", "value", "--id-embedding");
+    assertThat(noIds.exit()).isEqualTo(2);
+    assertThat(noIds.err()).contains("--id-embedding: needs --id-column");
     // a series with too few rows is named
     lines.add("tiny,2000-01-01,1");
     lines.add("tiny,2000-02-01,2");
