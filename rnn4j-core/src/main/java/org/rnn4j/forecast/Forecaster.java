@@ -280,6 +280,7 @@ public final class Forecaster {
     List<Double> maes = new ArrayList<>();
     List<History> histories = new ArrayList<>();
     ForecastFrame best = null;
+    Dataset[] bestData = null; // the winner's training and validation examples, reused by the ensemble
     Model bestModel = null;
     double bestMae = Double.POSITIVE_INFINITY;
     boolean choose = validation != null && validation.count() >= s.minChoiceWindows();
@@ -292,7 +293,8 @@ public final class Forecaster {
       }
       ForecastFrame frame = ForecastFrame.fit(kind, table, s.features(), s.target(), trainTo)
           .withCalendar(s.calendar()).withFuture(s.future(), s.horizon(), table, trainTo);
-      Trained t = train(s, frame, table, train, validation, 0, listener);
+      Dataset[] data = datasets(s, frame, table, train, validation);
+      Trained t = train(s, kind, data[0], data[1], 0, listener);
       double mae = validationMae(new Forecaster(frame, s.lookback(), s.horizon(), List.of(t.model), s.quantiles()),
           table, validation, actual);
       tried.add(kind);
@@ -304,6 +306,7 @@ public final class Forecaster {
       double judged = kind == ForecastFrame.Kind.LEVEL ? mae / (1 - LEVEL_MARGIN) : mae;
       if (judged < bestMae || best == null) {
         best = frame;
+        bestData = data;
         bestModel = t.model;
         bestMae = judged;
       }
@@ -311,7 +314,7 @@ public final class Forecaster {
     List<Model> members = new ArrayList<>();
     members.add(bestModel);
     for (int k = 1; k < s.ensemble(); k++) {
-      Trained t = train(s, best, table, train, validation, k, listener);
+      Trained t = train(s, best.kind(), bestData[0], bestData[1], k, listener);
       histories.add(t.history);
       members.add(t.model);
       listener.member(k, validationMae(new Forecaster(best, s.lookback(), s.horizon(), List.of(t.model),
@@ -324,14 +327,8 @@ public final class Forecaster {
     }
     double ensembleMae = validationMae(f, table, validation, actual);
     double[] cm = maes.stream().mapToDouble(Double::doubleValue).toArray();
-    if (s.workDir() != null) {
-      for (ForecastFrame.Kind kind : s.frames()) {
-        for (int k = 0; k < s.ensemble(); k++) {
-          Files.deleteIfExists(finished(s.workDir(), kind, k));
-          Files.deleteIfExists(s.workDir().resolve(finished(s.workDir(), kind, k).getFileName() + ".fingerprint"));
-          Files.deleteIfExists(checkpoint(s.workDir(), kind, k));
-        }
-      }
+    for (ForecastFrame.Kind kind : s.frames()) {
+      deleteWork(s, kind);
     }
     return new Fit(f, List.copyOf(tried), cm, ensembleMae, List.copyOf(histories),
         validation == null ? 0 : validation.count(), tried.size() > 1);
@@ -341,12 +338,11 @@ public final class Forecaster {
   record Trained(Model model, History history) {
   }
 
-  /** Trains (or, resuming, loads the finished) network {@code member} in {@code frame}. */
-  private static Trained train(Settings s, ForecastFrame frame, SeriesTable table, Windows train,
-      Windows validation, int member, Listener listener) throws IOException {
-    return train(s, frame.kind(), dataset(List.of(frame), List.of(table), List.of(train.targetStarts()), s),
-        validation == null ? null
-            : dataset(List.of(frame), List.of(table), List.of(validation.targetStarts()), s), member, listener);
+  /** The training and validation examples (null without validation) in {@code frame}. */
+  private static Dataset[] datasets(Settings s, ForecastFrame frame, SeriesTable table, Windows train,
+      Windows validation) {
+    return new Dataset[] {dataset(List.of(frame), List.of(table), List.of(train.targetStarts()), s),
+        validation == null ? null : dataset(List.of(frame), List.of(table), List.of(validation.targetStarts()), s)};
   }
 
   /**
@@ -362,7 +358,7 @@ public final class Forecaster {
     // that a resume with other settings or other data starts afresh instead of using the wrong network
     String fingerprint = fingerprint(s, kind, model, train, validation, base.seed() + member);
     if (done != null) {
-      Path mark = done.resolveSibling(done.getFileName() + ".fingerprint");
+      Path mark = fingerprintFile(s.workDir(), kind, member);
       String before = Files.exists(mark) ? Files.readString(mark) : "";
       if (!before.equals(fingerprint)) {
         Files.deleteIfExists(done);
@@ -439,11 +435,27 @@ public final class Forecaster {
         new Tensor(y, n, outWidth));
   }
 
-  static Path finished(Path dir, ForecastFrame.Kind kind, int member) {
+  /** Deletes the finished networks, fingerprints and checkpoints of {@code kind} from the work folder. */
+  static void deleteWork(Settings s, ForecastFrame.Kind kind) throws IOException {
+    if (s.workDir() == null) {
+      return;
+    }
+    for (int k = 0; k < s.ensemble(); k++) {
+      Files.deleteIfExists(finished(s.workDir(), kind, k));
+      Files.deleteIfExists(fingerprintFile(s.workDir(), kind, k));
+      Files.deleteIfExists(checkpoint(s.workDir(), kind, k));
+    }
+  }
+
+  private static Path fingerprintFile(Path dir, ForecastFrame.Kind kind, int member) {
+    return dir.resolve(String.format(Locale.ROOT, "fit-%s-%d.fingerprint", kind.id(), member));
+  }
+
+  private static Path finished(Path dir, ForecastFrame.Kind kind, int member) {
     return dir.resolve(String.format(Locale.ROOT, "fit-%s-%d.rnn4j", kind.id(), member));
   }
 
-  static Path checkpoint(Path dir, ForecastFrame.Kind kind, int member) {
+  private static Path checkpoint(Path dir, ForecastFrame.Kind kind, int member) {
     return dir.resolve(String.format(Locale.ROOT, "fit-%s-%d.checkpoint.safetensors", kind.id(), member));
   }
 

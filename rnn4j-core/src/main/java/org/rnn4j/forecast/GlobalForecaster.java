@@ -1,7 +1,6 @@
 package org.rnn4j.forecast;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.rnn4j.Model;
@@ -149,6 +148,7 @@ public final class GlobalForecaster {
     List<ForecastFrame> frames = new ArrayList<>();
     List<int[]> trainOrigins = new ArrayList<>();
     List<int[]> valOrigins = new ArrayList<>();
+    List<Windows> valWindowsOf = new ArrayList<>(); // per series with a validation part
     List<ForecastFrame> valFrames = new ArrayList<>();
     List<SeriesTable> valTables = new ArrayList<>();
     List<Integer> valSeries = new ArrayList<>();
@@ -170,6 +170,7 @@ public final class GlobalForecaster {
       if (validationTo[i] > trainTo[i]) {
         Windows v = Windows.of(t, s.features(), s.target(), ws, trainTo[i], validationTo[i]);
         valOrigins.add(v.targetStarts());
+        valWindowsOf.add(v);
         valFrames.add(frame);
         valTables.add(t);
         valSeries.add(i);
@@ -192,7 +193,7 @@ public final class GlobalForecaster {
       int total = 0;
       for (int j = 0; j < valSeries.size(); j++) {
         int i = valSeries.get(j);
-        Windows v = Windows.of(tables.get(i), s.features(), s.target(), ws, trainTo[i], validationTo[i]);
+        Windows v = valWindowsOf.get(j);
         qs.add(g.of(i).forecastQuantiles(tables.get(i), v.targetStarts()));
         as.add(Baselines.actual(tables.get(i), v));
         total += as.get(j).length;
@@ -214,7 +215,7 @@ public final class GlobalForecaster {
       double sum = 0;
       for (int j = 0; j < valSeries.size(); j++) {
         int i = valSeries.get(j);
-        Windows v = Windows.of(tables.get(i), s.features(), s.target(), ws, trainTo[i], validationTo[i]);
+        Windows v = valWindowsOf.get(j);
         double[] f = g.forecast(i, tables.get(i), v.targetStarts());
         double[] a = Baselines.actual(tables.get(i), v);
         double mae = 0;
@@ -225,14 +226,7 @@ public final class GlobalForecaster {
       }
       score = sum / valSeries.size();
     }
-    if (s.workDir() != null) {
-      for (int k = 0; k < s.ensemble(); k++) {
-        Files.deleteIfExists(Forecaster.finished(s.workDir(), kind, k));
-        Files.deleteIfExists(s.workDir().resolve(Forecaster.finished(s.workDir(), kind, k).getFileName()
-            + ".fingerprint"));
-        Files.deleteIfExists(Forecaster.checkpoint(s.workDir(), kind, k));
-      }
-    }
+    Forecaster.deleteWork(s, kind);
     for (int k = 0; k < histories.size(); k++) {
       listener.member(k, Double.NaN, histories.get(k));
     }

@@ -134,8 +134,9 @@ public final class BacktestCommand implements Callable<Integer> {
       System.arraycopy(q, 0, quantiles, k * horizon * nq, horizon * nq);
       System.arraycopy(a, 0, actual, k * horizon, horizon);
       double scale = ForecastScores.seasonalScale(table.column(p.target()), origin, m);
+      ForecastScores fold = ForecastScores.of(f, a, null, scale);
       foldLines.append(String.format(Locale.ROOT, "  %4d %-12s %6s %12.4f %8.4f", k + 1, table.rowLabel(origin - 1),
-          refit ? "yes" : "no", ForecastScores.of(f, a, null, scale).mae(), ForecastScores.of(f, a, null, scale).mase()));
+          refit ? "yes" : "no", fold.mae(), fold.mase()));
       for (int b = 0; b < bs.size(); b++) {
         System.arraycopy(bs.get(b).predictions(), 0, basePred[b], k * horizon, horizon);
         baseOk[b][k] = bs.get(b).isAvailable(0);

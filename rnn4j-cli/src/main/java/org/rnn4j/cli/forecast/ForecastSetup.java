@@ -1,6 +1,7 @@
 package org.rnn4j.cli.forecast;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.data.BaselineForecast;
@@ -252,6 +253,30 @@ final class ForecastSetup {
     }
     int cut = baseline.indexOf(" (");
     return cut > 0 ? baseline.substring(0, cut) : baseline;
+  }
+
+  /**
+   * The model-file entries every forecasting model carries (what `rnn4j forecast` reads back): the
+   * columns, the window, the season and frequency, the date column, the missing-value policy, and the
+   * quantile levels with their interval scale when there are any.
+   */
+  static Map<String, String> modelMeta(List<String> features, String target, int lookback, int horizon, int season,
+      Frequency frequency, SeriesTable table, String missing, List<Float> levels, double intervalScale) {
+    Map<String, String> meta = new java.util.LinkedHashMap<>();
+    meta.put("task", "forecast");
+    meta.put("features", String.join(",", features));
+    meta.put("target", target);
+    meta.put("lookback", Integer.toString(lookback));
+    meta.put("horizon", Integer.toString(horizon));
+    meta.put("season", Integer.toString(season));
+    meta.put("frequency", frequency.name());
+    meta.put("date_column", table.hasDateColumn() ? table.dateColumnName() : "");
+    meta.put("missing", missing);
+    if (!levels.isEmpty()) {
+      meta.put("quantiles", levelsText(levels));
+      meta.put("interval_scale", Double.toString(intervalScale));
+    }
+    return meta;
   }
 
   static void atLeast(String option, int value, int min) {

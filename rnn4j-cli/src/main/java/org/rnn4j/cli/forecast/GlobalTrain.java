@@ -219,22 +219,10 @@ final class GlobalTrain {
     }
     // the model: shared networks, one frame per series
     Path modelFile = out.resolve("model.rnn4j");
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("task", "forecast");
-    meta.put("features", String.join(",", features));
-    meta.put("target", opts.target);
-    meta.put("lookback", Integer.toString(look));
-    meta.put("horizon", Integer.toString(horizon));
-    meta.put("season", Integer.toString(m));
-    meta.put("frequency", frequency.name());
-    meta.put("date_column", first.hasDateColumn() ? first.dateColumnName() : "");
-    meta.put("missing", opts.missing);
+    Map<String, String> meta = ForecastSetup.modelMeta(features, opts.target, look, horizon, m, frequency, first,
+        opts.missing, levels, g.intervalScale());
     meta.put("id_column", idColumn);
     meta.put("series_ids", new ObjectMapper().writeValueAsString(ids));
-    if (!levels.isEmpty()) {
-      meta.put("quantiles", ForecastSetup.levelsText(levels));
-      meta.put("interval_scale", Double.toString(g.intervalScale()));
-    }
     for (int i = 0; i < ids.size(); i++) {
       meta.putAll(g.frames().get(i).toMap("frame." + i + "."));
     }

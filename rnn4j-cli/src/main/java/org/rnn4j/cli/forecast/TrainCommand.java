@@ -174,24 +174,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
     // 4. save model, history, charts, report
     Path modelFile = out.resolve("model.rnn4j");
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("task", "forecast");
-    meta.put("features", String.join(",", feats));
-    meta.put("target", targetName);
-    meta.put("lookback", Integer.toString(look));
-    meta.put("horizon", Integer.toString(horizon));
-    meta.put("season", Integer.toString(m));
-    meta.put("frequency", frequency.name());
-    meta.put("date_column", table.hasDateColumn() ? table.dateColumnName() : "");
-    meta.put("missing", missing);
+    Map<String, String> meta = ForecastSetup.modelMeta(feats, targetName, look, horizon, m, frequency, table,
+        missing, levels, forecaster.intervalScale());
     meta.put("test_mae", Double.toString(rep.model().mae()));
     meta.put("test_rmse", Double.toString(rep.model().rmse()));
     meta.put("test_mase", Double.toString(rep.model().mase()));
     meta.putAll(forecaster.frame().toMap("frame."));
-    if (!levels.isEmpty()) {
-      meta.put("quantiles", ForecastSetup.levelsText(levels));
-      meta.put("interval_scale", Double.toString(forecaster.intervalScale()));
-    }
     ModelFiles.saveEnsemble(forecaster.members(), modelFile, meta);
     History history = fit.histories().get(fit.candidates().indexOf(forecaster.frame().kind()));
     Path historyCsv = out.resolve("history.csv");
