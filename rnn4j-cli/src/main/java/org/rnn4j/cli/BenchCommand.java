@@ -9,14 +9,16 @@ import java.util.concurrent.Callable;
 import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.Tensor;
+import org.rnn4j.cli.options.OneOf;
+import org.rnn4j.cli.options.Range;
 import org.rnn4j.data.Dataset;
 import org.rnn4j.internal.kernels.KernelProvider;
 import org.rnn4j.internal.kernels.RowParallel;
 import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Loss;
 import org.rnn4j.nn.Recurrent;
 import org.rnn4j.nn.RecurrentSpec;
 import org.rnn4j.nn.Session;
-import org.rnn4j.nn.Loss;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,18 +32,22 @@ import picocli.CommandLine.Option;
     description = "Measure rnn4j on the benchmark configurations A-E (sequences/s, effective GFLOP/s).")
 public final class BenchCommand implements Callable<Integer> {
 
+  @OneOf({"A", "B", "C", "D", "E"})
   @Option(names = "--configs", split = ",", defaultValue = "A,B,C,D,E",
       description = "Configurations to run (default: ${DEFAULT-VALUE}).")
   List<String> configs;
 
+  @OneOf({"LSTM", "GRU", "RNN"})
   @Option(names = "--cells", split = ",", defaultValue = "LSTM,GRU,RNN",
       description = "Cells for configurations A-C and E (default: ${DEFAULT-VALUE}); D is LSTM.")
   List<String> cells;
 
+  @Range(min = 1, max = 1024)
   @Option(names = "--threads", split = ",", defaultValue = "1,2",
       description = "Thread counts (default: ${DEFAULT-VALUE}).")
   List<Integer> threads;
 
+  @Range(min = 0, minExclusive = true, max = 86_400)
   @Option(names = "--seconds", defaultValue = "4",
       description = "Timed seconds per case after warm-up (default: ${DEFAULT-VALUE}).")
   double seconds;
@@ -55,6 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
       + " {25, 50, 100, 200} (B = 64) and B in {16, 32, 64, 128} (T = 100), to show time linear in T and B.")
   boolean sweep;
 
+  @OneOf({"inference", "training"})
   @Option(names = "--modes", split = ",", defaultValue = "inference,training",
       description = "inference and/or training (default: ${DEFAULT-VALUE}).")
   List<String> modes;

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.rnn4j.cli.options.InputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,6 +27,7 @@ public final class ConformanceCommand implements Callable<Integer> {
       description = "Run ONNX cases by importing their model.onnx instead of mapping the JSON weights.")
   boolean viaOnnx;
 
+  @InputFile(kind = InputFile.Kind.EITHER)
   @Parameters(arity = "1..*", paramLabel = "PATH",
       description = "A case file, or a folder searched recursively for *.json case files.")
   List<Path> paths;

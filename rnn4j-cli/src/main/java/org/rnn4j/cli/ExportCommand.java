@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rnn4j.Model;
+import org.rnn4j.cli.options.InputFile;
+import org.rnn4j.cli.options.OneOf;
+import org.rnn4j.cli.options.OutputPath;
 import org.rnn4j.interop.TorchExport;
 import org.rnn4j.interop.onnx.OnnxExport;
 import org.rnn4j.io.ModelFiles;
@@ -25,13 +28,16 @@ import picocli.CommandLine.Spec;
     description = {"Write an rnn4j model file as a PyTorch state dict (safetensors, with a printed recipe) or",
         "an ONNX model (opset 14)."})
 public final class ExportCommand implements Callable<Integer> {
+  @InputFile
   @Parameters(paramLabel = "FILE", description = "The rnn4j model file to export.")
   Path file;
 
+  @OneOf({"safetensors", "onnx"})
   @Option(names = "--format", paramLabel = "safetensors|onnx", required = true,
       description = "safetensors: a PyTorch state dict; onnx: an ONNX model.")
   String format;
 
+  @OutputPath(folder = false)
   @Option(names = {"-o", "--output"}, paramLabel = "OUT",
       description = "The file to write (default: FILE with the extension .safetensors or .onnx).")
   Path output;

@@ -8,6 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.Model;
+import org.rnn4j.cli.options.InputFile;
+import org.rnn4j.cli.options.OneOf;
+import org.rnn4j.cli.options.OutputPath;
 import org.rnn4j.interop.ModelImport;
 import org.rnn4j.interop.StateDict;
 import org.rnn4j.interop.TorchImport;
@@ -34,9 +37,11 @@ import picocli.CommandLine.Spec;
     description = {"Make an rnn4j model file of a PyTorch state dict (.safetensors, .pt), a Keras model",
         "(.keras, .h5, or a to_json config with --weights) or an ONNX graph of a recurrent stack (.onnx)."})
 public final class ImportCommand implements Callable<Integer> {
+  @InputFile
   @Parameters(paramLabel = "FILE", description = "The file to import.")
   Path file;
 
+  @OutputPath(folder = false)
   @Option(names = {"-o", "--output"}, paramLabel = "OUT",
       description = "The rnn4j model file to write (default: FILE with the extension .rnn4j).")
   Path output;
@@ -45,10 +50,12 @@ public final class ImportCommand implements Callable<Integer> {
       description = "State dicts: the prefix of the recurrent module's keys, e.g. 'rnn.' (default: found on its own).")
   String prefix;
 
+  @OneOf({"tanh", "relu"})
   @Option(names = "--nonlinearity", paramLabel = "tanh|relu", defaultValue = "tanh",
       description = "State dicts of nn.RNN: the nonlinearity, which the file does not record (default: tanh).")
   String nonlinearity;
 
+  @InputFile
   @Option(names = "--weights", paramLabel = "W.h5",
       description = "Keras models saved as model.to_json() + model.save_weights(): FILE is the JSON, W.h5 the weights.")
   Path weights;

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.Model;
+import org.rnn4j.cli.options.InputFile;
 import org.rnn4j.interop.StateDict;
 import org.rnn4j.interop.TorchImport;
 import org.rnn4j.interop.keras.KerasModel;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
     description = {"Show what a model file holds: an rnn4j model file (architecture, parameter counts, metadata,",
         "format version), or a file rnn4j imports (state dict, .pt, ONNX, Keras)."})
 public final class InspectCommand implements Callable<Integer> {
+  @InputFile
   @Parameters(paramLabel = "FILE", description = "The model file.")
   Path file;
 

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
+import org.rnn4j.cli.options.OptionChecks;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -57,9 +58,25 @@ public final class Main implements Runnable {
    * @return the exit status
    */
   public static int run(PrintStream out, PrintStream err, String... args) {
+    return execute(new Main(), null, out, err, args);
+  }
+
+  /**
+   * Runs a picocli command the way every rnn4j command runs (the Spark module's commands too): its
+   * options checked ({@link OptionChecks}) before any work, a bad option or a user error answered in
+   * one line with exit status 2, a bug with its stack trace.
+   *
+   * @param command the annotated command object
+   * @param name the command's name as users type it, or null for the annotation's
+   * @return the exit status
+   */
+  public static int execute(Object command, String name, PrintStream out, PrintStream err, String... args) {
     PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
     PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = new CommandLine(command);
+    if (name != null) {
+      cl.setCommandName(name);
+    }
     cl.setOut(o);
     cl.setErr(e);
     // A bad option or parameter: one line, exit 2 (picocli would print the whole usage).
@@ -68,8 +85,15 @@ public final class Main implements Runnable {
       String msg = ex.getMessage();
       String cmd = c.getCommandSpec().qualifiedName();
       c.getErr().println(msg.startsWith("rnn4j") ? msg
+          : ex instanceof OptionChecks.PathRefused ? cmd + ": " + msg
           : cmd + ": " + msg + " (see '" + cmd + " --help')");
       return USAGE;
+    });
+    // Every option checked before the command starts (ranges, empty values, paths).
+    CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+    cl.setExecutionStrategy(parsed -> {
+      OptionChecks.check(parsed);
+      return runLast.execute(parsed);
     });
     // A user error found while running: one line, exit 2. Bugs: picocli's default (stack trace).
     CommandLine.IExecutionExceptionHandler bugs = cl.getExecutionExceptionHandler();

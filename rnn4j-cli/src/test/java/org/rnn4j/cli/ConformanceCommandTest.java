@@ -303,7 +303,7 @@ class ConformanceCommandTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).hasSize(1);
-    assertThat(r.err().get(0)).startsWith("rnn4j conformance: no such file or folder: ").endsWith("nowhere");
+    assertThat(r.err().get(0)).startsWith("rnn4j conformance: PATH: no such file or folder: ").endsWith("nowhere");
   }
 
   @Test

@@ -63,6 +63,6 @@ class ExportCommandTest {
 
     ConformanceCommandTest.Run bad = rnn4j("export", file.toString(), "--format", "tflite");
     assertThat(bad.exit()).isEqualTo(2);
-    assertThat(bad.err().get(0)).contains("--format: expected safetensors or onnx, got 'tflite'");
+    assertThat(bad.err().get(0)).contains("--format: expected safetensors or onnx, received 'tflite'");
   }
 }

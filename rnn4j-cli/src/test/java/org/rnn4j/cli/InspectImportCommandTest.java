@@ -86,7 +86,7 @@ class InspectImportCommandTest {
     ConformanceCommandTest.Run missing = rnn4j("inspect", tmp.resolve("nothing.rnn4j").toString());
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).hasSize(1);
-    assertThat(missing.err().get(0)).startsWith("rnn4j inspect: no such file: ");
+    assertThat(missing.err().get(0)).startsWith("rnn4j inspect: FILE: no such file: ");
 
     Path cut = tmp.resolve("cut.pt");
     byte[] b = Files.readAllBytes(sample().resolve("import/torch_pt/lstm_bidir_state_dict.pt"));

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.options.OutputPath;
+import org.rnn4j.cli.options.Range;
 import org.rnn4j.data.BaselineForecast;
 import org.rnn4j.data.Baselines;
 import org.rnn4j.data.SeriesTable;
@@ -50,17 +52,21 @@ public final class BacktestCommand implements Callable<Integer> {
   @Mixin
   ForecasterOptions opts;
 
+  @Range(min = 1, max = 10_000)
   @Option(names = "--folds", defaultValue = "5", paramLabel = "K",
       description = "Forecast origins, the last one --horizon rows before the end (default: ${DEFAULT-VALUE}).")
   int folds;
 
+  @Range(min = 1, max = 1_000_000_000)
   @Option(names = "--stride", paramLabel = "N", description = "Rows between origins (default: the horizon).")
   Integer stride;
 
+  @Range(min = 0, max = 10_000)
   @Option(names = "--refit-every", defaultValue = "1", paramLabel = "K",
       description = "Refit every K folds; 0 = fit once before the first origin (default: ${DEFAULT-VALUE}: every fold).")
   int refitEvery;
 
+  @OutputPath
   @Option(names = "--out", defaultValue = "runs/backtest", paramLabel = "DIR",
       description = "Folder for forecasts.csv, backtest.png and report.json (default: ${DEFAULT-VALUE}).")
   Path out;

@@ -14,6 +14,9 @@ import org.rnn4j.Model;
 import org.rnn4j.Tensor;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.data.CsvSeriesReader;
+import org.rnn4j.cli.options.InputFile;
+import org.rnn4j.cli.options.OutputPath;
+import org.rnn4j.cli.options.Range;
 import org.rnn4j.data.DataException;
 import org.rnn4j.data.MissingValues;
 import org.rnn4j.data.Scaler;
@@ -46,12 +49,15 @@ public final class ForecastCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
+  @InputFile
   @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model file from 'rnn4j train'.")
   Path modelFile;
 
+  @InputFile
   @Option(names = "--data", required = true, paramLabel = "CSV", description = "The series to forecast from.")
   Path data;
 
+  @Range(min = 1, max = 100_000)
   @Option(names = "--horizon", paramLabel = "N",
       description = "Steps ahead to print (at most the model's horizon; default: all of them).")
   Integer horizon;
@@ -59,6 +65,7 @@ public final class ForecastCommand implements Callable<Integer> {
   @Option(names = "--last", description = "Only the forecast beyond the end of the data.")
   boolean lastOnly;
 
+  @OutputPath(folder = false)
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the CSV here instead of stdout.")
   Path output;
 

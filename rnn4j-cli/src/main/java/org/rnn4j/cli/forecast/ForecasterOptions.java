@@ -10,6 +10,11 @@ import java.util.Locale;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.data.CsvSeriesReader;
+import org.rnn4j.cli.options.InputFile;
+import org.rnn4j.cli.options.ModelOptions;
+import org.rnn4j.cli.options.OneOf;
+import org.rnn4j.cli.options.Range;
+import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.data.DataException;
 import org.rnn4j.data.MissingValues;
 import org.rnn4j.data.Scaler;
@@ -24,6 +29,7 @@ import org.rnn4j.train.Adam;
 import org.rnn4j.train.FitOptions;
 import org.rnn4j.train.History;
 import org.rnn4j.train.TrainingListener;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,6 +42,13 @@ public final class ForecasterOptions {
   /** Validation windows needed before --transform auto compares frames (one window is noise). */
   static final int MIN_CHOICE_WINDOWS = 10;
 
+  @Mixin
+  ModelOptions network = new ModelOptions("lstm", 64, 1, 0f);
+
+  @Mixin
+  TrainingOptions training = new TrainingOptions(32, 0.003f, 1f, 42);
+
+  @InputFile
   @Option(names = "--data", paramLabel = "CSV",
       description = "Your CSV file (default: the embedded Seattle weather data).")
   Path data;
@@ -53,10 +66,12 @@ public final class ForecasterOptions {
           + " date/ds/timestamp/month/week/quarter/period, if present).")
   String dateColumn;
 
+  @Range(min = 1, max = 100_000)
   @Option(names = "--lookback", paramLabel = "N",
       description = "Past steps each forecast sees (default: two seasons, at most a third of the training rows).")
   Integer lookback;
 
+  @Range(min = 1, max = 100_000)
   @Option(names = "--horizon", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
   int horizon;
 
@@ -75,56 +90,45 @@ public final class ForecasterOptions {
   /** Whether intervals are on when neither --intervals nor --no-intervals is given. */
   boolean intervalsByDefault = true;
 
+  @Range(min = 0, minExclusive = true, max = 1, maxExclusive = true)
   @Option(names = "--quantiles", split = ",", paramLabel = "Q1,Q2,...",
       description = "The quantile levels to forecast, each in (0, 1), e.g. 0.05,0.5,0.95 (implies --intervals;"
           + " 0.5 is added if missing).")
   List<Float> quantiles;
 
+  @Range(min = 1, max = 1000)
   @Option(names = "--ensemble", defaultValue = "3", paramLabel = "K",
       description = "Networks (seeds) averaged in the forecast (default: ${DEFAULT-VALUE}).")
   int ensemble;
 
-  @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE}).")
-  String cell;
 
-  @Option(names = "--hidden", defaultValue = "64", description = "Hidden units (default: ${DEFAULT-VALUE}).")
-  int hidden;
 
-  @Option(names = "--layers", defaultValue = "1", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
-  int layers;
 
   @Option(names = "--bidirectional", description = "Read each window in both directions.")
   boolean bidirectional;
 
-  @Option(names = "--dropout", defaultValue = "0.0", description = "Dropout before the output layer (default: ${DEFAULT-VALUE}).")
-  float dropout;
 
+  @Range(min = 1, max = 1_000_000)
   @Option(names = "--epochs", paramLabel = "N",
       description = "Maximum passes over the training data (default: 100, more when there are few windows:"
           + " at least 1000 updates, at most 1000 passes).")
   Integer epochs;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "Windows per update (default: ${DEFAULT-VALUE}).")
-  int batchSize;
 
-  @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-  float lr;
 
-  @Option(names = "--clip-norm", defaultValue = "1.0", description = "Clip the gradient norm to this, 0 = off (default: ${DEFAULT-VALUE}).")
-  float clipNorm;
 
+  @Range(min = 0, max = 1_000_000)
   @Option(names = "--patience", paramLabel = "N",
       description = "Stop after this many epochs without validation improvement; the best epoch is kept (default:"
           + " 10, more when there are few windows: at least 100 updates).")
   Integer patience;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of all randomness; ensemble member k uses seed + k (default: ${DEFAULT-VALUE}).")
-  long seed;
 
   @Option(names = "--missing", defaultValue = "interpolate",
       description = "Missing values: interpolate, ffill, drop or fail (default: ${DEFAULT-VALUE}); what is filled is reported.")
   String missing;
 
+  @Range(min = 1, max = 1_000_000_000)
   @Option(names = "--validation-rows", paramLabel = "N",
       description = "The N rows before the test part are the validation part (default with --test-rows: 15%% of"
           + " the rest, at least the horizon).")
@@ -136,6 +140,7 @@ public final class ForecasterOptions {
           + " last observed target.")
   List<String> futureFeatures;
 
+  @OneOf({"keep", "fill"})
   @Option(names = "--gaps", defaultValue = "keep", paramLabel = "keep|fill",
       description = "Gaps in the dates (steps longer than the series' frequency, reported when read): keep (rows"
           + " are consecutive steps) or fill (insert the missing steps, their values filled by --missing)"
@@ -160,33 +165,8 @@ public final class ForecasterOptions {
   /** Option values that are wrong on their own, before any work. */
   void check() {
     fillGaps();
-    ForecastSetup.atLeast("--horizon", horizon, 1);
-    ForecastSetup.atLeast("--ensemble", ensemble, 1);
-    ForecastSetup.atLeast("--hidden", hidden, 1);
-    ForecastSetup.atLeast("--layers", layers, 1);
-    if (epochs != null) {
-      ForecastSetup.atLeast("--epochs", epochs, 1);
-    }
-    ForecastSetup.atLeast("--batch-size", batchSize, 1);
-    if (patience != null) {
-      ForecastSetup.atLeast("--patience", patience, 0);
-    }
-    if (lookback != null) {
-      ForecastSetup.atLeast("--lookback", lookback, 1);
-    }
-    if (validationRows != null) {
-      ForecastSetup.atLeast("--validation-rows", validationRows, 1);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new UserInputException("--dropout: expected a value in [0, 1), got " + dropout);
-    }
-    if (!(lr > 0) || Float.isInfinite(lr)) {
-      throw new UserInputException("--lr: expected a positive learning rate, got " + lr);
-    }
-    if (!(clipNorm >= 0) || Float.isInfinite(clipNorm)) {
-      throw new UserInputException("--clip-norm: expected 0 (off) or a positive norm, got " + clipNorm);
-    }
   }
+
 
   /** Reads and cleans the data, prints what was read and the season. */
   Prepared read(PrintWriter o) {
@@ -326,7 +306,7 @@ public final class ForecasterOptions {
   }
 
   String cellName() {
-    return parseCell(cell).name().replace("_TANH", "");
+    return network.cellType().name().replace("_TANH", "");
   }
 
   /**
@@ -344,13 +324,13 @@ public final class ForecasterOptions {
 
   /** As above, the networks reading {@code extraInputs} more channels per step (a series code). */
   Forecaster.Settings settingsForWindows(Prepared p, int look, int trainWindows, Path work, int extraInputs) {
-    CellType cellType = parseCell(cell);
+    CellType cellType = network.cellType();
     List<Float> levels = levels();
-    int updatesPerEpoch = (trainWindows + batchSize - 1) / batchSize;
+    int updatesPerEpoch = (trainWindows + training.batchSize - 1) / training.batchSize;
     int maxEpochs = epochs != null ? epochs : Math.min(1000, Math.max(100, ceilDiv(1000, updatesPerEpoch)));
     int stopAfter = patience != null ? patience : Math.max(10, ceilDiv(100, updatesPerEpoch));
-    FitOptions options = FitOptions.builder().epochs(maxEpochs).batchSize(batchSize)
-        .optimizer(new Adam(lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(seed).clipNorm(clipNorm)
+    FitOptions options = FitOptions.builder().epochs(maxEpochs).batchSize(training.batchSize)
+        .optimizer(new Adam(training.lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(training.seed).clipNorm(training.clipNorm)
         .earlyStopping(stopAfter).restoreBest(true).metrics("mae").build();
     if (calendar && !p.table().hasDates()) {
       throw new UserInputException("--calendar: expected a date column of dates (2012-01-31, 2012-01, 2012Q1), got "
@@ -359,8 +339,8 @@ public final class ForecasterOptions {
     int nf = p.features().size() + (calendar ? 4 : 0) + future().size() * horizon + extraInputs;
     return new Forecaster.Settings(p.features(), p.target(), look, horizon, ForecastSetup.frames(transform), ensemble,
         s -> Sequential.features(nf)
-            .recurrent(cellType, hidden, r -> r.numLayers(layers).bidirectional(bidirectional))
-            .dropout(dropout)
+            .recurrent(cellType, network.hidden, r -> r.numLayers(network.layers).bidirectional(bidirectional))
+            .dropout(network.dropout)
             .dense(horizon * Math.max(1, levels.size()))
             .loss(levels.isEmpty() ? Loss.MSE : Loss.quantile(levels))
             .build(s), options, work, MIN_CHOICE_WINDOWS, levels, calendar, future());
@@ -387,8 +367,8 @@ public final class ForecasterOptions {
     long t0 = System.nanoTime();
     Forecaster.Fit fit;
     try {
-      fit = Forecaster.fit(settings, p.table(), trainTo, validationTo, quiet ? new FitLines(null, seed)
-          : new FitLines(o, seed));
+      fit = Forecaster.fit(settings, p.table(), trainTo, validationTo, quiet ? new FitLines(null, training.seed)
+          : new FitLines(o, training.seed));
     } catch (DataException e) {
       throw new UserInputException(e.getMessage());
     }
@@ -412,7 +392,7 @@ public final class ForecasterOptions {
 
   /** Prints the network's summary and the kernels in use. */
   void printNetwork(PrintWriter o, Forecaster.Settings settings) {
-    o.print(settings.networks().apply(seed).summary());
+    o.print(settings.networks().apply(training.seed).summary());
     o.println("kernels: " + KernelProvider.get().name());
   }
 
@@ -479,14 +459,6 @@ public final class ForecasterOptions {
 
   private static int ceilDiv(int a, int b) {
     return (a + b - 1) / b;
-  }
-
-  static CellType parseCell(String s) {
-    try {
-      return CellType.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException("--cell: expected lstm, gru or rnn, got '" + s + "'");
-    }
   }
 
 }

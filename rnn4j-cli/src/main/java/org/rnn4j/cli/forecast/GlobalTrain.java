@@ -131,7 +131,7 @@ final class GlobalTrain {
     GlobalForecaster.Fit fit;
     try {
       fit = GlobalForecaster.fit(settings, ids, tables, trainTo, validationTo, idEmbedding,
-          new ForecasterOptions.FitLines(o, opts.seed));
+          new ForecasterOptions.FitLines(o, opts.training.seed));
     } catch (DataException e) {
       throw new UserInputException(e.getMessage());
     }

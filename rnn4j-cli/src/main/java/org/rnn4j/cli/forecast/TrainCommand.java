@@ -13,6 +13,9 @@ import java.util.concurrent.Callable;
 import org.rnn4j.Model;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.options.OutputOptions;
+import org.rnn4j.cli.options.OutputPath;
+import org.rnn4j.cli.options.Range;
 import org.rnn4j.data.BaselineForecast;
 import org.rnn4j.data.Baselines;
 import org.rnn4j.data.ChronologicalSplit;
@@ -55,14 +58,19 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin
   ForecasterOptions opts;
 
+  @Mixin
+  OutputOptions output = new OutputOptions("runs/forecast");
+
   @Option(names = "--unit", paramLabel = "TEXT",
       description = "Unit of the target for the chart's axis (default for the embedded data: °C).")
   String unit;
 
+  @Range(min = 0, max = 1)
   @Option(names = "--split", defaultValue = "0.7,0.15,0.15", split = ",",
       description = "Train, validation, test fractions of the rows, in time order (default: ${DEFAULT-VALUE}).")
   List<Double> split;
 
+  @Range(min = 1, max = 1_000_000_000)
   @Option(names = "--test-rows", paramLabel = "N",
       description = "The last N rows are the test part (instead of --split's fractions).")
   Integer testRows;
@@ -77,16 +85,12 @@ public final class TrainCommand implements Callable<Integer> {
           + " is particular to each series (a per-series embedding).")
   boolean idEmbedding;
 
+  @OutputPath(folder = false)
   @Option(names = "--report", paramLabel = "FILE.json",
       description = "Also write the scores (model and baselines, per step) as JSON.")
   Path report;
 
-  @Option(names = "--out", defaultValue = "runs/forecast", paramLabel = "DIR",
-      description = "Folder for the model, history and charts (default: ${DEFAULT-VALUE}).")
-  Path out;
 
-  @Option(names = "--resume", description = "Resume from the networks and checkpoint left in --out by an interrupted run.")
-  boolean resume;
 
   @Override
   public Integer call() throws Exception {
@@ -96,13 +100,13 @@ public final class TrainCommand implements Callable<Integer> {
       ForecastSetup.atLeast("--test-rows", testRows, 1);
     }
     if (idColumn != null) {
-      return GlobalTrain.run(o, opts, idColumn, idEmbedding, splitOf(split), testRows, out, report, resume);
+      return GlobalTrain.run(o, opts, idColumn, idEmbedding, splitOf(split), testRows, output.out, report, output.resume);
     }
     if (idEmbedding) {
       throw new UserInputException("--id-embedding: needs --id-column (a long-format file of many series)");
     }
     int horizon = opts.horizon;
-    long seed = opts.seed;
+    long seed = opts.training.seed;
     String missing = opts.missing;
     Path data = opts.data;
     // 1. read and clean; season, split, lookback
@@ -130,9 +134,9 @@ public final class TrainCommand implements Callable<Integer> {
         ranges.trainRows(), ranges.validationRows(), ranges.testRows(), look, opts.autoLookback() ? " (auto)" : "",
         horizon);
     // 2. fit: each candidate frame, then the ensemble in the winner
-    Files.createDirectories(out);
-    Path work = out.resolve("work");
-    ForecasterOptions.prepareWork(work, resume);
+    Files.createDirectories(output.out);
+    Path work = output.out.resolve("work");
+    ForecasterOptions.prepareWork(work, output.resume);
     Forecaster.Settings settings = opts.settings(p, look, ranges.trainTo(), work);
     opts.printNetwork(o, settings);
     Forecaster.Fit fit = opts.fit(o, p, settings, ranges.trainTo(), ranges.validationTo(), false);
@@ -173,7 +177,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
     }
     // 4. save model, history, charts, report
-    Path modelFile = out.resolve("model.rnn4j");
+    Path modelFile = output.out.resolve("model.rnn4j");
     Map<String, String> meta = ForecastSetup.modelMeta(feats, targetName, look, horizon, m, frequency, table,
         missing, levels, forecaster.intervalScale());
     meta.put("test_mae", Double.toString(rep.model().mae()));
@@ -182,12 +186,12 @@ public final class TrainCommand implements Callable<Integer> {
     meta.putAll(forecaster.frame().toMap("frame."));
     ModelFiles.saveEnsemble(forecaster.members(), modelFile, meta);
     History history = fit.histories().get(fit.candidates().indexOf(forecaster.frame().kind()));
-    Path historyCsv = out.resolve("history.csv");
+    Path historyCsv = output.out.resolve("history.csv");
     history.writeCsv(historyCsv);
-    Path lossPng = out.resolve("loss.png");
+    Path lossPng = output.out.resolve("loss.png");
     Charts.lossCurves(history, lossPng, "Training history: " + cellName + " forecaster of " + targetName
         + " (" + forecaster.frame().kind().id() + " frame, seed " + seed + ")");
-    Path forecastPng = out.resolve("forecast.png");
+    Path forecastPng = output.out.resolve("forecast.png");
     // horizon 1: every test window's forecast; longer horizons: the path from the first test origin (the
     // forecast from the end of the training rows), as a multi-step forecast is read
     int points = horizon == 1 ? test.count() : horizon;

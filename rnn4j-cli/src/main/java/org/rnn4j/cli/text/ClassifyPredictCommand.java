@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.options.InputFile;
+import org.rnn4j.cli.options.Range;
 import org.rnn4j.text.TextClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,9 +36,11 @@ public final class ClassifyPredictCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
+  @InputFile
   @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model file from 'rnn4j classify train'.")
   Path modelFile;
 
+  @Range(min = 1, max = 1_000_000)
   @Option(names = "--top-k", defaultValue = "1", paramLabel = "K", description = "Print the K most probable labels (default: ${DEFAULT-VALUE}).")
   int topK;
 

@@ -19,6 +19,12 @@ import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.options.InputFile;
+import org.rnn4j.cli.options.ModelOptions;
+import org.rnn4j.cli.options.OneOf;
+import org.rnn4j.cli.options.OutputOptions;
+import org.rnn4j.cli.options.Range;
+import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.ui.ProgressListener;
 import org.rnn4j.data.Dataset;
 import org.rnn4j.internal.kernels.KernelProvider;
@@ -39,6 +45,7 @@ import org.rnn4j.train.LrSchedule;
 import org.rnn4j.train.Metrics;
 import org.rnn4j.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -65,6 +72,16 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
+  @Mixin
+  ModelOptions network = new ModelOptions("lstm", 64, 1, 0f);
+
+  @Mixin
+  TrainingOptions training = new TrainingOptions(32, 0.005f, 1f, 42);
+
+  @Mixin
+  OutputOptions output = new OutputOptions("runs/classify");
+
+  @InputFile
   @Option(names = "--data", paramLabel = "FILE", description = "Your .tsv or .csv file (default: the embedded UDHR set).")
   Path data;
 
@@ -78,85 +95,76 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
       description = "Split by this column: rows with the same value stay in one part (default: article for the embedded set; none: stratified by label).")
   String groupColumn;
 
+  @Range(min = 0, minExclusive = true, max = 1, maxExclusive = true)
   @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share of the rows for testing (default: ${DEFAULT-VALUE}).")
   double testFraction;
 
+  @Range(min = 0, max = 1, maxExclusive = true)
   @Option(names = "--validation-fraction", defaultValue = "0.1",
       description = "Share of the rows for validation, which picks the best epoch (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
+  @OneOf({"char", "word"})
   @Option(names = "--tokenizer", defaultValue = "char", description = "char (Unicode characters, NFC) or word (default: ${DEFAULT-VALUE}).")
   String tokenizer;
 
   @Option(names = "--keep-case", description = "Do not lower-case the texts (they are lower-cased by default).")
   boolean keepCase;
 
+  @Range(min = 1, max = 10_000_000)
   @Option(names = "--max-length", defaultValue = "256", description = "Tokens read per text; longer texts are cut (default: ${DEFAULT-VALUE}).")
   int maxLength;
 
+  @Range(min = 0, max = 1_000_000)
   @Option(names = "--window", defaultValue = "16",
       description = "Train on overlapping windows of this many tokens cut from the training texts (half a window apart), 0 = on whole texts; validation and test always read whole texts (default: ${DEFAULT-VALUE}).")
   int window;
 
+  @Range(min = 1, max = 1_000_000_000)
   @Option(names = "--min-frequency", defaultValue = "2",
       description = "Tokens seen fewer times in training become <unk> (default: ${DEFAULT-VALUE}).")
   int minFrequency;
 
+  @Range(min = 0, max = 100_000_000)
   @Option(names = "--max-vocab", defaultValue = "20000", description = "Vocabulary size limit, 0 = none (default: ${DEFAULT-VALUE}).")
   int maxVocab;
 
+  @Range(min = 1, max = 65536)
   @Option(names = "--embedding", defaultValue = "32", description = "Embedding size (default: ${DEFAULT-VALUE}).")
   int embedding;
 
-  @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE}).")
-  String cell;
 
-  @Option(names = "--hidden", defaultValue = "64", description = "Hidden units (default: ${DEFAULT-VALUE}).")
-  int hidden;
 
-  @Option(names = "--layers", defaultValue = "1", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
-  int layers;
 
   @Option(names = "--bidirectional", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Read each text in both directions (default: ${DEFAULT-VALUE}; --no-bidirectional to read forwards only).")
   boolean bidirectional;
 
+  @OneOf({"last", "mean", "max"})
   @Option(names = "--pooling", defaultValue = "mean",
       description = "What the output layer sees: last (the final state), mean or max (over every step's output) (default: ${DEFAULT-VALUE}).")
   String pooling;
 
-  @Option(names = "--dropout", defaultValue = "0.0", description = "Dropout before the output layer (and between layers) (default: ${DEFAULT-VALUE}).")
-  float dropout;
 
+  @Range(min = 1, max = 1_000_000)
   @Option(names = "--epochs", defaultValue = "30", description = "Maximum passes over the training texts (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "Texts per update (default: ${DEFAULT-VALUE}).")
-  int batchSize;
 
-  @Option(names = "--lr", defaultValue = "0.005", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-  float lr;
 
+  @OneOf({"constant", "cosine"})
   @Option(names = "--lr-schedule", defaultValue = "constant",
       description = "constant, or cosine: anneal the rate to 1/20 of --lr over --epochs (default: ${DEFAULT-VALUE}).")
   String lrSchedule;
 
-  @Option(names = "--clip-norm", defaultValue = "1.0", description = "Clip the gradient norm to this, 0 = off (default: ${DEFAULT-VALUE}).")
-  float clipNorm;
 
+  @Range(min = 0, max = 1_000_000)
   @Option(names = "--patience", defaultValue = "8",
       description = "Stop after this many epochs without validation improvement; the best epoch is kept (default: ${DEFAULT-VALUE}).")
   int patience;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the split, the initialisation and the shuffling (default: ${DEFAULT-VALUE}).")
-  long seed;
 
-  @Option(names = "--out", defaultValue = "runs/classify", paramLabel = "DIR",
-      description = "Folder for the model, history and charts (default: ${DEFAULT-VALUE}).")
-  Path out;
 
-  @Option(names = "--resume", description = "Resume from the checkpoint in --out if there is one.")
-  boolean resume;
 
   @Override
   public Integer call() throws IOException {
@@ -220,8 +228,8 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
     }
     o.printf(Locale.ROOT, "data: %s: %d texts, %d classes%n", source, texts.size(), labels.size());
     // 3. split
-    int[] part = groupCol != null ? TextSplit.byGroup(groups, testFraction, validationFraction, seed)
-        : TextSplit.stratified(labelOf, testFraction, validationFraction, seed);
+    int[] part = groupCol != null ? TextSplit.byGroup(groups, testFraction, validationFraction, training.seed)
+        : TextSplit.stratified(labelOf, testFraction, validationFraction, training.seed);
     List<List<String>> partTexts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     List<List<Integer>> partLabels = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     List<Set<String>> partGroups = List.of(new TreeSet<>(), new TreeSet<>(),
@@ -289,30 +297,30 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
     Dataset val = enc[1] == null ? null : enc[1].dataset(toArray(partLabels.get(1)));
     int[] testLabels = toArray(partLabels.get(2));
     // 5. model
-    CellType cellType = parseCell(cell);
-    float between = layers > 1 ? dropout : 0f;
+    CellType cellType = network.cellType();
+    float between = network.layers > 1 ? network.dropout : 0f;
     PoolingSpec.Mode pool = parsePooling(pooling);
     Sequential s = Sequential.embedding(vocab.size(), embedding, vocab.paddingId())
-        .recurrent(cellType, hidden, r -> r.numLayers(layers).bidirectional(bidirectional).dropout(between)
+        .recurrent(cellType, network.hidden, r -> r.numLayers(network.layers).bidirectional(bidirectional).dropout(between)
             .returnSequences(pool != null));
     if (pool != null) {
       s.pooling(pool);
     }
-    if (dropout > 0f) {
-      s.dropout(dropout);
+    if (network.dropout > 0f) {
+      s.dropout(network.dropout);
     }
-    Model model = s.dense(labels.size()).loss(Loss.CROSS_ENTROPY).build(seed);
+    Model model = s.dense(labels.size()).loss(Loss.CROSS_ENTROPY).build(training.seed);
     o.print(model.summary());
     o.println("kernels: " + KernelProvider.get().name());
     // 6. fit
-    Files.createDirectories(out);
-    Path checkpoint = out.resolve("checkpoint.safetensors");
-    if (!resume) {
+    Files.createDirectories(output.out);
+    Path checkpoint = output.out.resolve("checkpoint.safetensors");
+    if (!output.resume) {
       Files.deleteIfExists(checkpoint);
     }
-    FitOptions options = FitOptions.builder().epochs(epochs).batchSize(batchSize).optimizer(Adam.of(lr)).seed(seed)
-        .schedule(parseSchedule(lrSchedule, epochs, lr))
-        .clipNorm(clipNorm).earlyStopping(val == null ? 0 : patience).restoreBest(val != null)
+    FitOptions options = FitOptions.builder().epochs(epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr)).seed(training.seed)
+        .schedule(parseSchedule(lrSchedule, epochs, training.lr))
+        .clipNorm(training.clipNorm).earlyStopping(val == null ? 0 : patience).restoreBest(val != null)
         .checkpoint(checkpoint).build();
     long t0 = System.nanoTime();
     History history;
@@ -340,19 +348,19 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
     o.println();
     o.print(confusionText(labels, confusion));
     // 8. save
-    Path modelFile = out.resolve("model.rnn4j");
+    Path modelFile = output.out.resolve("model.rnn4j");
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("source", embedded ? EMBEDDED + " (embedded)" : data.getFileName().toString());
     meta.put("test_accuracy", Double.toString(accuracy));
     meta.put("test_macro_f1", Double.toString(macro[2]));
     meta.put("epochs_run", Integer.toString(history.epochs().size()));
     new TextClassifier(model, encoder, labels).save(modelFile, meta);
-    Path historyCsv = out.resolve("history.csv");
+    Path historyCsv = output.out.resolve("history.csv");
     history.writeCsv(historyCsv);
-    Path lossPng = out.resolve("loss.png");
+    Path lossPng = output.out.resolve("loss.png");
     Charts.lossCurves(history, lossPng, "Training history: " + cellType.name().replace("_TANH", "")
         + " text classifier");
-    Path confusionPng = out.resolve("confusion.png");
+    Path confusionPng = output.out.resolve("confusion.png");
     Charts.heatmap(labels.toArray(new String[0]), confusion, confusionPng,
         "Test confusion matrix (" + testLabels.length + " texts)");
     Files.deleteIfExists(checkpoint);
@@ -370,49 +378,15 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
     return data == null ? EMBEDDED + " (embedded)" : data.toString();
   }
 
+  /** The checks that involve two options; each option's own range is declared beside it. */
   private void checkOptions() {
-    if (!(testFraction > 0 && testFraction < 1)) {
-      throw new UserInputException("--test-fraction: expected a number in (0, 1), got " + testFraction);
+    if (testFraction + validationFraction >= 1) {
+      throw new UserInputException("--validation-fraction: expected test + validation < 1, received "
+          + validationFraction + " with --test-fraction " + testFraction);
     }
-    if (!(validationFraction >= 0 && validationFraction < 1) || testFraction + validationFraction >= 1) {
-      throw new UserInputException("--validation-fraction: expected a number in [0, 1) with test + validation < 1,"
-          + " got " + validationFraction + " (test " + testFraction + ")");
-    }
-    positive("--max-length", maxLength);
-    if (window < 0) {
-      throw new UserInputException("--window: expected a number of tokens >= 1, or 0 for whole texts, got " + window);
-    }
-    positive("--min-frequency", minFrequency);
-    positive("--embedding", embedding);
-    positive("--hidden", hidden);
-    positive("--layers", layers);
-    positive("--epochs", epochs);
-    positive("--batch-size", batchSize);
-    if (maxVocab < 0 || maxVocab == 1 || maxVocab == 2) {
+    if (maxVocab == 1 || maxVocab == 2) {
       throw new UserInputException("--max-vocab: expected 0 (no limit) or a size of at least 3 (two ids are"
-          + " <pad> and <unk>), got " + maxVocab);
-    }
-    if (!(lr > 0) || !Float.isFinite(lr)) {
-      throw new UserInputException("--lr: expected a learning rate > 0, got " + lr);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new UserInputException("--dropout: expected a rate in [0, 1), got " + dropout);
-    }
-    if (!(clipNorm >= 0)) {
-      throw new UserInputException("--clip-norm: expected a norm >= 0 (0 = off), got " + clipNorm);
-    }
-    if (patience < 0) {
-      throw new UserInputException("--patience: expected >= 0 (0 = off), got " + patience);
-    }
-    parseCell(cell);
-    parsePooling(pooling);
-    parseSchedule(lrSchedule, epochs, lr);
-    parseTokenizer(tokenizer, true);
-  }
-
-  static void positive(String option, int v) {
-    if (v < 1) {
-      throw new UserInputException(option + ": expected a whole number >= 1, got " + v);
+          + " <pad> and <unk>), received " + maxVocab);
     }
   }
 
@@ -436,14 +410,6 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
       return PoolingSpec.Mode.parse(s);
     } catch (IllegalArgumentException e) {
       throw new UserInputException("--pooling: expected last, mean or max, got '" + s + "'");
-    }
-  }
-
-  static CellType parseCell(String s) {
-    try {
-      return CellType.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException("--cell: expected lstm, gru or rnn, got '" + s + "'");
     }
   }
 

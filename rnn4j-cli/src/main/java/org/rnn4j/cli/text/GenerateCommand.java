@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.options.InputFile;
+import org.rnn4j.cli.options.Range;
 import org.rnn4j.text.Sampler;
 import org.rnn4j.text.TextGenerator;
 import picocli.CommandLine.Command;
@@ -29,26 +31,32 @@ public final class GenerateCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
+  @InputFile
   @Option(names = "--model", paramLabel = "FILE", description = "A model file from 'rnn4j generate train'.")
   Path modelFile;
 
   @Option(names = "--prime", paramLabel = "TEXT", description = "Text to start from (default: a line break).")
   String prime;
 
+  @Range(min = 0, max = 100_000_000)
   @Option(names = "--length", defaultValue = "500", description = "Characters to generate (default: ${DEFAULT-VALUE}).")
   int length;
 
+  @Range(min = 0, minExclusive = true, max = 100)
   @Option(names = "--temperature", defaultValue = "0.8",
       description = "> 0; lower is more conservative, higher more surprising (default: ${DEFAULT-VALUE}).")
   float temperature;
 
+  @Range(min = 0, max = 100_000_000)
   @Option(names = "--top-k", defaultValue = "0", paramLabel = "K", description = "Draw only among the K most likely characters, 0 = off (default: ${DEFAULT-VALUE}).")
   int topK;
 
+  @Range(min = 0, minExclusive = true, max = 1)
   @Option(names = "--top-p", defaultValue = "1.0", paramLabel = "P",
       description = "Draw only among the most likely characters whose probabilities add up to P, in (0, 1]; 1 = off (default: ${DEFAULT-VALUE}).")
   float topP;
 
+  @Range
   @Option(names = "--seed", paramLabel = "S", description = "Seed of the draws: the same seed gives the same text (default: a random seed, reported).")
   Long seed;
 

@@ -14,6 +14,11 @@ import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.options.InputFile;
+import org.rnn4j.cli.options.ModelOptions;
+import org.rnn4j.cli.options.OutputOptions;
+import org.rnn4j.cli.options.Range;
+import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.ui.ProgressListener;
 import org.rnn4j.data.Dataset;
 import org.rnn4j.internal.kernels.KernelProvider;
@@ -30,6 +35,7 @@ import org.rnn4j.train.Metrics;
 import org.rnn4j.train.Trainer;
 import org.rnn4j.train.TrainingListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -60,62 +66,56 @@ public final class GenerateTrainCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
+  @Mixin
+  ModelOptions network = new ModelOptions("lstm", 256, 2, 0f);
+
+  @Mixin
+  TrainingOptions training = new TrainingOptions(32, 0.002f, 5f, 0);
+
+  @Mixin
+  OutputOptions output = new OutputOptions("runs/generate");
+
+  @InputFile
   @Option(names = "--data", paramLabel = "FILE", description = "Your UTF-8 text file (default: the embedded Moby Dick).")
   Path data;
 
+  @Range(min = 1, max = 65536)
   @Option(names = "--embedding", defaultValue = "64", description = "Embedding size (default: ${DEFAULT-VALUE}).")
   int embedding;
 
-  @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE}).")
-  String cell;
 
-  @Option(names = "--hidden", defaultValue = "256", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
-  int hidden;
 
-  @Option(names = "--layers", defaultValue = "2", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
-  int layers;
 
-  @Option(names = "--dropout", defaultValue = "0.0", description = "Dropout between layers and before the output (default: ${DEFAULT-VALUE}).")
-  float dropout;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "Parallel streams B (default: ${DEFAULT-VALUE}).")
-  int batchSize;
 
+  @Range(min = 1, max = 1_000_000)
   @Option(names = "--seq-length", defaultValue = "100", description = "Characters per stream and update T: the BPTT length (default: ${DEFAULT-VALUE}).")
   int seqLength;
 
-  @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-  float lr;
 
+  @Range(min = 1, max = 1_000_000)
   @Option(names = "--epochs", defaultValue = "1", description = "Passes over the training text (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--clip-norm", defaultValue = "5.0", description = "Clip the gradient norm to this, 0 = off (default: ${DEFAULT-VALUE}).")
-  float clipNorm;
 
+  @Range(min = 0, minExclusive = true, max = 1, maxExclusive = true)
   @Option(names = "--validation-fraction", defaultValue = "0.1", description = "The last part of the text kept for validation (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of the initialisation (default: ${DEFAULT-VALUE}).")
-  long seed;
 
+  @Range(min = 0, max = 1_000_000_000)
   @Option(names = "--checkpoint-every", defaultValue = "50", description = "Checkpoint every N updates, 0 = at epoch ends only (default: ${DEFAULT-VALUE}).")
   int checkpointEvery;
 
+  @Range(min = 0, max = 10_000_000)
   @Option(names = "--sample-length", defaultValue = "300", description = "Characters of the sample printed at the end, 0 = none (default: ${DEFAULT-VALUE}).")
   int sampleLength;
 
-  @Option(names = "--out", defaultValue = "runs/generate", paramLabel = "DIR",
-      description = "Folder for the model, history, chart and checkpoint (default: ${DEFAULT-VALUE}).")
-  Path out;
 
-  @Option(names = "--resume", description = "Resume from the checkpoint in --out if there is one.")
-  boolean resume;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter o = spec.commandLine().getOut();
-    checkOptions();
     boolean embedded = data == null;
     // 1. the text, read as Python reads it (UTF-8, universal newlines)
     String text;
@@ -140,43 +140,43 @@ public final class GenerateTrainCommand implements Callable<Integer> {
     Dataset train;
     Dataset val;
     try {
-      train = TextStreams.of(Arrays.copyOfRange(ids, 0, cut), batchSize, seqLength);
+      train = TextStreams.of(Arrays.copyOfRange(ids, 0, cut), training.batchSize, seqLength);
     } catch (IllegalArgumentException e) {
       throw new UserInputException(sourceName() + ": the training part (" + cut + " characters) is too short: "
           + e.getMessage().replace("text streams: ", ""));
     }
     try {
-      val = TextStreams.of(Arrays.copyOfRange(ids, cut, ids.length), batchSize, seqLength);
+      val = TextStreams.of(Arrays.copyOfRange(ids, cut, ids.length), training.batchSize, seqLength);
     } catch (IllegalArgumentException e) {
       throw new UserInputException(sourceName() + ": the validation part (" + (ids.length - cut)
           + " characters) is too short: " + e.getMessage().replace("text streams: ", "")
           + "; or raise --validation-fraction");
     }
-    int updates = train.size() / batchSize;
+    int updates = train.size() / training.batchSize;
     o.printf(Locale.ROOT, "data: %s: %,d characters, %d distinct%n",
         embedded ? "embedded Moby Dick (" + EMBEDDED + ", see its NOTICE)" : data.toString(), ids.length,
         vocab.size());
     o.printf(Locale.ROOT, "streams: %d x %d steps; train %,d characters (%d updates per epoch), validation %,d"
-        + " characters (%d batches)%n", batchSize, seqLength, cut, updates, ids.length - cut, val.size() / batchSize);
+        + " characters (%d batches)%n", training.batchSize, seqLength, cut, updates, ids.length - cut, val.size() / training.batchSize);
     // 2. model: Embedding(V, E) -> recurrent x L -> Linear(H, V)
-    CellType cellType = ClassifyTrainCommand.parseCell(cell);
-    float between = layers > 1 ? dropout : 0f;
+    CellType cellType = network.cellType();
+    float between = network.layers > 1 ? network.dropout : 0f;
     Sequential s = Sequential.embedding(vocab.size(), embedding)
-        .recurrent(cellType, hidden, r -> r.numLayers(layers).dropout(between).returnSequences(true));
-    if (dropout > 0f) {
-      s.dropout(dropout);
+        .recurrent(cellType, network.hidden, r -> r.numLayers(network.layers).dropout(between).returnSequences(true));
+    if (network.dropout > 0f) {
+      s.dropout(network.dropout);
     }
-    Model model = s.dense(vocab.size()).loss(Loss.CROSS_ENTROPY).build(seed);
+    Model model = s.dense(vocab.size()).loss(Loss.CROSS_ENTROPY).build(training.seed);
     o.print(model.summary());
     o.println("kernels: " + KernelProvider.get().name());
     // 3. fit, stateful (truncated BPTT over the streams)
-    Files.createDirectories(out);
-    Path checkpoint = out.resolve("checkpoint.safetensors");
-    if (!resume) {
+    Files.createDirectories(output.out);
+    Path checkpoint = output.out.resolve("checkpoint.safetensors");
+    if (!output.resume) {
       Files.deleteIfExists(checkpoint);
     }
-    FitOptions options = FitOptions.builder().epochs(epochs).batchSize(batchSize).optimizer(Adam.of(lr))
-        .clipNorm(clipNorm).stateful(true).seed(seed).checkpoint(checkpoint).checkpointEvery(checkpointEvery)
+    FitOptions options = FitOptions.builder().epochs(epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr))
+        .clipNorm(training.clipNorm).stateful(true).seed(training.seed).checkpoint(checkpoint).checkpointEvery(checkpointEvery)
         .build();
     long t0 = System.nanoTime();
     History history;
@@ -202,16 +202,16 @@ public final class GenerateTrainCommand implements Callable<Integer> {
         last.validationLoss(), bpc);
     // 4. save
     TextGenerator generator = new TextGenerator(model, vocab);
-    Path modelFile = out.resolve("model.rnn4j");
+    Path modelFile = output.out.resolve("model.rnn4j");
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("source", embedded ? EMBEDDED + " (embedded)" : data.getFileName().toString());
     meta.put("val_loss", Double.toString(last.validationLoss()));
     meta.put("val_bpc", Double.toString(bpc));
     meta.put("epochs_run", Integer.toString(history.epochs().size()));
     generator.save(modelFile, meta);
-    Path historyCsv = out.resolve("history.csv");
+    Path historyCsv = output.out.resolve("history.csv");
     history.writeCsv(historyCsv);
-    Path lossPng = out.resolve("loss.png");
+    Path lossPng = output.out.resolve("loss.png");
     Charts.lossCurves(history, lossPng, "Training history: character-level "
         + cellType.name().replace("_TANH", "") + " language model");
     Files.deleteIfExists(checkpoint);
@@ -235,35 +235,6 @@ public final class GenerateTrainCommand implements Callable<Integer> {
 
   private String sourceName() {
     return data == null ? EMBEDDED + " (embedded)" : data.toString();
-  }
-
-  private void checkOptions() {
-    ClassifyTrainCommand.positive("--embedding", embedding);
-    ClassifyTrainCommand.positive("--hidden", hidden);
-    ClassifyTrainCommand.positive("--layers", layers);
-    ClassifyTrainCommand.positive("--batch-size", batchSize);
-    ClassifyTrainCommand.positive("--seq-length", seqLength);
-    ClassifyTrainCommand.positive("--epochs", epochs);
-    if (!(lr > 0) || !Float.isFinite(lr)) {
-      throw new UserInputException("--lr: expected a learning rate > 0, got " + lr);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new UserInputException("--dropout: expected a rate in [0, 1), got " + dropout);
-    }
-    if (!(clipNorm >= 0)) {
-      throw new UserInputException("--clip-norm: expected a norm >= 0 (0 = off), got " + clipNorm);
-    }
-    if (!(validationFraction > 0 && validationFraction < 1)) {
-      throw new UserInputException("--validation-fraction: expected a number in (0, 1), got " + validationFraction);
-    }
-    if (checkpointEvery < 0) {
-      throw new UserInputException("--checkpoint-every: expected >= 0 (0 = at epoch ends only), got "
-          + checkpointEvery);
-    }
-    if (sampleLength < 0) {
-      throw new UserInputException("--sample-length: expected >= 0, got " + sampleLength);
-    }
-    ClassifyTrainCommand.parseCell(cell);
   }
 
   /** Adds validation bits per character after each epoch line of the progress display. */

@@ -261,7 +261,7 @@ class ForecastCommandsTest {
         .contains("120 rows, features");
     Run bad = rnn4j("train", "--data", csv.toString(), "--target", "temp", "--gaps", "zero");
     assertThat(bad.exit()).isEqualTo(2);
-    assertThat(bad.err()).contains("--gaps: expected keep or fill, got 'zero'");
+    assertThat(bad.err()).contains("--gaps: expected keep or fill, received 'zero'");
   }
 
   @Test

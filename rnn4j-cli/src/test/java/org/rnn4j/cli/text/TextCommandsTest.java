@@ -148,7 +148,7 @@ class TextCommandsTest {
     assertThat(noModel.exit()).isEqualTo(2);
     assertThat(rnn4j("classify").exit()).isEqualTo(2);
     Run badOption = rnn4j("classify", "train", "--data", data, "--pooling", "sum");
-    assertThat(badOption.err()).contains("--pooling: expected last, mean or max, got 'sum'");
+    assertThat(badOption.err()).contains("--pooling: expected last, mean or max, received 'sum'");
   }
 
   @Test
@@ -208,12 +208,12 @@ class TextCommandsTest {
     String model = out.resolve("model.rnn4j").toString();
     Run temp = rnn4j("generate", "--model", model, "--temperature", "0");
     assertThat(temp.exit()).isEqualTo(2);
-    assertThat(temp.err()).contains("--temperature: expected a number > 0, got 0.0");
+    assertThat(temp.err()).contains("--temperature: expected a number above 0 and at most 100, received 0.0");
     Run negative = rnn4j("generate", "--model", model, "--temperature", "-1");
     assertThat(negative.exit()).isEqualTo(2);
     Run topP = rnn4j("generate", "--model", model, "--top-p", "1.5");
     assertThat(topP.exit()).isEqualTo(2);
-    assertThat(topP.err()).contains("--top-p: expected a probability in (0, 1] (1 = off), got 1.5");
+    assertThat(topP.err()).contains("--top-p: expected a number above 0 and at most 1, received 1.5");
     assertThat(rnn4j("generate", "--model", model, "--top-p", "0").exit()).isEqualTo(2);
     Run prime = rnn4j("generate", "--model", model, "--prime", "abz!");
     assertThat(prime.exit()).isEqualTo(2);
@@ -230,7 +230,7 @@ class TextCommandsTest {
         .contains("expected at least 3201 tokens");
     Path empty = dir.resolve("empty.txt");
     Files.writeString(empty, "");
-    assertThat(rnn4j("generate", "train", "--data", empty.toString()).err()).contains("the text is empty");
+    assertThat(rnn4j("generate", "train", "--data", empty.toString()).err()).contains("--data: the file " + empty + " is empty");
     Path latin1 = dir.resolve("latin1.txt");
     Files.write(latin1, new byte[] {'a', (byte) 0xE9, 'b'});
     assertThat(rnn4j("generate", "train", "--data", latin1.toString()).err())

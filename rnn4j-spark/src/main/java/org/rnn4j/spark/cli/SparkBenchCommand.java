@@ -1,7 +1,6 @@
 package org.rnn4j.spark.cli;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +14,8 @@ import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.Tensor;
 import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.options.OneOf;
+import org.rnn4j.cli.options.Range;
 import org.rnn4j.data.Dataset;
 import org.rnn4j.internal.kernels.KernelProvider;
 import org.rnn4j.internal.kernels.RowParallel;
@@ -45,6 +46,7 @@ public final class SparkBenchCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
+  @OneOf({"B", "D", "Z"})
   @Option(names = "--configs", split = ",", defaultValue = "B,D",
       description = "B, D, or Z (a tiny model: Spark's fixed cost of a round) (default: ${DEFAULT-VALUE}).")
   List<String> configs;
@@ -53,15 +55,19 @@ public final class SparkBenchCommand implements Callable<Integer> {
       description = "Spark masters to compare (default: ${DEFAULT-VALUE}).")
   List<String> masters;
 
+  @Range(min = 1, max = 100_000)
   @Option(names = "--partitions", defaultValue = "2", description = "Partitions of each global batch (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Range(min = 1, max = 1_000_000)
   @Option(names = "--rounds", defaultValue = "6", description = "Timed rounds per case (default: ${DEFAULT-VALUE}).")
   int rounds;
 
+  @Range(min = 0, max = 1_000_000)
   @Option(names = "--warmup", defaultValue = "3", description = "Untimed rounds first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Range(min = 1, max = 64)
   @Option(names = "--tree-depth", defaultValue = "2", description = "Depth of treeAggregate (default: ${DEFAULT-VALUE}).")
   int treeDepth;
 
@@ -208,17 +214,11 @@ public final class SparkBenchCommand implements Callable<Integer> {
         System.setProperty("log4j2.configurationFile", quiet.toString());
       }
     }
-    PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-    CommandLine cl = new CommandLine(new SparkBenchCommand());
-    cl.setCommandName("rnn4j spark-bench");
-    cl.setOut(out);
-    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-      if (ex instanceof UserInputException) {
-        c.getErr().println("rnn4j spark-bench: " + ex.getMessage());
-        return 2;
-      }
-      throw ex;
-    });
-    System.exit(cl.execute(args));
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /** Runs the command in-process; returns the exit status (2 for a user error, one line on stderr). */
+  public static int run(java.io.PrintStream out, java.io.PrintStream err, String... args) {
+    return org.rnn4j.cli.Main.execute(new SparkBenchCommand(), "rnn4j spark-bench", out, err, args);
   }
 }

@@ -2,7 +2,6 @@ package org.rnn4j.spark.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,6 +15,12 @@ import org.apache.spark.sql.SparkSession;
 import org.rnn4j.Model;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.data.CsvSeriesReader;
+import org.rnn4j.cli.options.InputFile;
+import org.rnn4j.cli.options.ModelOptions;
+import org.rnn4j.cli.options.OneOf;
+import org.rnn4j.cli.options.OutputOptions;
+import org.rnn4j.cli.options.Range;
+import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.data.BaselineForecast;
 import org.rnn4j.data.Baselines;
 import org.rnn4j.data.ChronologicalSplit;
@@ -33,6 +38,7 @@ import org.rnn4j.train.History;
 import org.rnn4j.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -62,6 +68,15 @@ public final class SparkTrainCommand implements Callable<Integer> {
   @Spec
   CommandLine.Model.CommandSpec spec;
 
+  @Mixin
+  ModelOptions network = new ModelOptions("lstm", 64, 1, 0f);
+
+  @Mixin
+  TrainingOptions training = new TrainingOptions(32, 0.003f, 1f, 42);
+
+  @Mixin
+  OutputOptions output = new OutputOptions("runs/spark-forecast");
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
@@ -69,19 +84,24 @@ public final class SparkTrainCommand implements Callable<Integer> {
       description = "Spark master (default: the one spark-submit set, else local[*]).")
   String master;
 
+  @Range(min = 1, max = 100_000)
   @Option(names = "--partitions", defaultValue = "8", description = "Partitions of the training windows (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @OneOf({"gradients", "parameters", "gradient", "params"})
   @Option(names = "--mode", defaultValue = "gradients",
       description = "gradients (average gradients every round, equal to one machine) or parameters (average parameters after --local-steps steps) (default: ${DEFAULT-VALUE}).")
   String mode;
 
+  @Range(min = 1, max = 1_000_000)
   @Option(names = "--local-steps", defaultValue = "4", description = "Local steps per round with --mode parameters (default: ${DEFAULT-VALUE}).")
   int localSteps;
 
+  @Range(min = 1, max = 64)
   @Option(names = "--tree-depth", defaultValue = "2", description = "Depth of treeAggregate (default: ${DEFAULT-VALUE}).")
   int treeDepth;
 
+  @InputFile
   @Option(names = "--data", paramLabel = "CSV", description = "Your CSV file (default: the embedded Seattle weather data).")
   Path data;
 
@@ -91,52 +111,39 @@ public final class SparkTrainCommand implements Callable<Integer> {
   @Option(names = "--date-column", paramLabel = "COLUMN", description = "Column with ISO dates (default: one named date/ds/timestamp).")
   String dateColumn;
 
+  @Range(min = 1, max = 100_000)
   @Option(names = "--lookback", defaultValue = "30", description = "Past steps each forecast sees (default: ${DEFAULT-VALUE}).")
   int lookback;
 
+  @Range(min = 1, max = 100_000)
   @Option(names = "--horizon", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
   int horizon;
 
-  @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE}).")
-  String cell;
 
-  @Option(names = "--hidden", defaultValue = "64", description = "Hidden units (default: ${DEFAULT-VALUE}).")
-  int hidden;
 
-  @Option(names = "--layers", defaultValue = "1", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
-  int layers;
 
+  @Range(min = 1, max = 1_000_000)
   @Option(names = "--epochs", defaultValue = "30", description = "Maximum passes over the training data (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "Global batch: windows per update over all partitions (default: ${DEFAULT-VALUE}).")
-  int batchSize;
 
-  @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-  float lr;
 
-  @Option(names = "--clip-norm", defaultValue = "1.0", description = "Clip the gradient norm to this, 0 = off (default: ${DEFAULT-VALUE}).")
-  float clipNorm;
 
+  @Range(min = 0, max = 1_000_000)
   @Option(names = "--patience", defaultValue = "6", description = "Early stopping patience in epochs, 0 = off (default: ${DEFAULT-VALUE}).")
   int patience;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of all randomness (default: ${DEFAULT-VALUE}).")
-  long seed;
 
+  @Range(min = 1, max = 1_000_000)
   @Option(names = "--every", defaultValue = "1", description = "Print every this many rounds (default: ${DEFAULT-VALUE}).")
   int every;
 
   @Option(names = "--compare-single", description = "Also train on one machine (Trainer.fit, same settings) and compare the test MAE.")
   boolean compareSingle;
 
-  @Option(names = "--out", defaultValue = "runs/spark-forecast", paramLabel = "DIR",
-      description = "Folder for the model, history and checkpoint (default: ${DEFAULT-VALUE}).")
-  Path out;
 
-  @Option(names = "--resume", description = "Resume from the checkpoint in --out if there is one.")
-  boolean resume;
 
+  @Range(min = 0, max = 1_000_000_000)
   @Option(names = "--checkpoint-every", defaultValue = "50", description = "Checkpoint every this many rounds (and at each epoch's end) (default: ${DEFAULT-VALUE}).")
   int checkpointEvery;
 
@@ -148,21 +155,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
     if (targetName == null) {
       throw new UserInputException("--target is required with --data: name the column to forecast");
     }
-    check(partitions >= 1, "--partitions: expected at least 1, got " + partitions);
-    check(every >= 1, "--every: expected at least 1, got " + every);
-    check(localSteps >= 1, "--local-steps: expected at least 1, got " + localSteps);
-    check(treeDepth >= 1, "--tree-depth: expected at least 1, got " + treeDepth);
     boolean averageParams = switch (mode.toLowerCase(Locale.ROOT)) {
       case "gradients", "gradient" -> false;
       case "parameters", "params" -> true;
       default -> throw new UserInputException("--mode: expected gradients or parameters, got '" + mode + "'");
     };
-    CellType cellType;
-    try {
-      cellType = CellType.parse(cell);
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException("--cell: expected lstm, gru or rnn, got '" + cell + "'");
-    }
+    CellType cellType = network.cellType();
     // 1. the data, prepared as 'rnn4j train' prepares it
     CsvSeriesReader.Result read = embedded ? CsvSeriesReader.readEmbedded("seattle_weather", null, null)
         : CsvSeriesReader.read(data, null, dateColumn);
@@ -197,12 +195,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
           spark.version(), sc.master(), sc.defaultParallelism(), partitions, KernelProvider.get().name());
       DistributedDataset train = DistributedDataset.of(sc, fd.train().dataset(), partitions);
       // 3. model and settings: those of 'rnn4j train'
-      Model model = fd.model(cellType, hidden, layers, 0f, seed);
+      Model model = fd.model(cellType, network.hidden, network.layers, network.dropout, training.seed);
       o.printf(Locale.ROOT, "model: %s %d x %d, %,d parameters (%,d bytes per vector)%n", cellType.name(),
-          layers, hidden, model.parameterCount(), 4L * model.parameterCount());
-      Files.createDirectories(out);
-      Path checkpoint = out.resolve("checkpoint.safetensors");
-      if (!resume) {
+          network.layers, network.hidden, model.parameterCount(), 4L * model.parameterCount());
+      Files.createDirectories(output.out);
+      Path checkpoint = output.out.resolve("checkpoint.safetensors");
+      if (!output.resume) {
         Files.deleteIfExists(checkpoint);
       }
       FitOptions options = fitOptions().checkpoint(checkpoint).checkpointEvery(checkpointEvery).build();
@@ -226,7 +224,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
           mae, rmse);
       baselines(o, fd);
       if (compareSingle) {
-        Model single = fd.model(cellType, hidden, layers, 0f, seed);
+        Model single = fd.model(cellType, network.hidden, network.layers, network.dropout, training.seed);
         long s0 = System.nanoTime();
         Trainer.fit(single, fd.train().dataset(), fd.parts().validation().dataset(), fitOptions().build(),
             new org.rnn4j.train.TrainingListener() { });
@@ -237,7 +235,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "test MAE difference, Spark vs one machine: %.2e%n", Math.abs(mae - singleMae));
       }
       // 5. the model, as 'rnn4j train' saves it ('rnn4j forecast' reads it)
-      Path modelFile = out.resolve("model.rnn4j");
+      Path modelFile = output.out.resolve("model.rnn4j");
       Map<String, String> meta = new LinkedHashMap<>();
       meta.put("task", "forecast");
       meta.put("features", String.join(",", fd.features()));
@@ -253,10 +251,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
           + (averageParams ? "parameter averaging every " + localSteps + " steps" : "gradient averaging"));
       meta.putAll(fd.scaler().toMap("scaler."));
       ModelFiles.save(model, modelFile, meta);
-      history.writeCsv(out.resolve("history.csv"));
+      history.writeCsv(output.out.resolve("history.csv"));
       Files.deleteIfExists(checkpoint);
       o.println();
-      o.println("wrote: " + modelFile + ", " + out.resolve("history.csv"));
+      o.println("wrote: " + modelFile + ", " + output.out.resolve("history.csv"));
       return 0;
     } finally {
       if (ours) {
@@ -266,8 +264,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
   }
 
   private FitOptions.Builder fitOptions() {
-    return FitOptions.builder().epochs(epochs).batchSize(batchSize)
-        .optimizer(new Adam(lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(seed).clipNorm(clipNorm)
+    return FitOptions.builder().epochs(epochs).batchSize(training.batchSize)
+        .optimizer(new Adam(training.lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(training.seed).clipNorm(training.clipNorm)
         .earlyStopping(patience).restoreBest(true);
   }
 
@@ -282,12 +280,6 @@ public final class SparkTrainCommand implements Callable<Integer> {
       }
       o.printf(Locale.ROOT, "  %-42s %10.4f %10.4f%n", b.name(), Baselines.mae(b.predictions(), actual, h,
           b.available()), Baselines.rmse(b.predictions(), actual, h, b.available()));
-    }
-  }
-
-  private static void check(boolean ok, String message) {
-    if (!ok) {
-      throw new UserInputException(message);
     }
   }
 
@@ -374,30 +366,6 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
   /** Runs the command in-process; returns the exit status (2 for a user error, one line on stderr). */
   public static int run(PrintStream out, PrintStream err, String... args) {
-    PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-    PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-    CommandLine cl = new CommandLine(new SparkTrainCommand());
-    cl.setCommandName("rnn4j spark-train");
-    cl.setOut(o);
-    cl.setErr(e);
-    cl.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("rnn4j spark-train: " + ex.getMessage()
-          + " (see 'rnn4j spark-train --help')");
-      return 2;
-    });
-    CommandLine.IExecutionExceptionHandler bugs = cl.getExecutionExceptionHandler();
-    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-      if (ex instanceof UserInputException) {
-        c.getErr().println("rnn4j spark-train: " + ex.getMessage());
-        return 2;
-      }
-      return bugs.handleExecutionException(ex, c, parsed);
-    });
-    try {
-      return cl.execute(args);
-    } finally {
-      o.flush();
-      e.flush();
-    }
+    return org.rnn4j.cli.Main.execute(new SparkTrainCommand(), "rnn4j spark-train", out, err, args);
   }
 }
