@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.data.CsvSeriesReader;
+import org.rnn4j.cli.options.CombinedCheck;
 import org.rnn4j.cli.options.InputFile;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OneOf;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Option;
  * backtest}): the data and its columns, the season, the frame, the network, the training budget, and
  * the fit itself with one line per network. A picocli mixin; not thread-safe (a command runs once).
  */
-public final class ForecasterOptions {
+public final class ForecasterOptions implements CombinedCheck {
 
   /** Validation windows needed before --transform auto compares frames (one window is noise). */
   static final int MIN_CHOICE_WINDOWS = 10;
@@ -165,6 +166,24 @@ public final class ForecasterOptions {
   /** Option values that are wrong on their own, before any work. */
   void check() {
     fillGaps();
+  }
+
+  /** The word options (season, transform, missing values, quantiles) read before any work. */
+  @Override
+  public String problem() {
+    try {
+      if (!season.trim().equalsIgnoreCase("auto")) {
+        ForecastSetup.season(season, null);
+      }
+      ForecastSetup.frames(transform);
+      levels();
+      MissingValues.parse(missing);
+      return null;
+    } catch (UserInputException e) {
+      return e.getMessage();
+    } catch (IllegalArgumentException e) {
+      return "--missing: expected interpolate, forward-fill, drop-rows or fail, received '" + missing + "'";
+    }
   }
 
 

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -27,6 +28,20 @@ public final class OptionChecks {
       }
       for (ArgSpec parameter : commandLine.getCommandSpec().positionalParameters()) {
         check(commandLine, parameter, parameter.paramLabel());
+      }
+      combined(commandLine, commandLine.getCommandSpec());
+    }
+  }
+
+  /** The {@link CombinedCheck}s of the command and of its mixins, nested ones included. */
+  private static void combined(CommandLine commandLine, CommandSpec spec) {
+    for (CommandSpec mixin : spec.mixins().values()) {
+      combined(commandLine, mixin);
+    }
+    if (spec.userObject() instanceof CombinedCheck check) {
+      String problem = check.problem();
+      if (problem != null) {
+        throw new ParameterException(commandLine, problem);
       }
     }
   }

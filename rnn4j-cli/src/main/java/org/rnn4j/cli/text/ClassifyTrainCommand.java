@@ -19,6 +19,7 @@ import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.options.CombinedCheck;
 import org.rnn4j.cli.options.InputFile;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OneOf;
@@ -66,7 +67,7 @@ import picocli.CommandLine.Spec;
         "CSV file with a header row, a text column and a label column.",
         "",
         "Example: rnn4j classify train --data reviews.csv --text-column review --label-column stars --tokenizer word"})
-public final class ClassifyTrainCommand implements Callable<Integer> {
+public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCheck {
   static final String EMBEDDED = "udhr_langid.tsv";
 
   @Spec
@@ -170,7 +171,6 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter o = spec.commandLine().getOut();
     long started = System.nanoTime();
-    checkOptions();
     boolean embedded = data == null;
     String textCol = textColumn != null ? textColumn : "text";
     String labelCol = labelColumn != null ? labelColumn : embedded ? "lang" : "label";
@@ -379,15 +379,23 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
   }
 
   /** The checks that involve two options; each option's own range is declared beside it. */
-  private void checkOptions() {
+  @Override
+  public String problem() {
     if (testFraction + validationFraction >= 1) {
-      throw new UserInputException("--validation-fraction: expected test + validation < 1, received "
-          + validationFraction + " with --test-fraction " + testFraction);
+      return "--validation-fraction: expected test + validation < 1, received " + validationFraction
+          + " with --test-fraction " + testFraction;
     }
     if (maxVocab == 1 || maxVocab == 2) {
-      throw new UserInputException("--max-vocab: expected 0 (no limit) or a size of at least 3 (two ids are"
-          + " <pad> and <unk>), received " + maxVocab);
+      return "--max-vocab: expected 0 (no limit) or a size of at least 3 (two ids are <pad> and <unk>), received "
+          + maxVocab;
     }
+    // The embedding table, its gradient and Adam's two moments: 16 bytes a weight.
+    double table = 16.0 * embedding * (maxVocab == 0 ? 3 : maxVocab);
+    if (table > Runtime.getRuntime().maxMemory()) {
+      return "--embedding " + embedding + " with --max-vocab " + maxVocab + ": the embedding table and its training"
+          + " state need " + (long) (table / (1 << 20)) + " MB, more than this JVM may use (lower either, or raise -Xmx)";
+    }
+    return null;
   }
 
   static LrSchedule parseSchedule(String s, int epochs, float lr) {
