@@ -14,8 +14,9 @@ import picocli.CommandLine.IVersionProvider;
 /**
  * The {@code rnn4j} command: one picocli subcommand class per job.
  *
- * <p>Exit codes: 0 success, 1 the job ran and found a failure (e.g. a conformance case failed), 2 a
- * user error (bad option, missing file), reported as ONE line on stderr. Anything else is a bug and
+ * <p>Exit codes: 0 success, 1 the job ran and failed (a conformance case failed; a file could not be
+ * read or written, said in ONE line naming it), 2 a user error (bad option, missing file), reported as
+ * ONE line on stderr; 130 or 143 when stopped by SIGINT or SIGTERM (the last checkpoint stays intact). Anything else is a bug and
  * keeps its stack trace. Not thread-safe (a command runs once).
  */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -32,6 +33,9 @@ public final class Main implements Runnable {
 
   /** Exit status of a user error. */
   public static final int USAGE = 2;
+
+  /** Exit status of a job that ran and failed (a conformance case, a file that could not be written). */
+  public static final int FAILED = 1;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -101,6 +105,14 @@ public final class Main implements Runnable {
       if (ex instanceof UserInputException) {
         c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
         return USAGE;
+      }
+      // A file that cannot be read or written (no space, a size limit, permissions): where and why in
+      // one line, exit 1; the writes are atomic, so what was there before is unchanged.
+      java.io.IOException io = ex instanceof java.io.IOException e1 ? e1
+          : ex instanceof java.io.UncheckedIOException e2 ? e2.getCause() : null;
+      if (io != null) {
+        c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + io.getMessage());
+        return FAILED;
       }
       if (bugs != null) {
         return bugs.handleExecutionException(ex, c, parsed);

@@ -9,10 +9,27 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Atomic file writes: the content goes to a temporary file in the same folder, is flushed to disk,
- * and is then renamed over the target, so a reader (or a crash) never sees half a file. Stateless and
- * thread-safe (concurrent writers of one target: the last rename wins).
+ * and is then renamed over the target, so a reader (or a crash) never sees half a file. A write that
+ * fails (no space, a file-size limit, a read-only folder) leaves the previous file as it was and says
+ * which file and why; a JVM stopped by SIGINT or SIGTERM mid-write deletes its temporary files on the
+ * way out. Thread-safe (concurrent writers of one target: the last rename wins).
  */
 public final class AtomicFiles {
+  /** Temporary files being written now, deleted by a shutdown hook if the JVM stops mid-write. */
+  private static final java.util.Set<Path> IN_FLIGHT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (Path tmp : IN_FLIGHT) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the JVM is stopping: nothing else to do
+        }
+      }
+    }, "rnn4j-atomic-files-cleanup"));
+  }
+
   private AtomicFiles() {
   }
 
@@ -48,7 +65,13 @@ public final class AtomicFiles {
     if (dir != null && !Files.isDirectory(dir)) {
       throw new IOException(target + ": the folder " + dir + " does not exist");
     }
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    } catch (IOException e) {
+      throw new IOException(target + ": cannot write (" + reason(e) + ")", e);
+    }
+    IN_FLIGHT.add(tmp);
     try {
       try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
           OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
@@ -63,8 +86,21 @@ public final class AtomicFiles {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       }
+    } catch (IOException e) {
+      throw new IOException(target + ": cannot write (" + reason(e) + ")"
+          + (Files.exists(abs) ? "; the previous file is unchanged" : ""), e);
     } finally {
       Files.deleteIfExists(tmp);
+      IN_FLIGHT.remove(tmp);
     }
+  }
+
+  /** "File too large", "No space left on device", "Permission denied: /x". */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
   }
 }

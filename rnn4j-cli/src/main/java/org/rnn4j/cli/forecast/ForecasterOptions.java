@@ -15,6 +15,7 @@ import org.rnn4j.cli.options.InputFile;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OneOf;
 import org.rnn4j.cli.options.Range;
+import org.rnn4j.cli.options.ResumeMayChange;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.data.DataException;
 import org.rnn4j.data.MissingValues;
@@ -110,6 +111,7 @@ public final class ForecasterOptions implements CombinedCheck {
 
 
   @Range(min = 1, max = 1_000_000)
+  @ResumeMayChange
   @Option(names = "--epochs", paramLabel = "N",
       description = "Maximum passes over the training data (default: 100, more when there are few windows:"
           + " at least 1000 updates, at most 1000 passes).")
@@ -119,6 +121,7 @@ public final class ForecasterOptions implements CombinedCheck {
 
 
   @Range(min = 0, max = 1_000_000)
+  @ResumeMayChange
   @Option(names = "--patience", paramLabel = "N",
       description = "Stop after this many epochs without validation improvement; the best epoch is kept (default:"
           + " 10, more when there are few windows: at least 100 updates).")
@@ -365,7 +368,7 @@ public final class ForecasterOptions implements CombinedCheck {
             .build(s), options, work, MIN_CHOICE_WINDOWS, levels, calendar, future());
   }
 
-  /** Empties the work folder unless resuming, and makes sure it exists. */
+  /** Empties the work folder unless resuming, and makes sure it exists (a backtest fold's fresh fit). */
   static void prepareWork(Path work, boolean resume) throws IOException {
     if (!resume && Files.isDirectory(work)) {
       try (var files = Files.list(work)) {

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.data.CsvSeriesReader;
+import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.data.BaselineForecast;
 import org.rnn4j.data.Baselines;
 import org.rnn4j.data.ChronologicalSplit;
@@ -44,7 +45,8 @@ final class GlobalTrain {
 
   static int run(PrintWriter o, ForecasterOptions opts, String idColumn, boolean idEmbedding,
       ChronologicalSplit fractions,
-      Integer testRows, Path out, Path report, boolean resume) throws IOException {
+      Integer testRows, OutputOptions output, Path report) throws IOException {
+    Path out = output.out;
     if (opts.data == null) {
       throw new UserInputException("--id-column needs --data: a long-format CSV (id, date, value columns)");
     }
@@ -111,9 +113,8 @@ final class GlobalTrain {
         + " dates") + ")");
     o.printf(Locale.ROOT, "one global model: %d training windows over all series; lookback %d%s, horizon %d%n",
         trainWindows, look, opts.autoLookback() ? " (auto)" : "", horizon);
-    Files.createDirectories(out);
-    Path work = out.resolve("work");
-    ForecasterOptions.prepareWork(work, resume);
+    Path work = output.start("work");
+    Files.createDirectories(work);
     Forecaster.Settings settings = opts.settingsForWindows(p0, look, trainWindows, work,
         idEmbedding ? series.size() : 0);
     opts.printNetwork(o, settings);
@@ -235,6 +236,7 @@ final class GlobalTrain {
       root.put("series", perSeries);
       ForecastReport.write(report, root);
     }
+    output.finish(work);
     Files.deleteIfExists(work);
     o.println();
     o.println("wrote:");

@@ -16,6 +16,7 @@ import org.rnn4j.cli.charts.Charts;
 import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.OutputPath;
 import org.rnn4j.cli.options.Range;
+import org.rnn4j.cli.options.ResumeMayChange;
 import org.rnn4j.data.BaselineForecast;
 import org.rnn4j.data.Baselines;
 import org.rnn4j.data.ChronologicalSplit;
@@ -61,6 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin
   OutputOptions output = new OutputOptions("runs/forecast");
 
+  @ResumeMayChange
   @Option(names = "--unit", paramLabel = "TEXT",
       description = "Unit of the target for the chart's axis (default for the embedded data: °C).")
   String unit;
@@ -86,6 +88,7 @@ public final class TrainCommand implements Callable<Integer> {
   boolean idEmbedding;
 
   @OutputPath(folder = false)
+  @ResumeMayChange
   @Option(names = "--report", paramLabel = "FILE.json",
       description = "Also write the scores (model and baselines, per step) as JSON.")
   Path report;
@@ -100,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
       ForecastSetup.atLeast("--test-rows", testRows, 1);
     }
     if (idColumn != null) {
-      return GlobalTrain.run(o, opts, idColumn, idEmbedding, splitOf(split), testRows, output.out, report, output.resume);
+      return GlobalTrain.run(o, opts, idColumn, idEmbedding, splitOf(split), testRows, output, report);
     }
     if (idEmbedding) {
       throw new UserInputException("--id-embedding: needs --id-column (a long-format file of many series)");
@@ -134,9 +137,8 @@ public final class TrainCommand implements Callable<Integer> {
         ranges.trainRows(), ranges.validationRows(), ranges.testRows(), look, opts.autoLookback() ? " (auto)" : "",
         horizon);
     // 2. fit: each candidate frame, then the ensemble in the winner
-    Files.createDirectories(output.out);
-    Path work = output.out.resolve("work");
-    ForecasterOptions.prepareWork(work, output.resume);
+    Path work = output.start("work");
+    Files.createDirectories(work);
     Forecaster.Settings settings = opts.settings(p, look, ranges.trainTo(), work);
     opts.printNetwork(o, settings);
     Forecaster.Fit fit = opts.fit(o, p, settings, ranges.trainTo(), ranges.validationTo(), false);
@@ -222,6 +224,7 @@ public final class TrainCommand implements Callable<Integer> {
       settingsJson.put("validation_mae", Double.isNaN(fit.ensembleMae()) ? null : fit.ensembleMae());
       rep.writeJson(report, settingsJson, intervalScores);
     }
+    output.finish(work);
     Files.deleteIfExists(work);
     o.println();
     o.println("wrote:");

@@ -25,6 +25,7 @@ import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OneOf;
 import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.Range;
+import org.rnn4j.cli.options.ResumeMayChange;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.ui.ProgressListener;
 import org.rnn4j.data.Dataset;
@@ -148,6 +149,7 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
 
 
   @Range(min = 1, max = 1_000_000)
+  @ResumeMayChange
   @Option(names = "--epochs", defaultValue = "30", description = "Maximum passes over the training texts (default: ${DEFAULT-VALUE}).")
   int epochs;
 
@@ -160,6 +162,7 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
 
 
   @Range(min = 0, max = 1_000_000)
+  @ResumeMayChange
   @Option(names = "--patience", defaultValue = "8",
       description = "Stop after this many epochs without validation improvement; the best epoch is kept (default: ${DEFAULT-VALUE}).")
   int patience;
@@ -313,11 +316,7 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
     o.print(model.summary());
     o.println("kernels: " + KernelProvider.get().name());
     // 6. fit
-    Files.createDirectories(output.out);
-    Path checkpoint = output.out.resolve("checkpoint.safetensors");
-    if (!output.resume) {
-      Files.deleteIfExists(checkpoint);
-    }
+    Path checkpoint = output.start("checkpoint.safetensors");
     FitOptions options = FitOptions.builder().epochs(epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr)).seed(training.seed)
         .schedule(parseSchedule(lrSchedule, epochs, training.lr))
         .clipNorm(training.clipNorm).earlyStopping(val == null ? 0 : patience).restoreBest(val != null)
@@ -363,7 +362,7 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
     Path confusionPng = output.out.resolve("confusion.png");
     Charts.heatmap(labels.toArray(new String[0]), confusion, confusionPng,
         "Test confusion matrix (" + testLabels.length + " texts)");
-    Files.deleteIfExists(checkpoint);
+    output.finish(checkpoint);
     o.println();
     o.println("wrote:");
     o.println("  model     " + modelFile);

@@ -18,6 +18,7 @@ import org.rnn4j.cli.options.InputFile;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.Range;
+import org.rnn4j.cli.options.ResumeMayChange;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.ui.ProgressListener;
 import org.rnn4j.data.Dataset;
@@ -94,6 +95,7 @@ public final class GenerateTrainCommand implements Callable<Integer> {
 
 
   @Range(min = 1, max = 1_000_000)
+  @ResumeMayChange
   @Option(names = "--epochs", defaultValue = "1", description = "Passes over the training text (default: ${DEFAULT-VALUE}).")
   int epochs;
 
@@ -104,10 +106,12 @@ public final class GenerateTrainCommand implements Callable<Integer> {
 
 
   @Range(min = 0, max = 1_000_000_000)
+  @ResumeMayChange
   @Option(names = "--checkpoint-every", defaultValue = "50", description = "Checkpoint every N updates, 0 = at epoch ends only (default: ${DEFAULT-VALUE}).")
   int checkpointEvery;
 
   @Range(min = 0, max = 10_000_000)
+  @ResumeMayChange
   @Option(names = "--sample-length", defaultValue = "300", description = "Characters of the sample printed at the end, 0 = none (default: ${DEFAULT-VALUE}).")
   int sampleLength;
 
@@ -170,11 +174,7 @@ public final class GenerateTrainCommand implements Callable<Integer> {
     o.print(model.summary());
     o.println("kernels: " + KernelProvider.get().name());
     // 3. fit, stateful (truncated BPTT over the streams)
-    Files.createDirectories(output.out);
-    Path checkpoint = output.out.resolve("checkpoint.safetensors");
-    if (!output.resume) {
-      Files.deleteIfExists(checkpoint);
-    }
+    Path checkpoint = output.start("checkpoint.safetensors");
     FitOptions options = FitOptions.builder().epochs(epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr))
         .clipNorm(training.clipNorm).stateful(true).seed(training.seed).checkpoint(checkpoint).checkpointEvery(checkpointEvery)
         .build();
@@ -184,8 +184,6 @@ public final class GenerateTrainCommand implements Callable<Integer> {
       history = Trainer.fit(model, train, val, options, new BitsPerCharacter(progress));
     } catch (Trainer.TrainingStoppedException e) {
       throw new UserInputException(e.getMessage(), e);
-    } catch (IOException e) {
-      throw new UserInputException(checkpoint + ": " + e.getMessage(), e);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     o.printf(Locale.ROOT, "trained in %.1f s (%d updates, %.3f s per update)%n", seconds,
@@ -214,7 +212,7 @@ public final class GenerateTrainCommand implements Callable<Integer> {
     Path lossPng = output.out.resolve("loss.png");
     Charts.lossCurves(history, lossPng, "Training history: character-level "
         + cellType.name().replace("_TANH", "") + " language model");
-    Files.deleteIfExists(checkpoint);
+    output.finish(checkpoint);
     // 5. a sample
     if (sampleLength > 0) {
       String prime = vocab.contains("\n") ? "\n" : vocab.token(0);

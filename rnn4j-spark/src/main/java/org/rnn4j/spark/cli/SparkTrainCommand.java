@@ -20,6 +20,7 @@ import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OneOf;
 import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.Range;
+import org.rnn4j.cli.options.ResumeMayChange;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.data.BaselineForecast;
 import org.rnn4j.data.Baselines;
@@ -80,6 +81,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
+  @ResumeMayChange
   @Option(names = "--master", paramLabel = "URL",
       description = "Spark master (default: the one spark-submit set, else local[*]).")
   String master;
@@ -123,6 +125,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
 
   @Range(min = 1, max = 1_000_000)
+  @ResumeMayChange
   @Option(names = "--epochs", defaultValue = "30", description = "Maximum passes over the training data (default: ${DEFAULT-VALUE}).")
   int epochs;
 
@@ -130,20 +133,24 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
 
   @Range(min = 0, max = 1_000_000)
+  @ResumeMayChange
   @Option(names = "--patience", defaultValue = "6", description = "Early stopping patience in epochs, 0 = off (default: ${DEFAULT-VALUE}).")
   int patience;
 
 
   @Range(min = 1, max = 1_000_000)
+  @ResumeMayChange
   @Option(names = "--every", defaultValue = "1", description = "Print every this many rounds (default: ${DEFAULT-VALUE}).")
   int every;
 
+  @ResumeMayChange
   @Option(names = "--compare-single", description = "Also train on one machine (Trainer.fit, same settings) and compare the test MAE.")
   boolean compareSingle;
 
 
 
   @Range(min = 0, max = 1_000_000_000)
+  @ResumeMayChange
   @Option(names = "--checkpoint-every", defaultValue = "50", description = "Checkpoint every this many rounds (and at each epoch's end) (default: ${DEFAULT-VALUE}).")
   int checkpointEvery;
 
@@ -198,11 +205,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
       Model model = fd.model(cellType, network.hidden, network.layers, network.dropout, training.seed);
       o.printf(Locale.ROOT, "model: %s %d x %d, %,d parameters (%,d bytes per vector)%n", cellType.name(),
           network.layers, network.hidden, model.parameterCount(), 4L * model.parameterCount());
-      Files.createDirectories(output.out);
-      Path checkpoint = output.out.resolve("checkpoint.safetensors");
-      if (!output.resume) {
-        Files.deleteIfExists(checkpoint);
-      }
+      Path checkpoint = output.start("checkpoint.safetensors");
       FitOptions options = fitOptions().checkpoint(checkpoint).checkpointEvery(checkpointEvery).build();
       DistributedTrainer.Builder b = DistributedTrainer.builder().options(options).treeDepth(treeDepth);
       if (averageParams) {
@@ -252,7 +255,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
       meta.putAll(fd.scaler().toMap("scaler."));
       ModelFiles.save(model, modelFile, meta);
       history.writeCsv(output.out.resolve("history.csv"));
-      Files.deleteIfExists(checkpoint);
+      output.finish(checkpoint);
       o.println();
       o.println("wrote: " + modelFile + ", " + output.out.resolve("history.csv"));
       return 0;
