@@ -15,14 +15,23 @@ import org.rnn4j.internal.model.ModelRuntime;
  * in one flat buffer named the PyTorch way ({@code lstm.weight_ih_l0}, {@code dense.weight}). Build one
  * with {@link Sequential}; train it with {@link org.rnn4j.train.Trainer}.
  *
- * <p>Thread-safety: not thread-safe. Training is single-writer, and {@link #predict} reuses the
- * model's workspaces, so concurrent predictions need one model per thread, or one {@link
- * #session()} per thread (sessions only read the weights).
+ * <p>Thread-safety: {@link #predict}, {@link #evaluateLoss} and the training steps share the model's
+ * workspaces and take turns on them (one lock), so calls from many threads give the answers one
+ * thread would, one at a time; for parallel inference give each thread its own {@link #session()}
+ * (sessions only read the weights, and may run at once). Training is single-writer: a fit holds
+ * {@link #claimTraining()}, and a second fit while one runs is refused with an {@link
+ * IllegalStateException} instead of interleaving two optimisers' updates. Setting parameters while
+ * predictions or sessions run is the caller's to order.
  */
 public final class Model {
   private final ModelSpec spec;
   private final ModelRuntime runtime;
   private final long seed;
+  /** Guards the runtime's workspaces (assembled batch, activations, gradients). */
+  private final Object workspace = new Object();
+  /** The thread whose fit holds this model, or null. */
+  private final java.util.concurrent.atomic.AtomicReference<Thread> trainer =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private Model(ModelSpec spec, long seed) {
     this.spec = spec;
@@ -99,10 +108,12 @@ public final class Model {
    * @return the batch's mean loss
    */
   public double computeGradients(Dataset data, int[] idx, int from, int count, long stepSeed) {
-    runtime.store().zeroGradients();
-    runtime.assemble(data, idx, from, count);
-    runtime.forward(true, new SplittableRandom(stepSeed));
-    return runtime.lossAndBackward(true);
+    synchronized (workspace) {
+      runtime.store().zeroGradients();
+      runtime.assemble(data, idx, from, count);
+      runtime.forward(true, new SplittableRandom(stepSeed));
+      return runtime.lossAndBackward(true);
+    }
   }
 
   /**
@@ -111,22 +122,26 @@ public final class Model {
    * checks use it).
    */
   public double computeLoss(Dataset data, int[] idx, int from, int count, long stepSeed) {
-    runtime.assemble(data, idx, from, count);
-    runtime.forward(true, new SplittableRandom(stepSeed));
-    return runtime.lossAndBackward(false);
+    synchronized (workspace) {
+      runtime.assemble(data, idx, from, count);
+      runtime.forward(true, new SplittableRandom(stepSeed));
+      return runtime.lossAndBackward(false);
+    }
   }
 
   /** Mean loss over a dataset, in batches, in inference mode. */
   public double evaluateLoss(Dataset data, int batchSize) {
-    double total = 0;
-    int[] idx = identity(data.size());
-    for (int from = 0; from < data.size(); from += batchSize) {
-      int count = Math.min(batchSize, data.size() - from);
-      runtime.assemble(data, idx, from, count);
-      runtime.forward(false, null);
-      total += runtime.lossAndBackward(false) * count;
+    synchronized (workspace) {
+      double total = 0;
+      int[] idx = identity(data.size());
+      for (int from = 0; from < data.size(); from += batchSize) {
+        int count = Math.min(batchSize, data.size() - from);
+        runtime.assemble(data, idx, from, count);
+        runtime.forward(false, null);
+        total += runtime.lossAndBackward(false) * count;
+      }
+      return total / data.size();
     }
-    return total / data.size();
   }
 
   /**
@@ -138,27 +153,29 @@ public final class Model {
   }
 
   public Tensor predict(Dataset data, int batchSize) {
-    int n = data.size();
-    int t = data.steps();
-    int u = outputFeatures();
-    boolean seq = sequenceOutput();
-    float[] out = new float[n * (seq ? t : 1) * u];
-    int[] idx = identity(n);
-    for (int from = 0; from < n; from += batchSize) {
-      int count = Math.min(batchSize, n - from);
-      runtime.assemble(data, idx, from, count);
-      Flow f = runtime.forward(false, null);
-      for (int i = 0; i < count; i++) {
-        if (seq) {
-          for (int s = 0; s < t; s++) {
-            System.arraycopy(f.data, (s * count + i) * u, out, ((from + i) * t + s) * u, u);
+    synchronized (workspace) {
+      int n = data.size();
+      int t = data.steps();
+      int u = outputFeatures();
+      boolean seq = sequenceOutput();
+      float[] out = new float[n * (seq ? t : 1) * u];
+      int[] idx = identity(n);
+      for (int from = 0; from < n; from += batchSize) {
+        int count = Math.min(batchSize, n - from);
+        runtime.assemble(data, idx, from, count);
+        Flow f = runtime.forward(false, null);
+        for (int i = 0; i < count; i++) {
+          if (seq) {
+            for (int s = 0; s < t; s++) {
+              System.arraycopy(f.data, (s * count + i) * u, out, ((from + i) * t + s) * u, u);
+            }
+          } else {
+            System.arraycopy(f.data, i * u, out, (from + i) * u, u);
           }
-        } else {
-          System.arraycopy(f.data, i * u, out, (from + i) * u, u);
         }
       }
+      return seq ? new Tensor(out, n, t, u) : new Tensor(out, n, u);
     }
-    return seq ? new Tensor(out, n, t, u) : new Tensor(out, n, u);
   }
 
   /** Predictions for features {@code [N, T, F]} with all steps valid. */
@@ -168,12 +185,16 @@ public final class Model {
 
   /** Carry recurrent state between consecutive batches (stateful, truncated BPTT) or not. */
   public void setStateful(boolean on) {
-    runtime.setCarryState(on);
+    synchronized (workspace) {
+      runtime.setCarryState(on);
+    }
   }
 
   /** Forget the carried recurrent state. */
   public void resetState() {
-    runtime.resetState();
+    synchronized (workspace) {
+      runtime.resetState();
+    }
   }
 
   /**
@@ -182,7 +203,9 @@ public final class Model {
    * nothing is carried. Checkpoints of stateful runs keep it, so a resumed run continues its streams.
    */
   public Map<String, float[]> carriedState() {
-    return runtime.carriedState();
+    synchronized (workspace) {
+      return runtime.carriedState();
+    }
   }
 
   /** Restores a state returned by {@link #carriedState()} (copied); layers absent carry nothing. */
@@ -190,7 +213,9 @@ public final class Model {
     if (state == null) {
       throw new IllegalArgumentException("model: carried state is null (use resetState() to clear it)");
     }
-    runtime.setCarriedState(state);
+    synchronized (workspace) {
+      runtime.setCarriedState(state);
+    }
   }
 
   /**
@@ -203,6 +228,30 @@ public final class Model {
    */
   public ModelSession session() {
     return new ModelSession(runtime.newStream(), outputFeatures());
+  }
+
+  /**
+   * Marks this model as being trained by the calling thread until the claim is closed; every fit
+   * holds one for its whole run.
+   *
+   * @throws IllegalStateException when another fit holds the model
+   */
+  public TrainingClaim claimTraining() {
+    Thread me = Thread.currentThread();
+    Thread holder = trainer.compareAndExchange(null, me);
+    if (holder != null) {
+      throw new IllegalStateException("model: already being trained (by thread '" + holder.getName()
+          + "'); one fit at a time trains a model: wait for that fit to end, or train a copy");
+    }
+    return new TrainingClaim(this, me);
+  }
+
+  /** A fit's hold on a model, released by {@link #close()}. Immutable; close it on the thread that claimed it. */
+  public record TrainingClaim(Model model, Thread holder) implements AutoCloseable {
+    @Override
+    public void close() {
+      model.trainer.compareAndSet(holder, null);
+    }
   }
 
   /**

@@ -56,8 +56,16 @@ public final class Trainer {
    *
    * @throws TrainingStoppedException when the loss becomes NaN or explodes (with what to try)
    * @throws IOException              when a checkpoint cannot be read or written
+   * @throws IllegalStateException    when another fit is training {@code model} now
    */
   public static History fit(Model model, Dataset train, Dataset validation, FitOptions options,
+      TrainingListener listener) throws IOException {
+    try (Model.TrainingClaim claim = model.claimTraining()) {
+      return fitClaimed(model, train, validation, options, listener);
+    }
+  }
+
+  private static History fitClaimed(Model model, Dataset train, Dataset validation, FitOptions options,
       TrainingListener listener) throws IOException {
     if (train == null || train.size() == 0) {
       throw new IllegalArgumentException("fit: expected training examples, got none");
