@@ -7,8 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -101,19 +99,7 @@ public final class CsvSeriesReader {
 
   /** The file's text (UTF-8), or one line saying why it cannot be read. */
   private static String readText(Path file) {
-    String source = file.toString();
-    if (Files.isDirectory(file)) {
-      throw new UserInputException(source + ": expected a CSV file, got a directory");
-    }
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new UserInputException(source + ": no such file", e);
-    } catch (IOException e) {
-      throw new UserInputException(source + ": cannot read the file: " + e.getMessage(), e);
-    }
-    return decode(bytes, source);
+    return decode(DataFiles.readAll(file), file.toString());
   }
 
   /**

@@ -2,8 +2,6 @@ package org.rnn4j.cli.text;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,6 +12,7 @@ import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.data.DataFiles;
 import org.rnn4j.cli.options.InputFile;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OutputOptions;
@@ -126,13 +125,7 @@ public final class GenerateTrainCommand implements Callable<Integer> {
     if (embedded) {
       text = TextTableReader.embeddedText(EMBEDDED);
     } else {
-      byte[] bytes;
-      try {
-        bytes = Files.readAllBytes(data);
-      } catch (NoSuchFileException e) {
-        throw new UserInputException(data + ": no such file", e);
-      }
-      text = TextTableReader.decode(bytes, data.toString());
+      text = TextTableReader.decode(DataFiles.readAll(data), data.toString());
     }
     text = TextStreams.universalNewlines(text);
     if (text.isEmpty()) {

@@ -7,8 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +16,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.data.DataFiles;
 
 /**
  * Reads labelled texts from a table with a header row: a TSV file (tab-separated, no quoting: a field
@@ -63,14 +62,7 @@ public final class TextTableReader {
    * @param groupColumn a column whose values keep rows together when splitting, or null
    */
   public static Result read(Path file, String textColumn, String labelColumn, String groupColumn) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new UserInputException(file + ": no such file", e);
-    } catch (IOException e) {
-      throw new UserInputException(file + ": cannot read it: " + e.getMessage(), e);
-    }
+    byte[] bytes = DataFiles.readAll(file);
     String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
     String text = decode(bytes, file.toString());
     Boolean tsv = name.endsWith(".tsv") || name.endsWith(".tab") ? Boolean.TRUE

@@ -216,7 +216,7 @@ class CsvSeriesReaderTest {
     assertThatThrownBy(() -> CsvSeriesReader.read(none, null, null))
         .isInstanceOf(UserInputException.class).hasMessage(none + ": no such file");
     assertThatThrownBy(() -> CsvSeriesReader.read(dir, null, null))
-        .hasMessage(dir + ": expected a CSV file, got a directory");
+        .hasMessage(dir + ": expected a file, got a directory");
     Path binary = dir.resolve("x.xlsx");
     Files.write(binary, new byte[] {'a', '\n', (byte) 0xC3, (byte) 0x28, '\n'});
     assertThatThrownBy(() -> CsvSeriesReader.read(binary, null, null)).hasMessageContaining("expected UTF-8 text");

@@ -18,7 +18,7 @@ import java.util.zip.ZipOutputStream;
  * readers behind the zip layer (pickle, config.json, HDF5) see the damage. Not thread-safe (one per
  * test).
  */
-final class Mutator {
+public final class Mutator {
   private final SplittableRandom random;
   private final byte[] valid;
   private final List<ZipPart> entries;
@@ -26,14 +26,14 @@ final class Mutator {
   private record ZipPart(String name, byte[] data) {
   }
 
-  Mutator(byte[] valid, long seed) {
+  public Mutator(byte[] valid, long seed) {
     this.valid = valid;
     this.random = new SplittableRandom(seed);
     this.entries = unzip(valid);
   }
 
   /** The next mutant. */
-  byte[] next() {
+  public byte[] next() {
     if (entries != null && random.nextInt(2) == 0) {
       int k = random.nextInt(entries.size());
       return rezip(k, mutate(entries.get(k).data()));

@@ -3,21 +3,9 @@ package org.rnn4j.interop.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,38 +27,26 @@ import org.rnn4j.interop.onnx.OnnxToModel;
  * -Drnn4j.fuzz.seconds=S -Drnn4j.fuzz.seed=K}.
  */
 class ReaderFuzzTest {
-  /** Wall-clock budget of one reader's run (the test stops mutating when it is spent). */
-  private static final long BUDGET_NANOS = (long) (Double.parseDouble(System.getProperty("rnn4j.fuzz.seconds", "5"))
-      * 1e9);
-  private static final int MAX_ITERATIONS = Integer.getInteger("rnn4j.fuzz.iterations", 2_000);
-  /** Added to every reader's seed: a longer campaign runs with other seeds ({@code -Drnn4j.fuzz.seed=N}). */
-  private static final long SEED_OFFSET = Long.getLong("rnn4j.fuzz.seed", 0L);
-  /** One load may take at most this long. */
-  private static final long PER_INPUT_MILLIS = 3_000;
   /** One load may allocate at most this much (the samples are a few kB). */
   private static final long MAX_ALLOCATED = 256L << 20;
 
-  private static ExecutorService worker;
-  /** What {@link #attempt} answers for a file that loaded (identity-compared). */
-  private static final String LOADED = new String("loaded");
+  private static Fuzzing fuzzing;
 
+  /** How a model file is read. */
   @FunctionalInterface
-  interface Reader {
+  interface Reader extends Fuzzing.Reader {
+    @Override
     void read(Path file) throws IOException;
   }
 
   @BeforeAll
   static void start() {
-    worker = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "fuzz-reader");
-      t.setDaemon(true);
-      return t;
-    });
+    fuzzing = new Fuzzing(Fuzzing.namingTheFile(IOException.class), MAX_ALLOCATED);
   }
 
   @AfterAll
   static void stop() {
-    worker.shutdownNow();
+    fuzzing.close();
   }
 
   static Reader safetensors() {
@@ -135,104 +111,15 @@ class ReaderFuzzTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("targets")
   void reader(Target t, @TempDir Path tmp) throws Exception {
-    String ext = t.sample().substring(t.sample().lastIndexOf('.'));
-    fuzz(t.kind(), resource(t.sample()), ext, t.reader(), t.seed(), tmp);
+    fuzzing.fuzz(t.kind(), resource(t.sample()), t.reader(), t.seed(), tmp);
   }
 
   /** Every file under fuzz-regressions/&lt;reader&gt;/ once broke that reader; it must now load or be refused. */
   @Test
   void regressionsStayFixed() throws Exception {
-    Path root = resource("fuzz-regressions");
-    List<String> failures = new ArrayList<>();
-    int count = 0;
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path f : files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".md"))
-          .sorted().toList()) {
-        String kind = root.relativize(f).getName(0).toString();
-        Reader r = targets().stream().filter(t -> t.kind().equals(kind)).map(Target::reader).findFirst()
-            .orElseThrow(() -> new IllegalStateException(f + ": unknown reader folder '" + kind + "'"));
-        count++;
-        String problem = attempt(r, f);
-        if (problem != null && problem != LOADED) {
-          failures.add(root.relativize(f) + ": " + problem);
-        }
-      }
-    }
-    assertThat(failures).as("regression inputs (" + count + " files)").isEmpty();
-  }
-
-  private void fuzz(String kind, Path sample, String ext, Reader reader, long seed, Path tmp) throws Exception {
-    byte[] valid = Files.readAllBytes(sample);
-    assertThat(attempt(reader, sample)).as("the valid sample loads").isSameAs(LOADED);
-    Mutator m = new Mutator(valid, seed + SEED_OFFSET);
-    List<String> failures = new ArrayList<>();
-    int loaded = 0;
-    long start = System.nanoTime();
-    int i = 0;
-    for (; i < MAX_ITERATIONS && System.nanoTime() - start < BUDGET_NANOS; i++) {
-      byte[] mutant = m.next();
-      Path f = tmp.resolve(kind + "-" + seed + "-" + i + ext);
-      Files.write(f, mutant);
-      String problem = attempt(reader, f);
-      if (problem == LOADED) {
-        loaded++;
-      } else if (problem != null) {
-        Path keep = Paths.get("target", "fuzz-failures", kind, f.getFileName().toString());
-        Files.createDirectories(keep.getParent());
-        Files.write(keep, mutant);
-        failures.add(f.getFileName() + ": " + problem);
-        if (failures.size() >= 20) {
-          break;
-        }
-      }
-      Files.delete(f);
-    }
-    System.out.printf(Locale.ROOT, "fuzz %s: %d mutants in %.1f s, %d loaded, %d refused, %d failures%n", kind, i,
-        (System.nanoTime() - start) / 1e9, loaded, i - loaded - failures.size(), failures.size());
-    assertThat(i).as("mutants tried").isGreaterThan(20);
-    assertThat(i - loaded).as("mutants refused").isPositive();
-    assertThat(failures).as(kind + ": " + i + " mutants, inputs kept under target/fuzz-failures").isEmpty();
-  }
-
-  /** Runs one read: {@link #LOADED}, null when it was refused clearly, else what went wrong. */
-  private static String attempt(Reader reader, Path file) throws InterruptedException {
-    Future<Object[]> result = worker.submit(() -> {
-      com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      long tid = Thread.currentThread().getId();
-      long before = mx.getThreadAllocatedBytes(tid);
-      Throwable thrown = null;
-      try {
-        reader.read(file);
-      } catch (Throwable t) {
-        thrown = t;
-      }
-      return new Object[] {thrown, mx.getThreadAllocatedBytes(tid) - before};
-    });
-    Object[] r;
-    try {
-      r = result.get(PER_INPUT_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      result.cancel(true);
-      worker.shutdownNow();
-      worker = Executors.newSingleThreadExecutor();
-      return "no answer within " + PER_INPUT_MILLIS + " ms";
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    }
-    Throwable t = (Throwable) r[0];
-    long allocated = (Long) r[1];
-    if (allocated > MAX_ALLOCATED) {
-      return String.format(Locale.ROOT, "allocated %,d bytes (more than %,d)", allocated, MAX_ALLOCATED);
-    }
-    if (t == null) {
-      return LOADED;
-    }
-    if (t instanceof IOException && !(t instanceof UncheckedIOException) && t.getMessage() != null
-        && t.getMessage().contains(file.getFileName().toString())) {
-      return null;
-    }
-    StackTraceElement top = t.getStackTrace().length > 0 ? t.getStackTrace()[0] : null;
-    return t.getClass().getName() + ": " + t.getMessage() + (top == null ? "" : " at " + top);
+    List<String> failures = fuzzing.replay(resource("fuzz-regressions"), kind -> targets().stream()
+        .filter(t -> t.kind().equals(kind)).map(Target::reader).findFirst().orElse(null));
+    assertThat(failures).as("regression inputs").isEmpty();
   }
 
   static Path resource(String name) {
