@@ -92,6 +92,19 @@ class StopAndResumeTest {
     assertThat(temporaryFiles(out)).isEmpty();
   }
 
+  @Test
+  void theKernelProvidersStartUpNoteIsOneLine(@TempDir Path tmp) throws Exception {
+    // Without --add-modules jdk.incubator.vector the provider says once that it uses scalar kernels.
+    Path testCase = Path.of(StopAndResumeTest.class.getResource("/conformance/onnx/test_rnn_seq_length/case.json")
+        .toURI());
+    Process p = child(tmp, "", List.of("conformance", testCase.toString()));
+    assertThat(p.waitFor(LIMIT_S, TimeUnit.SECONDS)).isTrue();
+    List<String> err = Files.readAllLines(tmp.resolve("stderr.txt"));
+    assertThat(p.exitValue()).as(String.join("\n", err)).isZero();
+    assertThat(err).hasSize(1);
+    assertThat(err.get(0)).startsWith("INFO: rnn4j: using scalar kernels (").contains("--add-modules jdk.incubator.vector");
+  }
+
   private static void assertStoppedCleanly(Path out) throws IOException {
     assertThat(out.resolve("model.rnn4j")).doesNotExist();
     assertThat(temporaryFiles(out)).isEmpty();
