@@ -9,6 +9,7 @@ import java.lang.annotation.Target;
  * Marks a path option the command reads: {@link OptionChecks} refuses, before the command runs, a path
  * that does not exist, is not of the expected kind (see {@link #kind()}), cannot
  * be read, or is an empty file, in one line naming the option and the path.
+ * Read by reflection, like every annotation: immutable and thread-safe.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)

@@ -8,6 +8,7 @@ import java.lang.annotation.Target;
 /**
  * The words a text option accepts (compared without case), declared beside its {@code @Option};
  * {@link OptionChecks} answers any other word, before the command runs, in one line listing them.
+ * Read by reflection, like every annotation: immutable and thread-safe.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)

@@ -10,6 +10,7 @@ import java.lang.annotation.Target;
  * or a file ({@code --report}). {@link OptionChecks} refuses, before any work, a folder path that is an
  * existing file, a file path that is an existing folder, and a path below an existing file, in one line
  * naming the option and the path.
+ * Read by reflection, like every annotation: immutable and thread-safe.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)

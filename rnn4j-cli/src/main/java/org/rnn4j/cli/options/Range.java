@@ -10,6 +10,7 @@ import java.lang.annotation.Target;
  * that no command can take the option without its check. {@link OptionChecks} checks every such field
  * of the command line (lists element by element, NaN always refused) before the command runs, and
  * answers a value outside the range with one line naming the option, the range and the value.
+ * Read by reflection, like every annotation: immutable and thread-safe.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
