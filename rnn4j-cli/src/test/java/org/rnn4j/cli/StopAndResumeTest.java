@@ -56,6 +56,39 @@ class StopAndResumeTest {
   }
 
   @Test
+  void ctrlCDuringForecastTrainKeepsTheFinishedNetworksForAResume(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("out");
+    List<String> train = List.of("train", "--ensemble", "5", "--hidden", "16", "--out", out.toString());
+    Process p = child(tmp, "", train);
+    Path work = out.resolve("work");
+    awaitFile(p, work);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_S);
+    while (listing(work).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    signal(p, "INT");
+    assertThat(p.waitFor(LIMIT_S, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(130);
+    assertStoppedCleanly(out);
+    assertThat(temporaryFiles(work)).isEmpty();
+    assertThat(listing(work)).as("finished networks or checkpoints kept for a resume").isNotEmpty();
+
+    Path logs = Files.createDirectories(tmp.resolve("resumed"));
+    List<String> resume = new ArrayList<>(train);
+    resume.add("--resume");
+    Process resumed = child(logs, "", resume);
+    assertThat(resumed.waitFor(LIMIT_S, TimeUnit.SECONDS)).isTrue();
+    assertThat(resumed.exitValue()).as(Files.readString(logs.resolve("stderr.txt"))).isZero();
+    assertThat(out.resolve("model.rnn4j")).exists();
+  }
+
+  private static List<Path> listing(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.toList();
+    }
+  }
+
+  @Test
   void sigtermDuringClassifyTrainLeavesTheCheckpointAndRefusesOtherOptions(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("out");
     Process p = child(tmp, "", args(CLASSIFY, "--epochs", "200", "--out", out.toString()));
