@@ -90,7 +90,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "8", description = "Partitions of the training windows (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @OneOf({"gradients", "parameters", "gradient", "params"})
+  @OneOf({"gradients", "parameters"})
   @Option(names = "--mode", defaultValue = "gradients",
       description = "gradients (average gradients every round, equal to one machine) or parameters (average parameters after --local-steps steps) (default: ${DEFAULT-VALUE}).")
   String mode;
@@ -163,8 +163,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
       throw new UserInputException("--target is required with --data: name the column to forecast");
     }
     boolean averageParams = switch (mode.toLowerCase(Locale.ROOT)) {
-      case "gradients", "gradient" -> false;
-      case "parameters", "params" -> true;
+      case "gradients" -> false;
+      case "parameters" -> true;
       default -> throw new UserInputException("--mode: expected gradients or parameters, got '" + mode + "'");
     };
     CellType cellType = network.cellType();

@@ -50,9 +50,11 @@ class SparkTrainCommandTest {
   void userErrorsAreOneLineWithExitStatusTwo() {
     Run r = run("--mode", "ring");
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err().strip()).isEqualTo("rnn4j spark-train: --mode: expected gradients or parameters, got 'ring'");
+    assertThat(r.err().strip()).isEqualTo("rnn4j spark-train: --mode: expected gradients or parameters, received 'ring'"
+        + " (see 'rnn4j spark-train --help')");
     Run p = run("--partitions", "0");
-    assertThat(p.err().strip()).isEqualTo("rnn4j spark-train: --partitions: expected at least 1, got 0");
+    assertThat(p.err().strip()).isEqualTo("rnn4j spark-train: --partitions: expected an integer from 1 to 100000, received 0"
+        + " (see 'rnn4j spark-train --help')");
     Run u = run("--bogus");
     assertThat(u.status()).isEqualTo(2);
     assertThat(u.err()).startsWith("rnn4j spark-train: Unknown option: '--bogus'");
