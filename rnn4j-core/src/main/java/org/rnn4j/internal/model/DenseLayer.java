@@ -19,6 +19,8 @@ final class DenseLayer extends Layer {
   private final Flow y = new Flow();
   private final Flow dx = new Flow();
   private float[] dPre = new float[0];
+  /** W^T packed for gemmPacked, rebuilt each forward (the weights may have changed since). */
+  private float[] packedWeight = new float[0];
   private int w;
   private int b = -1;
 
@@ -102,8 +104,16 @@ final class DenseLayer extends Layer {
         java.util.Arrays.fill(y.data, r * u, (r + 1) * u, 0f);
       }
     }
-    // y [rows, U] += x [rows, F] W^T
-    k.gemm(false, true, rows, u, in, 1f, input.data, 0, in, v, w, in, 1f, y.data, 0, u);
+    // y [rows, U] += x [rows, F] W^T, through packed weights: the packed product computes every row
+    // the same way whatever the row count (the unpacked one takes dot products below a few rows),
+    // so a row's output does not depend on what else is in its batch (a server batching requests
+    // gives each the answer it would get alone).
+    int size = k.packedSize(in, u);
+    if (packedWeight.length < size) {
+      packedWeight = new float[size];
+    }
+    k.packB(true, in, u, v, w, in, packedWeight, 0);
+    k.gemmPacked(false, rows, u, in, 1f, input.data, 0, in, packedWeight, 0, 1f, y.data, 0, u);
     DenseActivation a = spec.activation();
     if (a != DenseActivation.LINEAR) {
       float[] d = y.data;
