@@ -3,20 +3,12 @@ package org.rnn4j.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.Model;
 import org.rnn4j.cli.options.InputFile;
 import org.rnn4j.cli.options.OneOf;
 import org.rnn4j.cli.options.OutputPath;
-import org.rnn4j.interop.ModelImport;
-import org.rnn4j.interop.StateDict;
-import org.rnn4j.interop.TorchImport;
-import org.rnn4j.interop.keras.KerasModel;
-import org.rnn4j.interop.onnx.OnnxModel;
-import org.rnn4j.interop.onnx.OnnxToModel;
 import org.rnn4j.io.ModelFiles;
 import org.rnn4j.nn.CellType;
 import picocli.CommandLine.Command;
@@ -29,7 +21,7 @@ import picocli.CommandLine.Spec;
  * {@code rnn4j import FILE [-o OUT.rnn4j]}: turns a PyTorch state dict (safetensors or {@code .pt}) or a
  * Keras model into an rnn4j model file. A state dict becomes one recurrent layer read off its tensor
  * names and shapes; a Keras model keeps its layers when an rnn4j model can express them; an ONNX graph
- * that is a recurrent stack with an optional Dense head becomes those layers ({@link OnnxToModel},
+ * that is a recurrent stack with an optional Dense head becomes those layers ({@code OnnxToModel},
  * which prints the node-to-layer mapping and checks the model against the graph). Errors are one line,
  * exit status 2. Not thread-safe (a command runs once).
  */
@@ -67,47 +59,18 @@ public final class ImportCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ModelFileKind kind = weights != null ? ModelFileKind.KERAS : ModelFileKind.of(file);
+    if (kind == ModelFileKind.RNN4J) {
+      throw new UserInputException(file + ": already an rnn4j model file");
+    }
     Path target = output != null ? output : defaultOutput(file);
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("imported_from", file.getFileName().toString());
-    meta.put("imported_kind", kind.description);
-    Model model;
+    CellType rnn = "relu".equals(nonlinearity.toLowerCase(Locale.ROOT)) ? CellType.RNN_RELU : CellType.RNN_TANH;
+    ModelImports.Read read = ModelImports.read(file, weights, rnn, prefix);
+    for (String line : read.mapping()) {
+      out.println(line);
+    }
+    Model model = read.model();
     try {
-      switch (kind) {
-        case SAFETENSORS:
-        case TORCH_SAVE: {
-          CellType rnn = switch (nonlinearity.toLowerCase(Locale.ROOT)) {
-            case "tanh" -> CellType.RNN_TANH;
-            case "relu" -> CellType.RNN_RELU;
-            default -> throw new UserInputException("--nonlinearity: expected tanh or relu, got '" + nonlinearity + "'");
-          };
-          StateDict sd = StateDict.read(file);
-          TorchImport.NameMapping mapping = prefix == null ? TorchImport.NameMapping.auto()
-              : TorchImport.NameMapping.prefix(prefix);
-          model = ModelImport.fromStateDict(sd, mapping, rnn);
-          break;
-        }
-        case KERAS: {
-          KerasModel k = weights != null ? KerasModel.load(file, weights) : KerasModel.load(file);
-          meta.put("keras_version", k.kerasVersion());
-          model = k.toModel();
-          break;
-        }
-        case ONNX: {
-          OnnxModel g = OnnxModel.load(file);
-          OnnxToModel.Converted c = OnnxToModel.convert(g);
-          meta.put("onnx_producer", g.producer());
-          meta.put("onnx_opset", String.valueOf(g.opsetVersion()));
-          for (String line : c.mapping()) {
-            out.println(line);
-          }
-          model = c.model();
-          break;
-        }
-        default:
-          throw new UserInputException(file + ": already an rnn4j model file");
-      }
-      ModelFiles.save(model, target, meta);
+      ModelFiles.save(model, target, read.metadata());
     } catch (IOException e) {
       throw new UserInputException(e.getMessage(), e);
     }

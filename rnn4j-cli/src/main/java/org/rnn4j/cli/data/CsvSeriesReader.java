@@ -112,8 +112,12 @@ public final class CsvSeriesReader {
    */
   public static java.util.LinkedHashMap<String, Result> readLong(Path file, String idColumn, List<String> columns,
       String dateColumn) {
-    String source = file.toString();
-    String text = readText(file);
+    return parseLong(readText(file), file.toString(), idColumn, columns, dateColumn);
+  }
+
+  /** {@link #readLong} of CSV text; {@code source} names it in messages. */
+  public static java.util.LinkedHashMap<String, Result> parseLong(String text, String source, String idColumn,
+      List<String> columns, String dateColumn) {
     java.util.LinkedHashMap<String, StringBuilder> texts = new java.util.LinkedHashMap<>();
     List<String> header;
     int idAt;
