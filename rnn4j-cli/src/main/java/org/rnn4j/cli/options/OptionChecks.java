@@ -153,6 +153,9 @@ public final class OptionChecks {
     if (value instanceof Collection<?> collection) {
       return List.copyOf(collection.stream().filter(e -> e != null).toList());
     }
+    if (value instanceof java.util.Map<?, ?> map) { // NAME=VALUE options: the values are checked
+      return elements(map.values());
+    }
     return List.of(value);
   }
 

@@ -1,0 +1,130 @@
+package org.rnn4j.serve;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A server started in-process on a free loopback port, and a real HTTP client for it. Every request
+ * has a time limit, so no test waits forever. Not thread-safe to start or close; requests from any thread.
+ */
+final class Harness implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  final InferenceServer server;
+  final StringWriter log = new StringWriter();
+  final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  record Reply(int status, JsonNode body, String text, HttpResponse<String> raw) {}
+
+  Harness(Map<String, Path> models, Path dir, ServeLimits limits) {
+    server = new InferenceServer(models, dir, limits, new PrintWriter(log, true));
+    server.start("127.0.0.1", 0);
+  }
+
+  static ServeLimits limits() {
+    return ServeLimits.defaults();
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  Reply get(String path) throws Exception {
+    return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
+  }
+
+  Reply post(String path, String body) throws Exception {
+    return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  Reply post(String path, JsonNode body) throws Exception {
+    return post(path, JSON.writeValueAsString(body));
+  }
+
+  Reply send(HttpRequest request) throws Exception {
+    HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+    JsonNode body = null;
+    String type = r.headers().firstValue("Content-Type").orElse("");
+    if (type.startsWith("application/json")) {
+      body = JSON.readTree(r.body());
+    }
+    return new Reply(r.statusCode(), body, r.body(), r);
+  }
+
+  /** An inference request: FP32 features {@code [b, t, f]} (flat), with lengths when given. */
+  static ObjectNode features(float[] x, int b, int t, int f, int[] lengths) {
+    ObjectNode o = F.objectNode();
+    ArrayNode inputs = o.putArray("inputs");
+    ObjectNode in = inputs.addObject();
+    in.put("name", "input");
+    in.put("datatype", "FP32");
+    in.putArray("shape").add(b).add(t).add(f);
+    ArrayNode data = in.putArray("data");
+    for (float v : x) {
+      data.add(v);
+    }
+    if (lengths != null) {
+      ObjectNode l = inputs.addObject();
+      l.put("name", "lengths");
+      l.put("datatype", "INT32");
+      l.putArray("shape").add(b);
+      ArrayNode d = l.putArray("data");
+      for (int v : lengths) {
+        d.add(v);
+      }
+    }
+    return o;
+  }
+
+  /** The FP32 values of the answer's output, parsed exactly. */
+  static float[] output(JsonNode answer) {
+    JsonNode data = answer.get("outputs").get(0).get("data");
+    float[] out = new float[data.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = data.get(i).isBigDecimal() ? data.get(i).decimalValue().floatValue() : data.get(i).floatValue();
+    }
+    return out;
+  }
+
+  static int[] shape(JsonNode answer) {
+    JsonNode s = answer.get("outputs").get(0).get("shape");
+    int[] out = new int[s.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = s.get(i).asInt();
+    }
+    return out;
+  }
+
+  /** Waits up to {@code millis} for the condition; returns whether it held. */
+  static boolean within(long millis, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long until = System.nanoTime() + millis * 1_000_000L;
+    while (System.nanoTime() < until) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return condition.getAsBoolean();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
