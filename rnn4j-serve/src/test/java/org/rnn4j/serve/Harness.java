@@ -31,6 +31,23 @@ final class Harness implements AutoCloseable {
 
   record Reply(int status, JsonNode body, String text, HttpResponse<String> raw) {}
 
+  /** A command run in-process: its exit status and what it printed. */
+  record Run(int exit, String out, String err) {}
+
+  /** A command's in-process entry point ({@code Main.run}, {@code ServeCommand.run}). */
+  interface Command {
+    int run(java.io.PrintStream out, java.io.PrintStream err, String... args);
+  }
+
+  static Run run(Command command, String... args) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int exit = command.run(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), args);
+    return new Run(exit, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+        err.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   Harness(Map<String, Path> models, Path dir, ServeLimits limits) {
     server = new InferenceServer(models, dir, limits, new PrintWriter(log, true));
     server.start("127.0.0.1", 0);

@@ -29,38 +29,32 @@ import org.rnn4j.io.ModelFiles;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ServeCommandTest {
-  record Run(int exit, String out, String err) {}
-
-  static Run serve(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = ServeCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static Harness.Run serve(String... args) {
+    return Harness.run(ServeCommand::run, args);
   }
 
   @Test
   void refusesBadOptionsInOneLine(@TempDir Path dir) throws Exception {
-    Run none = serve();
+    Harness.Run none = serve();
     assertThat(none.exit()).isEqualTo(2);
     assertThat(none.err().strip()).isEqualTo("rnn4j serve: expected --model NAME=FILE (repeatable) or --models DIR,"
         + " got neither");
     Files.writeString(dir.resolve("bad.rnn4j"), "not a model");
-    Run port = serve("--model", "a=" + dir.resolve("bad.rnn4j"), "--port", "70000");
+    Harness.Run port = serve("--model", "a=" + dir.resolve("bad.rnn4j"), "--port", "70000");
     assertThat(port.exit()).isEqualTo(2);
     assertThat(port.err().lines().count()).isEqualTo(1);
     assertThat(port.err()).contains("--port").contains("70000");
-    Run missing = serve("--model", "a=" + dir.resolve("x.rnn4j"));
+    Harness.Run missing = serve("--model", "a=" + dir.resolve("x.rnn4j"));
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err().lines().count()).isEqualTo(1);
     assertThat(missing.err()).contains("--model").contains("x.rnn4j");
-    Run bad = serve("--model", "a=" + dir.resolve("bad.rnn4j"), "--port", "0");
+    Harness.Run bad = serve("--model", "a=" + dir.resolve("bad.rnn4j"), "--port", "0");
     assertThat(bad.exit()).as(bad.err()).isEqualTo(2);
     assertThat(bad.err().lines().count()).isEqualTo(1);
     assertThat(bad.err()).startsWith("rnn4j serve: model 'a' version 1: ");
-    Run name = serve("--model", "a b=" + dir.resolve("bad.rnn4j"));
+    Harness.Run name = serve("--model", "a b=" + dir.resolve("bad.rnn4j"));
     assertThat(name.err()).contains("expected a NAME of letters, digits");
-    Run queue = serve("--model", "a=" + dir.resolve("bad.rnn4j"), "--max-queue", "0");
+    Harness.Run queue = serve("--model", "a=" + dir.resolve("bad.rnn4j"), "--max-queue", "0");
     assertThat(queue.exit()).isEqualTo(2);
     assertThat(queue.err()).contains("--max-queue");
   }

@@ -36,14 +36,8 @@ class TaskEndpointsTest {
   static Harness h;
   static Path series;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run rnn4j(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static Harness.Run rnn4j(String... args) {
+    return Harness.run(Main::run, args);
   }
 
   @BeforeAll
@@ -66,12 +60,12 @@ class TaskEndpointsTest {
       }
     }
     Files.write(dir.resolve("langs.tsv"), lines);
-    Run c = rnn4j("classify", "train", "--data", dir.resolve("langs.tsv").toString(), "--text-column", "sentence",
+    Harness.Run c = rnn4j("classify", "train", "--data", dir.resolve("langs.tsv").toString(), "--text-column", "sentence",
         "--label-column", "language", "--embedding", "4", "--hidden", "8", "--epochs", "3", "--lr", "0.05",
         "--window", "8", "--batch-size", "8", "--out", dir.resolve("clf").toString());
     assertThat(c.exit()).as(c.err()).isZero();
     Files.writeString(dir.resolve("corpus.txt"), "the cat sat on the mat.\nthe dog sat on the log.\n".repeat(30));
-    Run g = rnn4j("generate", "train", "--data", dir.resolve("corpus.txt").toString(), "--hidden", "8", "--layers", "1",
+    Harness.Run g = rnn4j("generate", "train", "--data", dir.resolve("corpus.txt").toString(), "--hidden", "8", "--layers", "1",
         "--embedding", "4", "--batch-size", "4", "--seq-length", "16", "--epochs", "1", "--out",
         dir.resolve("lm").toString());
     assertThat(g.exit()).as(g.err()).isZero();
@@ -83,7 +77,7 @@ class TaskEndpointsTest {
     }
     series = dir.resolve("series.csv");
     Files.write(series, rows);
-    Run f = rnn4j("train", "--data", series.toString(), "--target", "temp", "--date-column", "day", "--lookback",
+    Harness.Run f = rnn4j("train", "--data", series.toString(), "--target", "temp", "--date-column", "day", "--lookback",
         "10", "--epochs", "2", "--hidden", "8", "--season", "30", "--out", dir.resolve("fc").toString());
     assertThat(f.exit()).as(f.err()).isZero();
     h = new Harness(Map.of("clf", dir.resolve("clf/model.rnn4j"), "lm", dir.resolve("lm/model.rnn4j"), "fc",
@@ -97,7 +91,7 @@ class TaskEndpointsTest {
 
   @Test
   void classifyAnswersWhatClassifyPredictPrints() throws Exception {
-    Run cli = rnn4j("classify", "predict", "--model", dir.resolve("clf/model.rnn4j").toString(), "--top-k", "3",
+    Harness.Run cli = rnn4j("classify", "predict", "--model", dir.resolve("clf/model.rnn4j").toString(), "--top-k", "3",
         "aeio ua", "bcdf gb", "zzz");
     assertThat(cli.exit()).as(cli.err()).isZero();
     Harness.Reply a = h.post("/v1/models/clf:classify", "{\"texts\": [\"aeio ua\", \"bcdf gb\", \"zzz\"], \"top_k\": 3}");
@@ -125,7 +119,7 @@ class TaskEndpointsTest {
 
   @Test
   void generateStreamsWhatGeneratePrints() throws Exception {
-    Run cli = rnn4j("generate", "--model", dir.resolve("lm/model.rnn4j").toString(), "--prime", "the ", "--length",
+    Harness.Run cli = rnn4j("generate", "--model", dir.resolve("lm/model.rnn4j").toString(), "--prime", "the ", "--length",
         "40", "--seed", "3", "--top-k", "5", "--temperature", "0.9");
     assertThat(cli.exit()).as(cli.err()).isZero();
     String body = "{\"prime\": \"the \", \"length\": 40, \"seed\": 3, \"top_k\": 5, \"temperature\": 0.9}";
@@ -163,7 +157,7 @@ class TaskEndpointsTest {
 
   @Test
   void forecastAnswersWhatForecastPrints() throws Exception {
-    Run cli = rnn4j("forecast", "--model", dir.resolve("fc/model.rnn4j").toString(), "--data", series.toString(), "--last");
+    Harness.Run cli = rnn4j("forecast", "--model", dir.resolve("fc/model.rnn4j").toString(), "--data", series.toString(), "--last");
     assertThat(cli.exit()).as(cli.err()).isZero();
     List<String> csv = cli.out().lines().toList();
     // the same data as JSON rows: the last 60 days
