@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.rnn4j.cli.forecast.ForecastRun;
 
@@ -94,9 +92,5 @@ final class ForecastRows {
     ArrayNode notes = o.putArray("notes");
     table.notes().forEach(notes::add);
     return o;
-  }
-
-  static Iterator<Map.Entry<String, JsonNode>> fields(JsonNode n) {
-    return n.fields();
   }
 }

@@ -475,8 +475,7 @@ public final class InferenceServer implements AutoCloseable {
   private ObjectNode classify(ServedModel m, JsonNode body, long deadline) throws InterruptedException {
     TextClassifier c = m.classifier;
     if (c == null) {
-      throw new HttpError(404, "model '" + m.name + "' is not a text classifier (its task is "
-          + (m.task.isEmpty() ? "not recorded" : "'" + m.task + "'") + "): ':classify' needs one from 'rnn4j classify train'");
+      throw m.wrongTask("a text classifier", "classify", "classify train");
     }
     JsonNode texts = body.get("texts");
     if (texts == null || !texts.isArray() || texts.isEmpty()) {
@@ -523,8 +522,7 @@ public final class InferenceServer implements AutoCloseable {
 
   private ObjectNode forecast(ServedModel m, JsonNode body) {
     if (!"forecast".equals(m.task)) {
-      throw new HttpError(404, "model '" + m.name + "' is not a forecaster (its task is "
-          + (m.task.isEmpty() ? "not recorded" : "'" + m.task + "'") + "): ':forecast' needs one from 'rnn4j train'");
+      throw m.wrongTask("a forecaster", "forecast", "train");
     }
     String csv = ForecastRows.csv(body);
     Integer horizon = null;

@@ -99,10 +99,16 @@ final class ServedModel implements AutoCloseable {
   /** A generator of this model's text: a fresh streaming session over its weights. */
   TextGenerator generator() {
     if (vocabulary == null) {
-      throw new HttpError(404, "model '" + name + "' is not a character language model (its task is "
-          + (task.isEmpty() ? "not recorded" : "'" + task + "'") + "): ':generate' needs one from 'rnn4j generate train'");
+      throw wrongTask("a character language model", "generate", "generate train");
     }
     return new TextGenerator(model, vocabulary, tokenizer);
+  }
+
+  /** The 404 of a task endpoint asked of a model of another task. */
+  HttpError wrongTask(String wanted, String endpoint, String command) {
+    return new HttpError(404, "model '" + name + "' is not " + wanted + " (its task is "
+        + (task.isEmpty() ? "not recorded" : "'" + task + "'") + "): ':" + endpoint + "' needs one from 'rnn4j "
+        + command + "'");
   }
 
   /** Token ids this model reads ({@code [0, vocab)}), or 0 when it reads features. */
