@@ -217,8 +217,17 @@ class InferenceServerTest {
     assertError(h.post("/v2/models/nope/infer", Harness.features(new float[6], 1, 2, 3, null)), 404,
         "model 'nope' is not served");
     // larger than --max-request-bytes (300,000 here): 413, whatever the body holds
-    assertError(h.post("/v2/models/lstm/infer", "{\"x\": \"" + "a".repeat(400_000) + "\"}"), 413,
-        "more than --max-request-bytes 300000");
+    // larger than --max-request-bytes (300,000 here): 413 from the declared length, before the body
+    // is read (a raw request: a client still uploading would race the answer and the closed connection)
+    try (java.net.Socket sock = new java.net.Socket("127.0.0.1", h.server.port())) {
+      sock.setSoTimeout(10_000);
+      sock.getOutputStream().write(("POST /v2/models/lstm/infer HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Type: application/json\r\nContent-Length: 400000\r\n\r\n{").getBytes(
+              java.nio.charset.StandardCharsets.US_ASCII));
+      sock.getOutputStream().flush();
+      String answer = new String(sock.getInputStream().readNBytes(400), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 413 ").contains("more than --max-request-bytes 300000");
+    }
   }
 
   private static void assertError(Harness.Reply r, int status, String message) {

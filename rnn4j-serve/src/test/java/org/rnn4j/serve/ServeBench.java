@@ -1,0 +1,195 @@
+package org.rnn4j.serve;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.rnn4j.Model;
+import org.rnn4j.ModelSession;
+import org.rnn4j.Sequential;
+import org.rnn4j.Tensor;
+import org.rnn4j.data.Dataset;
+import org.rnn4j.io.ModelFiles;
+
+/**
+ * The serving benchmark (not a test; run by hand, see BENCHMARKS.md): a config-B LSTM (I 256, H 256,
+ * T 100, Linear(256, 10) on the last step) served on loopback; closed-loop clients at 1, 8 and 64,
+ * one sequence per request, each for a fixed time; beside in-process batched {@code predict} at the
+ * batch sizes the server formed; and 1,000 streams stepped through the server's stream batcher
+ * beside 1,000 sessions stepped one by one. Bounded: every phase stops after its seconds.
+ */
+public final class ServeBench {
+  private ServeBench() {}
+
+  public static void main(String[] args) throws Exception {
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 10;
+    Model m = Sequential.features(256).lstm(256).dense(10).build(1);
+    Path dir = Files.createTempDirectory("serve-bench");
+    Path file = dir.resolve("b.rnn4j");
+    ModelFiles.save(m, file, Map.of());
+    SplittableRandom r = new SplittableRandom(1);
+    float[] x = new float[100 * 256];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextDouble(-1, 1);
+    }
+    String body = Harness.JSON.writeValueAsString(Harness.features(x, 1, 100, 256, null));
+    System.out.printf(Locale.ROOT, "request body %d bytes; %d cores; %s%n", body.length(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+    ServeLimits d = ServeLimits.defaults();
+    InferenceServer server = new InferenceServer(Map.of("b", file), null, new ServeLimits(64, 0, 1024,
+        d.maxRequestBytes(), 60, 2048, 1, 0, false), new java.io.PrintWriter(System.err, true));
+    server.start("127.0.0.1", 0);
+    try {
+      URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v2/models/b/infer");
+      for (int clients : new int[] {1, 8, 64}) {
+        clientRun(uri, body, clients, 2, false); // warm-up
+        double before = batchCount(server);
+        double rowsBefore = batchRows(server);
+        long[] lat = clientRun(uri, body, clients, seconds, true);
+        double batches = batchCount(server) - before;
+        double meanBatch = (batchRows(server) - rowsBefore) / batches;
+        Arrays.sort(lat);
+        double rps = lat.length / seconds;
+        System.out.printf(Locale.ROOT, "server clients %d: %.1f req/s, p50 %.2f ms, p99 %.2f ms, mean batch %.1f%n",
+            clients, rps, lat[lat.length / 2] / 1e6, lat[(int) (lat.length * 0.99)] / 1e6, meanBatch);
+        int b = Math.max(1, (int) Math.round(meanBatch));
+        System.out.printf(Locale.ROOT, "  in-process predict, batch %d: %.1f seq/s, %.2f ms per batch%n", b,
+            predictRate(m, x, b, seconds), 1e3 * b / predictRate(m, x, b, Math.min(3, seconds)));
+      }
+      streams(m, seconds);
+    } finally {
+      server.close();
+    }
+  }
+
+  private static double batchCount(InferenceServer s) {
+    return metric(s, "rnn4j_batch_size_count{model=\"b\"}");
+  }
+
+  private static double batchRows(InferenceServer s) {
+    return metric(s, "rnn4j_batch_size_sum{model=\"b\"}");
+  }
+
+  private static double metric(InferenceServer s, String prefix) {
+    return s.metrics().scrape().lines().filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /** Closed-loop clients for the given seconds; the latencies (ns) of the requests finished in time. */
+  private static long[] clientRun(URI uri, String body, int clients, double seconds, boolean check) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    try {
+      List<Future<List<Long>>> all = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        all.add(pool.submit(() -> {
+          HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+          HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+          List<Long> lat = new ArrayList<>();
+          while (System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> a = client.send(req, HttpResponse.BodyHandlers.ofString());
+            if (a.statusCode() != 200) {
+              throw new IllegalStateException("answer " + a.statusCode() + ": " + a.body());
+            }
+            lat.add(System.nanoTime() - t0);
+          }
+          return lat;
+        }));
+      }
+      List<Long> lat = new ArrayList<>();
+      for (Future<List<Long>> f : all) {
+        lat.addAll(f.get((long) seconds + 120, TimeUnit.SECONDS));
+      }
+      return lat.stream().mapToLong(Long::longValue).toArray();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static double predictRate(Model m, float[] one, int b, double seconds) {
+    float[] xs = new float[b * one.length];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(one, 0, xs, i * one.length, one.length);
+    }
+    Dataset ds = Dataset.ofFeatures(new Tensor(xs, b, 100, 256), null, (Tensor) null);
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    long t0 = System.nanoTime();
+    long n = 0;
+    while (System.nanoTime() < end) {
+      m.predict(ds, b);
+      n += b;
+    }
+    return n / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** 1,000 streams, one step each per round, through the stream batcher, beside 1,000 sessions stepped one by one. */
+  private static void streams(Model m, double seconds) throws Exception {
+    int n = 1000;
+    for (int maxBatch : new int[] {32, 1024}) {
+      ServeLimits d = ServeLimits.defaults();
+      ServeMetrics metrics = new ServeMetrics();
+      Streams s = new Streams("b", m, new ServeLimits(maxBatch, 0, 1024, d.maxRequestBytes(), 600, 2048, 1, 0, false),
+          metrics.model("b", null, z -> 0, z -> 0));
+      SplittableRandom r = new SplittableRandom(2);
+      float[] step = new float[256];
+      for (int i = 0; i < step.length; i++) {
+        step[i] = (float) r.nextDouble(-1, 1);
+      }
+      long steps = 0;
+      long end = System.nanoTime() + (long) (seconds * 1e9);
+      long t0 = 0;
+      for (int round = 0; System.nanoTime() < end || round < 2; round++) {
+        if (round == 1) {
+          t0 = System.nanoTime(); // round 0 starts the streams and warms up
+          steps = 0;
+        }
+        List<Rows> pending = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          Rows one = new Rows(1, 1, step, null, new int[] {1}, Long.MAX_VALUE);
+          s.step("s" + i, round == 0, false, false, one, null);
+          pending.add(one);
+        }
+        for (Rows one : pending) {
+          one.result.get(60, TimeUnit.SECONDS);
+        }
+        steps += n;
+      }
+      double streamRate = steps / ((System.nanoTime() - t0) / 1e9);
+      s.close();
+      System.out.printf(Locale.ROOT, "1000 streams through the server's stream batcher (max batch %d): %.0f steps/s%n",
+          maxBatch, streamRate);
+    }
+    List<ModelSession> sessions = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      sessions.add(m.session());
+    }
+    float[] step = new float[256];
+    Arrays.fill(step, 0.1f);
+    long steps = 0;
+    long t0 = System.nanoTime();
+    long end = t0 + (long) (seconds * 1e9);
+    while (System.nanoTime() < end) {
+      for (ModelSession se : sessions) {
+        se.step(step);
+      }
+      steps += n;
+    }
+    System.out.printf(Locale.ROOT, "1000 sessions stepped one by one: %.0f steps/s%n",
+        steps / ((System.nanoTime() - t0) / 1e9));
+  }
+}
