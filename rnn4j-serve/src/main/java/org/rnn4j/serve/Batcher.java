@@ -108,9 +108,7 @@ final class Batcher implements AutoCloseable {
       Tensor out = model.predict(Batches.assemble(model, live), rows);
       Batches.complete(model, live, out);
     } catch (RuntimeException e) {
-      for (Rows r : live) {
-        r.result.completeExceptionally(e);
-      }
+      Batches.fail(live, e);
     }
   }
 

@@ -64,4 +64,11 @@ final class Batches {
       row += j.rows;
     }
   }
+
+  /** Completes every request of a batch that failed with the batch's error. */
+  static void fail(List<Rows> jobs, RuntimeException e) {
+    for (Rows j : jobs) {
+      j.result.completeExceptionally(e);
+    }
+  }
 }

@@ -89,9 +89,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--access-log", description = "One line per request on standard output.")
   boolean accessLog;
 
-  /** Counted down by tests (or a signal) to stop the server. */
-  final CountDownLatch stop = new CountDownLatch(1);
-  volatile InferenceServer server;
+  /** Counted down by SIGTERM, Ctrl-C or the JVM's shutdown to stop the server. */
+  private final CountDownLatch stop = new CountDownLatch(1);
 
   ServeLimits limits() {
     return new ServeLimits(maxBatchSize, maxQueueDelayMs, maxQueue, maxRequestBytes, sequenceIdleTimeoutS,
@@ -112,7 +111,6 @@ public final class ServeCommand implements Callable<Integer> {
     }
     InferenceServer s = new InferenceServer(models, repository, limits(), out);
     s.start(host, port);
-    server = s;
     String shown = host.contains(":") ? "[" + host + "]" : host;
     out.println("listening on http://" + shown + ":" + s.port());
     out.flush();

@@ -269,9 +269,7 @@ final class Streams implements AutoCloseable {
       }
       Batches.complete(model, rows, out);
     } catch (RuntimeException e) {
-      for (Rows r : rows) {
-        r.result.completeExceptionally(e);
-      }
+      Batches.fail(rows, e);
     } finally {
       long now = System.nanoTime();
       for (Job j : batch) {

@@ -53,10 +53,6 @@ final class Harness implements AutoCloseable {
     server.start("127.0.0.1", 0);
   }
 
-  static ServeLimits limits() {
-    return ServeLimits.defaults();
-  }
-
   URI uri(String path) {
     return URI.create("http://127.0.0.1:" + server.port() + path);
   }

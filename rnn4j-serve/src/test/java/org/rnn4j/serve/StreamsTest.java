@@ -115,8 +115,7 @@ class StreamsTest {
           for (Future<?> f : done) {
             f.get(100, TimeUnit.SECONDS);
           }
-          ServeMetrics.ModelMetrics mm = h.server.repository().get("m").streams == null ? null
-              : h.server.metrics().model("m", null, x -> 0, x -> 0);
+          ServeMetrics.ModelMetrics mm = h.server.metrics().model("m", null, x -> 0, x -> 0);
           assertThat(mm.streamsEnded("end")).isEqualTo(streams);
           assertThat(h.server.repository().get("m").streams.live()).isZero();
         } finally {
