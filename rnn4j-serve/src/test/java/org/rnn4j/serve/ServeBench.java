@@ -54,10 +54,15 @@ public final class ServeBench {
     server.start("127.0.0.1", 0);
     try {
       URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v2/models/b/infer");
-      for (int clients : new int[] {1, 8, 64}) {
+      int[] clientCounts = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+          : new int[] {1, 8, 64};
+      for (int clients : clientCounts) {
         clientRun(uri, body, clients, 2, false); // warm-up
         double before = batchCount(server);
         double rowsBefore = batchRows(server);
+        double served = metric(server, "rnn4j_request_duration_seconds_sum{endpoint=\"infer\"");
+        double servedCount = metric(server, "rnn4j_request_duration_seconds_count{endpoint=\"infer\"");
+        double queued = metric(server, "rnn4j_queue_duration_seconds_sum{model=\"b\"");
         long[] lat = clientRun(uri, body, clients, seconds, true);
         double batches = batchCount(server) - before;
         double meanBatch = (batchRows(server) - rowsBefore) / batches;
@@ -65,11 +70,17 @@ public final class ServeBench {
         double rps = lat.length / seconds;
         System.out.printf(Locale.ROOT, "server clients %d: %.1f req/s, p50 %.2f ms, p99 %.2f ms, mean batch %.1f%n",
             clients, rps, lat[lat.length / 2] / 1e6, lat[(int) (lat.length * 0.99)] / 1e6, meanBatch);
+        double requests = metric(server, "rnn4j_request_duration_seconds_count{endpoint=\"infer\"") - servedCount;
+        System.out.printf(Locale.ROOT, "  in the server: %.2f ms a request from read to answer, %.2f ms of it queued%n",
+            1e3 * (metric(server, "rnn4j_request_duration_seconds_sum{endpoint=\"infer\"") - served) / requests,
+            1e3 * (metric(server, "rnn4j_queue_duration_seconds_sum{model=\"b\"") - queued) / requests);
         int b = Math.max(1, (int) Math.round(meanBatch));
         System.out.printf(Locale.ROOT, "  in-process predict, batch %d: %.1f seq/s, %.2f ms per batch%n", b,
             predictRate(m, x, b, seconds), 1e3 * b / predictRate(m, x, b, Math.min(3, seconds)));
       }
-      streams(m, seconds);
+      if (args.length < 3 || !args[2].equals("no-streams")) {
+        streams(m, seconds);
+      }
     } finally {
       server.close();
     }
