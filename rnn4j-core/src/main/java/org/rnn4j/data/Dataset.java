@@ -29,7 +29,9 @@ public final class Dataset {
     this.features = features;
     this.x = x;
     this.tokens = tokens;
-    this.lengths = lengths;
+    // Lengths that are all T mask nothing: kept as null, so every consumer takes the unmasked path
+    // (config B predict at batch 1: 1.9 against 2.5 ms masked).
+    this.lengths = lengths == null || java.util.Arrays.stream(lengths).allMatch(l -> l == steps) ? null : lengths;
     this.y = y;
     this.yShape = yShape;
     this.classes = classes;

@@ -32,6 +32,10 @@ import org.rnn4j.io.ModelFiles;
  * beside 1,000 sessions stepped one by one. Bounded: every phase stops after its seconds.
  */
 public final class ServeBench {
+  private static final String SERVED_SUM = "rnn4j_request_duration_seconds_sum{endpoint=\"infer\"";
+  private static final String SERVED_COUNT = "rnn4j_request_duration_seconds_count{endpoint=\"infer\"";
+  private static final String QUEUED_SUM = "rnn4j_queue_duration_seconds_sum{model=\"b\"";
+
   private ServeBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -60,9 +64,9 @@ public final class ServeBench {
         clientRun(uri, body, clients, 2, false); // warm-up
         double before = batchCount(server);
         double rowsBefore = batchRows(server);
-        double served = metric(server, "rnn4j_request_duration_seconds_sum{endpoint=\"infer\"");
-        double servedCount = metric(server, "rnn4j_request_duration_seconds_count{endpoint=\"infer\"");
-        double queued = metric(server, "rnn4j_queue_duration_seconds_sum{model=\"b\"");
+        double served = metric(server, SERVED_SUM);
+        double servedCount = metric(server, SERVED_COUNT);
+        double queued = metric(server, QUEUED_SUM);
         long[] lat = clientRun(uri, body, clients, seconds, true);
         double batches = batchCount(server) - before;
         double meanBatch = (batchRows(server) - rowsBefore) / batches;
@@ -70,10 +74,10 @@ public final class ServeBench {
         double rps = lat.length / seconds;
         System.out.printf(Locale.ROOT, "server clients %d: %.1f req/s, p50 %.2f ms, p99 %.2f ms, mean batch %.1f%n",
             clients, rps, lat[lat.length / 2] / 1e6, lat[(int) (lat.length * 0.99)] / 1e6, meanBatch);
-        double requests = metric(server, "rnn4j_request_duration_seconds_count{endpoint=\"infer\"") - servedCount;
+        double requests = metric(server, SERVED_COUNT) - servedCount;
         System.out.printf(Locale.ROOT, "  in the server: %.2f ms a request from read to answer, %.2f ms of it queued%n",
-            1e3 * (metric(server, "rnn4j_request_duration_seconds_sum{endpoint=\"infer\"") - served) / requests,
-            1e3 * (metric(server, "rnn4j_queue_duration_seconds_sum{model=\"b\"") - queued) / requests);
+            1e3 * (metric(server, SERVED_SUM) - served) / requests,
+            1e3 * (metric(server, QUEUED_SUM) - queued) / requests);
         int b = Math.max(1, (int) Math.round(meanBatch));
         System.out.printf(Locale.ROOT, "  in-process predict, batch %d: %.1f seq/s, %.2f ms per batch%n", b,
             predictRate(m, x, b, seconds), 1e3 * b / predictRate(m, x, b, Math.min(3, seconds)));
