@@ -286,7 +286,7 @@ public final class InferenceServer implements AutoCloseable {
       ObjectNode o = Protocol.JSON.objectNode();
       o.put("name", "rnn4j");
       o.put("version", VERSION);
-      o.putArray("extensions").add("model_repository").add("sequence");
+      o.putArray("extensions").add("model_repository").add("sequence").add("binary_tensor_data");
       json(response, callback, 200, o);
       return;
     }
@@ -356,8 +356,8 @@ public final class InferenceServer implements AutoCloseable {
         call.endpoint = "infer";
         expect(method, "POST", path);
         ServedModel m = repository.get(name, version);
-        JsonNode body = body(request);
-        json(response, callback, 200, infer(m, body, deadline(request, body), request));
+        Protocol.Payload body = payload(request);
+        infer(m, body, deadline(request, body.json()), request, response, callback);
         return;
       }
     }
@@ -370,8 +370,21 @@ public final class InferenceServer implements AutoCloseable {
     }
   }
 
-  /** The request body as JSON, refused with 413 beyond {@code --max-request-bytes}. */
+  /** A task's request body: JSON only, refused with 413 beyond {@code --max-request-bytes}. */
   private JsonNode body(Request request) throws IOException {
+    Protocol.Payload p = payload(request);
+    if (p.binary() != null) {
+      throw HttpError.badRequest("header " + Protocol.HEADER_LENGTH + ": the binary data extension applies to"
+          + " /v2/models/{name}/infer; send this request as JSON alone");
+    }
+    return p.json();
+  }
+
+  /**
+   * A request body: JSON, or with the header {@value Protocol#HEADER_LENGTH} a JSON part followed by
+   * binary tensor data; refused with 413 beyond {@code --max-request-bytes}.
+   */
+  private Protocol.Payload payload(Request request) throws IOException {
     long max = limits.maxRequestBytes();
     long declared = request.getLength();
     if (declared > max) {
@@ -387,11 +400,26 @@ public final class InferenceServer implements AutoCloseable {
     if (bytes.length == 0) {
       throw HttpError.badRequest("body: expected a JSON object, got an empty body");
     }
-    JsonNode node = MAPPER.readTree(bytes);
+    String header = request.getHeaders().get(Protocol.HEADER_LENGTH);
+    int jsonLength = bytes.length;
+    if (header != null) {
+      try {
+        jsonLength = Integer.parseInt(header.trim());
+      } catch (NumberFormatException e) {
+        jsonLength = -1;
+      }
+      if (jsonLength < 1 || jsonLength > bytes.length) {
+        throw HttpError.badRequest("header " + Protocol.HEADER_LENGTH + ": expected the length of the body's JSON"
+            + " part, from 1 to the body's " + bytes.length + " bytes, got '" + header + "'");
+      }
+    }
+    JsonNode node = MAPPER.readTree(bytes, 0, jsonLength);
     if (node == null || !node.isObject()) {
       throw HttpError.badRequest("body: expected a JSON object, got " + Protocol.describe(node));
     }
-    return node;
+    ByteBuffer binary = header == null ? null
+        : ByteBuffer.wrap(bytes, jsonLength, bytes.length - jsonLength).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    return new Protocol.Payload(node, binary);
   }
 
   private static String jsonMessage(JacksonException e) {
@@ -429,9 +457,12 @@ public final class InferenceServer implements AutoCloseable {
     return d == Long.MAX_VALUE ? d - 1 : d;
   }
 
-  private ObjectNode infer(ServedModel m, JsonNode body, long deadline, Request request)
-      throws InterruptedException {
-    Rows rows = Protocol.rows(body, m, deadline);
+  /** Answers an inference request, as JSON or, when its outputs are asked for as binary, JSON then binary. */
+  private void infer(ServedModel m, Protocol.Payload payload, long deadline, Request request, Response response,
+      Callback callback) throws InterruptedException, JsonProcessingException {
+    JsonNode body = payload.json();
+    Rows rows = Protocol.rows(payload, m, deadline);
+    boolean binaryOutput = Protocol.binaryOutput(body);
     JsonNode params = body.get("parameters");
     JsonNode seq = params == null ? null : params.get("sequence_id");
     ObjectNode answerParams = null;
@@ -440,27 +471,27 @@ public final class InferenceServer implements AutoCloseable {
         throw HttpError.badRequest("parameters.sequence_id: expected a string or an integer, got "
             + Protocol.describe(seq));
       }
-      boolean start = flag(params, "sequence_start", false);
-      boolean end = flag(params, "sequence_end", false);
-      boolean onDisconnect = flag(params, "sequence_end_on_disconnect", true);
+      boolean start = Protocol.flag(params, "parameters.", "sequence_start", false);
+      boolean end = Protocol.flag(params, "parameters.", "sequence_end", false);
+      boolean onDisconnect = Protocol.flag(params, "parameters.", "sequence_end_on_disconnect", true);
       m.streams.step(seq.asText(), start, end, onDisconnect, rows, request.getConnectionMetaData().getConnection());
       answerParams = Protocol.JSON.objectNode();
       answerParams.set("sequence_id", seq);
     } else {
       m.batcher.submit(rows);
     }
-    return Protocol.answer(m, body.get("id"), await(rows), answerParams);
-  }
-
-  private static boolean flag(JsonNode params, String name, boolean otherwise) {
-    JsonNode v = params.get(name);
-    if (v == null || v.isNull()) {
-      return otherwise;
+    Tensor out = await(rows);
+    ObjectNode answer = Protocol.answer(m, body.get("id"), out, answerParams, binaryOutput);
+    if (!binaryOutput) {
+      json(response, callback, 200, answer);
+      return;
     }
-    if (!v.isBoolean()) {
-      throw HttpError.badRequest("parameters." + name + ": expected true or false, got " + Protocol.describe(v));
-    }
-    return v.asBoolean();
+    byte[] head = MAPPER.writeValueAsBytes(answer);
+    ByteBuffer data = Protocol.binaryData(out);
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+    response.getHeaders().put(Protocol.HEADER_LENGTH, String.valueOf(head.length));
+    response.write(true, ByteBuffer.allocate(head.length + data.capacity()).put(head).put(data).flip(), callback);
   }
 
   private static Tensor await(Rows rows) throws InterruptedException {
@@ -535,7 +566,7 @@ public final class InferenceServer implements AutoCloseable {
       }
       horizon = h.asInt();
     }
-    boolean all = body.has("all_origins") && flag(body, "all_origins", false);
+    boolean all = Protocol.flag(body, "", "all_origins", false);
     ForecastRun.Table table = ForecastRun.forecast(m.loaded(), m.name, ForecastRun.Series.ofText(csv, "rows"),
         horizon, !all);
     return ForecastRows.answer(table);
@@ -568,7 +599,7 @@ public final class InferenceServer implements AutoCloseable {
           + " never seen in training (" + String.join(", ", unknown.subList(0, Math.min(10, unknown.size())))
           + "); the model knows " + g.vocabulary().size() + " characters");
     }
-    boolean events = !body.has("stream") || flag(body, "stream", true);
+    boolean events = Protocol.flag(body, "", "stream", true);
     String accept = request.getHeaders().get(HttpHeader.ACCEPT);
     boolean plain = accept != null && accept.contains("text/plain") && !accept.contains("text/event-stream");
     if (!events) {

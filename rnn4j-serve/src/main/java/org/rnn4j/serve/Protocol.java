@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.Map;
 import org.rnn4j.Model;
@@ -15,10 +17,24 @@ import org.rnn4j.Tensor;
  * {@code [-1]}; output {@code output}, FP32 {@code [-1, U]} or {@code [-1, -1, U]}), the reading of an
  * inference request's tensors (row-major {@code data}, flat or nested, checked against its {@code
  * shape} and {@code datatype}), and the writing of the answer. Every refusal names the field, what
- * was expected and what was received. Thread-safe: stateless.
+ * was expected and what was received.
+ *
+ * <p>The binary tensor data extension (KServe's and Triton's) is spoken both ways: a request whose
+ * header {@value #HEADER_LENGTH} is N holds N bytes of JSON, then the raw values of each input that
+ * carries {@code parameters.binary_data_size} (and no {@code data}), little-endian and row-major, in
+ * the order of {@code inputs}; an answer asked for with {@code parameters.binary_data_output} or an
+ * output's {@code parameters.binary_data} is written the same way. Thread-safe: stateless.
  */
 final class Protocol {
   static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  /** The header giving the length of a binary request's or answer's leading JSON part. */
+  static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+
+  /**
+   * A request body: its JSON part, and the binary part after it (little-endian, positioned at its
+   * start) or null when the request had no {@value #HEADER_LENGTH} header.
+   */
+  record Payload(JsonNode json, ByteBuffer binary) {}
   /** Steps * rows * features of one request: beyond, the arrays would not fit Java's int indices. */
   private static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
@@ -70,7 +86,8 @@ final class Protocol {
    *
    * @throws HttpError 400 naming the field for anything the model cannot read
    */
-  static Rows rows(JsonNode body, ServedModel m, long deadlineNanos) {
+  static Rows rows(Payload payload, ServedModel m, long deadlineNanos) {
+    JsonNode body = payload.json();
     JsonNode inputs = body.get("inputs");
     if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
       throw HttpError.badRequest("inputs: expected an array holding the input 'input' (and optionally"
@@ -80,15 +97,12 @@ final class Protocol {
     JsonNode lengths = null;
     int inputAt = -1;
     int lengthsAt = -1;
+    ByteBuffer[] binary = binaryParts(inputs, payload.binary());
     for (int i = 0; i < inputs.size(); i++) {
       JsonNode t = inputs.get(i);
       JsonNode name = t.get("name");
       if (!t.isObject() || name == null || !name.isTextual()) {
         throw HttpError.badRequest("inputs[" + i + "].name: expected 'input' or 'lengths', got " + describe(name));
-      }
-      if (t.has("parameters") && t.get("parameters").has("binary_data_size")) {
-        throw HttpError.badRequest("inputs[" + i + "].parameters.binary_data_size: the binary data extension is"
-            + " not supported; send the values in 'data'");
       }
       switch (name.asText()) {
         case "input" -> {
@@ -126,14 +140,14 @@ final class Protocol {
     float[] features = null;
     int[] ids = null;
     if (tokens) {
-      datatype(input, f, "INT64", "INT32");
+      String type = datatype(input, f, "INT64", "INT32");
       if (shape.length != 2) {
         throw HttpError.badRequest(f + ".shape: model '" + m.name + "' reads token ids: expected [batch, steps],"
             + " got " + shapeText(shape));
       }
       b = (int) shape[0];
       t = (int) shape[1];
-      long[] v = integers(input, f, (long) b * t);
+      long[] v = integers(input, f, (long) b * t, type, binary[inputAt]);
       int vocab = m.vocabSize();
       ids = new int[v.length];
       for (int i = 0; i < v.length; i++) {
@@ -151,19 +165,19 @@ final class Protocol {
       }
       b = (int) shape[0];
       t = (int) shape[1];
-      features = floats(input, f, (long) b * t * feat);
+      features = floats(input, f, (long) b * t * feat, binary[inputAt]);
     }
     int[] len = new int[b];
     java.util.Arrays.fill(len, t);
     if (lengths != null) {
       String g = "inputs[" + lengthsAt + "]";
-      datatype(lengths, g, "INT32", "INT64");
+      String type = datatype(lengths, g, "INT32", "INT64");
       long[] ls = shape(lengths, g);
       if (ls.length != 1 || ls[0] != b) {
         throw HttpError.badRequest(g + ".shape: expected [" + b + "] (one length per row of 'input'), got "
             + shapeText(ls));
       }
-      long[] v = integers(lengths, g, b);
+      long[] v = integers(lengths, g, b, type, binary[lengthsAt]);
       for (int i = 0; i < b; i++) {
         if (v[i] < 1 || v[i] > t) {
           throw HttpError.badRequest(g + ".data[" + i + "]: expected a length in [1, " + t + "] (the steps of"
@@ -175,8 +189,82 @@ final class Protocol {
     return new Rows(b, t, features, ids, len, deadlineNanos);
   }
 
-  /** The answer to an inference request. */
-  static ObjectNode answer(ServedModel m, JsonNode id, Tensor out, ObjectNode parameters) {
+  /**
+   * Each input's slice of the binary part, in the order of {@code inputs} (null for an input sent in
+   * {@code data}); the slices must use up the binary part exactly.
+   */
+  private static ByteBuffer[] binaryParts(JsonNode inputs, ByteBuffer binary) {
+    ByteBuffer[] parts = new ByteBuffer[inputs.size()];
+    int at = 0;
+    for (int i = 0; i < inputs.size(); i++) {
+      JsonNode params = inputs.get(i).get("parameters");
+      JsonNode size = params == null ? null : params.get("binary_data_size");
+      if (size == null || size.isNull()) {
+        continue;
+      }
+      String f = "inputs[" + i + "].parameters.binary_data_size";
+      if (!size.isIntegralNumber() || size.asLong() < 0) {
+        throw HttpError.badRequest(f + ": expected a size in bytes >= 0, got " + describe(size));
+      }
+      if (binary == null) {
+        throw HttpError.badRequest(f + ": given, but the request has no " + HEADER_LENGTH
+            + " header saying where its JSON part ends");
+      }
+      if (inputs.get(i).has("data")) {
+        throw HttpError.badRequest("inputs[" + i + "]: expected its values either in 'data' or in the binary part"
+            + " (parameters.binary_data_size), got both");
+      }
+      if (size.asLong() > binary.remaining() - at) {
+        throw HttpError.badRequest(f + ": " + size.asLong() + " bytes, but the binary part of the body has "
+            + (binary.remaining() - at) + " bytes left after the earlier inputs' (" + binary.remaining()
+            + " in all)");
+      }
+      int n = (int) size.asLong();
+      parts[i] = binary.slice(binary.position() + at, n).order(ByteOrder.LITTLE_ENDIAN);
+      at += n;
+    }
+    if (binary != null && at != binary.remaining()) {
+      throw HttpError.badRequest("body: " + binary.remaining() + " bytes of binary data after the JSON part (header "
+          + HEADER_LENGTH + "), but the inputs' binary_data_size add up to " + at);
+    }
+    return parts;
+  }
+
+  /**
+   * Whether the answer's {@code output} is asked for as binary: its own {@code parameters.binary_data}
+   * when given, else the request's {@code parameters.binary_data_output}, else not.
+   */
+  static boolean binaryOutput(JsonNode body) {
+    boolean binary = flag(body.get("parameters"), "parameters.", "binary_data_output", false);
+    JsonNode outputs = body.get("outputs");
+    if (outputs != null && outputs.isArray()) {
+      for (int i = 0; i < outputs.size(); i++) {
+        binary = flag(outputs.get(i).get("parameters"), "outputs[" + i + "].parameters.", "binary_data", binary);
+      }
+    }
+    return binary;
+  }
+
+  /**
+   * The boolean {@code object.name}, or {@code otherwise} when absent; a 400 naming {@code prefix + name}
+   * when it is not a boolean.
+   */
+  static boolean flag(JsonNode object, String prefix, String name, boolean otherwise) {
+    JsonNode v = object == null ? null : object.get(name);
+    if (v == null || v.isNull()) {
+      return otherwise;
+    }
+    if (!v.isBoolean()) {
+      throw HttpError.badRequest(prefix + name + ": expected true or false, got " + describe(v));
+    }
+    return v.asBoolean();
+  }
+
+  /**
+   * The answer to an inference request; with {@code binary}, the output's values are left out of the
+   * JSON and its {@code parameters.binary_data_size} says how many bytes of them follow it.
+   */
+  static ObjectNode answer(ServedModel m, JsonNode id, Tensor out, ObjectNode parameters, boolean binary) {
     ObjectNode o = JSON.objectNode();
     o.put("model_name", m.name);
     o.put("model_version", m.version);
@@ -193,6 +281,10 @@ final class Protocol {
     for (int d : out.shape()) {
       shape.add(d);
     }
+    if (binary) {
+      t.putObject("parameters").put("binary_data_size", 4L * out.data().length);
+      return o;
+    }
     ArrayNode data = t.putArray("data");
     for (float v : out.data()) {
       data.add(v);
@@ -200,12 +292,21 @@ final class Protocol {
     return o;
   }
 
-  private static void datatype(JsonNode tensor, String field, String... accepted) {
+  /** The output's values as the binary part of an answer: FP32, little-endian, row-major. */
+  static ByteBuffer binaryData(Tensor out) {
+    float[] v = out.data();
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    return b;
+  }
+
+  /** The tensor's datatype, which must be one of {@code accepted}. */
+  private static String datatype(JsonNode tensor, String field, String... accepted) {
     JsonNode d = tensor.get("datatype");
     String got = d == null ? null : d.asText();
     for (String a : accepted) {
       if (a.equals(got)) {
-        return;
+        return a;
       }
     }
     throw HttpError.badRequest(field + ".datatype: expected " + String.join(" or ", accepted) + ", got "
@@ -234,8 +335,19 @@ final class Protocol {
     return shape;
   }
 
-  private static float[] floats(JsonNode tensor, String field, long count) {
+  /** The tensor's FP32 values, from {@code data} or, when {@code binary} is not null, from it. */
+  private static float[] floats(JsonNode tensor, String field, long count, ByteBuffer binary) {
     float[] out = new float[(int) count];
+    if (binary != null) {
+      binarySize(binary, field, count, "FP32", 4);
+      binary.asFloatBuffer().get(out);
+      for (int i = 0; i < out.length; i++) {
+        if (!Float.isFinite(out[i])) {
+          throw HttpError.badRequest(field + " binary data[" + i + "]: expected a finite FP32 value, got " + out[i]);
+        }
+      }
+      return out;
+    }
     int n = flatten(tensor.get("data"), field + ".data", count, (i, v) -> {
       if (!v.isNumber()) {
         throw HttpError.badRequest(field + ".data[" + i + "]: expected a number, got " + describe(v));
@@ -248,8 +360,17 @@ final class Protocol {
     return checkCount(out, n, field, count);
   }
 
-  private static long[] integers(JsonNode tensor, String field, long count) {
+  /** The tensor's integer values ({@code type} INT64 or INT32), from {@code data} or {@code binary}. */
+  private static long[] integers(JsonNode tensor, String field, long count, String type, ByteBuffer binary) {
     long[] out = new long[(int) count];
+    if (binary != null) {
+      boolean wide = type.equals("INT64");
+      binarySize(binary, field, count, type, wide ? 8 : 4);
+      for (int i = 0; i < out.length; i++) {
+        out[i] = wide ? binary.getLong(8 * i) : binary.getInt(4 * i);
+      }
+      return out;
+    }
     int n = flatten(tensor.get("data"), field + ".data", count, (i, v) -> {
       if (!v.isIntegralNumber() || !v.canConvertToLong()) {
         throw HttpError.badRequest(field + ".data[" + i + "]: expected an integer, got " + describe(v));
@@ -257,6 +378,14 @@ final class Protocol {
       out[i] = v.asLong();
     });
     return checkCount(out, n, field, count);
+  }
+
+  private static void binarySize(ByteBuffer binary, String field, long count, String type, int bytes) {
+    if (binary.remaining() != count * bytes) {
+      throw HttpError.badRequest(field + ".parameters.binary_data_size: expected " + count * bytes + " bytes ("
+          + count + " " + type + " values of " + bytes + " bytes, the product of its shape), got "
+          + binary.remaining());
+    }
   }
 
   private static <T> T checkCount(T values, int n, String field, long count) {

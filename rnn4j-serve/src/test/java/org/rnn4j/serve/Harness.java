@@ -70,6 +70,69 @@ final class Harness implements AutoCloseable {
     return post(path, JSON.writeValueAsString(body));
   }
 
+  /** An answer of the binary tensor data extension: its JSON part, and the binary bytes after it. */
+  record BinaryReply(int status, JsonNode json, byte[] binary, HttpResponse<byte[]> raw) {}
+
+  /**
+   * Posts {@code json} followed by {@code binary}, with the header giving the JSON part's length, as
+   * Triton's client does; the answer is split where its own such header says (all JSON without it).
+   */
+  BinaryReply postBinary(String path, JsonNode json, byte[] binary) throws Exception {
+    byte[] head = JSON.writeValueAsBytes(json);
+    byte[] body = concat(head, binary);
+    return sendBinary(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/octet-stream")
+        .header("Inference-Header-Content-Length", String.valueOf(head.length))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+  }
+
+  BinaryReply sendBinary(HttpRequest request) throws Exception {
+    HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    byte[] all = r.body();
+    int jsonLength = r.headers().firstValue("Inference-Header-Content-Length").map(Integer::parseInt)
+        .orElse(all.length);
+    return new BinaryReply(r.statusCode(), JSON.readTree(java.util.Arrays.copyOf(all, jsonLength)),
+        java.util.Arrays.copyOfRange(all, jsonLength, all.length), r);
+  }
+
+  /** Values as little-endian bytes, the binary extension's layout. */
+  static byte[] littleEndian(float[] values) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) {
+      b.putFloat(v);
+    }
+    return b.array();
+  }
+
+  static byte[] littleEndian(int[] values) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int v : values) {
+      b.putInt(v);
+    }
+    return b.array();
+  }
+
+  static byte[] littleEndian(long[] values) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (long v : values) {
+      b.putLong(v);
+    }
+    return b.array();
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /** FP32 values read back from little-endian bytes. */
+  static float[] floatsOf(byte[] bytes) {
+    float[] out = new float[bytes.length / 4];
+    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    return out;
+  }
+
   Reply send(HttpRequest request) throws Exception {
     HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
     JsonNode body = null;
