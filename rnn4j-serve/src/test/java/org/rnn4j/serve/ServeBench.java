@@ -27,8 +27,8 @@ import org.rnn4j.io.ModelFiles;
 /**
  * The serving benchmark (not a test; run by hand, see BENCHMARKS.md): a config-B LSTM (I 256, H 256,
  * T 100, Linear(256, 10) on the last step) served on loopback; closed-loop clients at 1, 8 and 64,
- * one sequence per request, each for a fixed time; beside in-process batched {@code predict} at the
- * batch sizes the server formed; and 1,000 streams stepped through the server's stream batcher
+ * one sequence per request, each for a fixed time, as JSON and as binary tensor data; beside in-process
+ * batched {@code predict} at the batch sizes the server formed; and 1,000 streams stepped through the server's stream batcher
  * beside 1,000 sessions stepped one by one. Bounded: every phase stops after its seconds.
  */
 public final class ServeBench {
@@ -49,9 +49,18 @@ public final class ServeBench {
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) r.nextDouble(-1, 1);
     }
-    String body = Harness.JSON.writeValueAsString(Harness.features(x, 1, 100, 256, null));
-    System.out.printf(Locale.ROOT, "request body %d bytes; %d cores; %s%n", body.length(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+    // args: SECONDS [CLIENTS, e.g. 1,8,64] then any of: json | binary | json,binary (the encodings), no-streams
+    List<String> flags = Arrays.asList(args).subList(Math.min(2, args.length), args.length);
+    List<String> encodings = flags.stream().filter(f -> !f.equals("no-streams")).findFirst()
+        .map(f -> Arrays.asList(f.split(","))).orElse(List.of("json", "binary"));
+    String json = Harness.JSON.writeValueAsString(Harness.features(x, 1, 100, 256, null));
+    com.fasterxml.jackson.databind.node.ObjectNode head = Harness.F.objectNode();
+    BinaryTensorDataTest.binaryInput(head.putArray("inputs"), "input", "FP32", 4L * x.length, 1, 100, 256);
+    head.putObject("parameters").put("binary_data_output", true);
+    byte[] headBytes = Harness.JSON.writeValueAsBytes(head);
+    byte[] binary = Harness.concat(headBytes, Harness.littleEndian(x));
+    System.out.printf(Locale.ROOT, "request body %d bytes as JSON, %d as binary; %d cores; %s%n", json.length(),
+        binary.length, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
     ServeLimits d = ServeLimits.defaults();
     InferenceServer server = new InferenceServer(Map.of("b", file), null, new ServeLimits(64, 0, 1024,
         d.maxRequestBytes(), 60, 2048, 1, 0, false), new java.io.PrintWriter(System.err, true));
@@ -60,29 +69,37 @@ public final class ServeBench {
       URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v2/models/b/infer");
       int[] clientCounts = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
           : new int[] {1, 8, 64};
-      for (int clients : clientCounts) {
-        clientRun(uri, body, clients, 2, false); // warm-up
-        double before = batchCount(server);
-        double rowsBefore = batchRows(server);
-        double served = metric(server, SERVED_SUM);
-        double servedCount = metric(server, SERVED_COUNT);
-        double queued = metric(server, QUEUED_SUM);
-        long[] lat = clientRun(uri, body, clients, seconds, true);
-        double batches = batchCount(server) - before;
-        double meanBatch = (batchRows(server) - rowsBefore) / batches;
-        Arrays.sort(lat);
-        double rps = lat.length / seconds;
-        System.out.printf(Locale.ROOT, "server clients %d: %.1f req/s, p50 %.2f ms, p99 %.2f ms, mean batch %.1f%n",
-            clients, rps, lat[lat.length / 2] / 1e6, lat[(int) (lat.length * 0.99)] / 1e6, meanBatch);
-        double requests = metric(server, SERVED_COUNT) - servedCount;
-        System.out.printf(Locale.ROOT, "  in the server: %.2f ms a request from read to answer, %.2f ms of it queued%n",
-            1e3 * (metric(server, SERVED_SUM) - served) / requests,
-            1e3 * (metric(server, QUEUED_SUM) - queued) / requests);
-        int b = Math.max(1, (int) Math.round(meanBatch));
-        System.out.printf(Locale.ROOT, "  in-process predict, batch %d: %.1f seq/s, %.2f ms per batch%n", b,
-            predictRate(m, x, b, seconds), 1e3 * b / predictRate(m, x, b, Math.min(3, seconds)));
+      for (String encoding : encodings) {
+        HttpRequest body = encoding.equals("binary")
+            ? HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .header(Protocol.HEADER_LENGTH, String.valueOf(headBytes.length))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(binary)).build()
+            : HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        for (int clients : clientCounts) {
+          clientRun(body, clients, 2); // warm-up
+          double before = batchCount(server);
+          double rowsBefore = batchRows(server);
+          double served = metric(server, SERVED_SUM);
+          double servedCount = metric(server, SERVED_COUNT);
+          double queued = metric(server, QUEUED_SUM);
+          long[] lat = clientRun(body, clients, seconds);
+          double batches = batchCount(server) - before;
+          double meanBatch = (batchRows(server) - rowsBefore) / batches;
+          Arrays.sort(lat);
+          double rps = lat.length / seconds;
+          System.out.printf(Locale.ROOT, "server %s, clients %d: %.1f req/s, p50 %.2f ms, p99 %.2f ms, mean batch %.1f%n",
+              encoding, clients, rps, lat[lat.length / 2] / 1e6, lat[(int) (lat.length * 0.99)] / 1e6, meanBatch);
+          double requests = metric(server, SERVED_COUNT) - servedCount;
+          System.out.printf(Locale.ROOT, "  in the server: %.2f ms a request from read to answer, %.2f ms of it queued%n",
+              1e3 * (metric(server, SERVED_SUM) - served) / requests,
+              1e3 * (metric(server, QUEUED_SUM) - queued) / requests);
+          int b = Math.max(1, (int) Math.round(meanBatch));
+          System.out.printf(Locale.ROOT, "  in-process predict, batch %d: %.1f seq/s, %.2f ms per batch%n", b,
+              predictRate(m, x, b, seconds), 1e3 * b / predictRate(m, x, b, Math.min(3, seconds)));
+        }
       }
-      if (args.length < 3 || !args[2].equals("no-streams")) {
+      if (!flags.contains("no-streams")) {
         streams(m, seconds);
       }
     } finally {
@@ -104,7 +121,7 @@ public final class ServeBench {
   }
 
   /** Closed-loop clients for the given seconds; the latencies (ns) of the requests finished in time. */
-  private static long[] clientRun(URI uri, String body, int clients, double seconds, boolean check) throws Exception {
+  private static long[] clientRun(HttpRequest req, int clients, double seconds) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     long end = System.nanoTime() + (long) (seconds * 1e9);
     try {
@@ -112,14 +129,13 @@ public final class ServeBench {
       for (int c = 0; c < clients; c++) {
         all.add(pool.submit(() -> {
           HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-          HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-              .POST(HttpRequest.BodyPublishers.ofString(body)).build();
           List<Long> lat = new ArrayList<>();
           while (System.nanoTime() < end) {
             long t0 = System.nanoTime();
-            HttpResponse<String> a = client.send(req, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<byte[]> a = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
             if (a.statusCode() != 200) {
-              throw new IllegalStateException("answer " + a.statusCode() + ": " + a.body());
+              throw new IllegalStateException("answer " + a.statusCode() + ": "
+                  + new String(a.body(), java.nio.charset.StandardCharsets.UTF_8));
             }
             lat.add(System.nanoTime() - t0);
           }
