@@ -83,6 +83,7 @@ public final class ServeBench {
           double served = metric(server, SERVED_SUM);
           double servedCount = metric(server, SERVED_COUNT);
           double queued = metric(server, QUEUED_SUM);
+          java.util.TreeMap<Double, Double> bucketsBefore = buckets(server);
           long[] lat = clientRun(body, clients, seconds);
           double batches = batchCount(server) - before;
           double meanBatch = (batchRows(server) - rowsBefore) / batches;
@@ -94,9 +95,15 @@ public final class ServeBench {
           System.out.printf(Locale.ROOT, "  in the server: %.2f ms a request from read to answer, %.2f ms of it queued%n",
               1e3 * (metric(server, SERVED_SUM) - served) / requests,
               1e3 * (metric(server, QUEUED_SUM) - queued) / requests);
+          System.out.printf(Locale.ROOT, "  in the server: p50 at most %.2f ms, p99 at most %.2f ms (histogram buckets)%n",
+              1e3 * quantile(bucketsBefore, buckets(server), 0.5), 1e3 * quantile(bucketsBefore, buckets(server), 0.99));
           int b = Math.max(1, (int) Math.round(meanBatch));
-          System.out.printf(Locale.ROOT, "  in-process predict, batch %d: %.1f seq/s, %.2f ms per batch%n", b,
-              predictRate(m, x, b, seconds), 1e3 * b / predictRate(m, x, b, Math.min(3, seconds)));
+          long[] calls = predictCalls(m, x, b, seconds);
+          double mean = Arrays.stream(calls).average().orElse(Double.NaN);
+          Arrays.sort(calls);
+          System.out.printf(Locale.ROOT, "  in-process predict, batch %d: %.1f seq/s; a batch: mean %.2f ms, p50 %.2f ms,"
+              + " p99 %.2f ms%n", b, 1e9 * b / mean, mean / 1e6, calls[calls.length / 2] / 1e6,
+              calls[(int) (calls.length * 0.99)] / 1e6);
         }
       }
       if (!flags.contains("no-streams")) {
@@ -105,6 +112,31 @@ public final class ServeBench {
     } finally {
       server.close();
     }
+  }
+
+  /** The infer requests' cumulative latency histogram: bucket upper bound (s) to count. */
+  private static java.util.TreeMap<Double, Double> buckets(InferenceServer s) {
+    String prefix = "rnn4j_request_duration_seconds_bucket{endpoint=\"infer\"";
+    java.util.TreeMap<Double, Double> out = new java.util.TreeMap<>();
+    s.metrics().scrape().lines().filter(l -> l.startsWith(prefix)).forEach(l -> {
+      int at = l.indexOf("le=\"") + 4;
+      String le = l.substring(at, l.indexOf('"', at));
+      out.merge(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le),
+          Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Double::sum);
+    });
+    return out;
+  }
+
+  /** The upper bound of the bucket holding quantile q of the requests between two scrapes. */
+  private static double quantile(java.util.TreeMap<Double, Double> before, java.util.TreeMap<Double, Double> after,
+      double q) {
+    double total = after.lastEntry().getValue() - before.getOrDefault(after.lastKey(), 0.0);
+    for (Map.Entry<Double, Double> e : after.entrySet()) {
+      if (e.getValue() - before.getOrDefault(e.getKey(), 0.0) >= q * total) {
+        return e.getKey();
+      }
+    }
+    return Double.POSITIVE_INFINITY;
   }
 
   private static double batchCount(InferenceServer s) {
@@ -152,20 +184,21 @@ public final class ServeBench {
     }
   }
 
-  private static double predictRate(Model m, float[] one, int b, double seconds) {
+  /** Times of in-process {@code predict} calls at batch {@code b} for the given seconds, ns each. */
+  private static long[] predictCalls(Model m, float[] one, int b, double seconds) {
     float[] xs = new float[b * one.length];
     for (int i = 0; i < b; i++) {
       System.arraycopy(one, 0, xs, i * one.length, one.length);
     }
     Dataset ds = Dataset.ofFeatures(new Tensor(xs, b, 100, 256), null, (Tensor) null);
     long end = System.nanoTime() + (long) (seconds * 1e9);
-    long t0 = System.nanoTime();
-    long n = 0;
+    List<Long> calls = new ArrayList<>();
     while (System.nanoTime() < end) {
+      long t0 = System.nanoTime();
       m.predict(ds, b);
-      n += b;
+      calls.add(System.nanoTime() - t0);
     }
-    return n / ((System.nanoTime() - t0) / 1e9);
+    return calls.stream().mapToLong(Long::longValue).toArray();
   }
 
   /** 1,000 streams, one step each per round, through the stream batcher, beside 1,000 sessions stepped one by one. */

@@ -194,7 +194,7 @@ class StreamsTest {
   }
 
   /** One request over a connection of its own, read to the end of its answer; then the connection closes. */
-  private static void rawStep(int port, String json) throws Exception {
+  static void rawStep(int port, String json) throws Exception {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(10_000);
