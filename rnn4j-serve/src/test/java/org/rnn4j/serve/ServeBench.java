@@ -255,5 +255,23 @@ public final class ServeBench {
     }
     System.out.printf(Locale.ROOT, "1000 sessions stepped one by one: %.0f steps/s%n",
         steps / ((System.nanoTime() - t0) / 1e9));
+    // the ceiling of any stream batcher: the engine stepping the 1,000 rows one step, with no state to
+    // move, in batches of the sizes above
+    for (int b : new int[] {32, 1000}) {
+      float[] rows = new float[b * 256];
+      Arrays.fill(rows, 0.1f);
+      Dataset ds = Dataset.ofFeatures(new Tensor(rows, b, 1, 256), null, (Tensor) null);
+      long done = 0;
+      long s0 = System.nanoTime();
+      long until = s0 + (long) (seconds * 1e9);
+      while (System.nanoTime() < until) {
+        for (int i = 0; i < n; i += b) {
+          m.predict(ds, b);
+          done += b;
+        }
+      }
+      System.out.printf(Locale.ROOT, "in-process predict of one step, batch %d (the ceiling): %.0f steps/s%n", b,
+          done / ((System.nanoTime() - s0) / 1e9));
+    }
   }
 }
