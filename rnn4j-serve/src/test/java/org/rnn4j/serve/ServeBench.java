@@ -61,6 +61,8 @@ public final class ServeBench {
     byte[] binary = Harness.concat(headBytes, Harness.littleEndian(x));
     System.out.printf(Locale.ROOT, "request body %d bytes as JSON, %d as binary; %d cores; %s%n", json.length(),
         binary.length, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+    Path onnx = dir.resolve("b.onnx");
+    org.rnn4j.interop.onnx.OnnxExport.write(m, false, onnx);
     ServeLimits d = ServeLimits.defaults();
     InferenceServer server = new InferenceServer(Map.of("b", file), null, new ServeLimits(64, 0, 1024,
         d.maxRequestBytes(), 60, 2048, 1, 0, false), new java.io.PrintWriter(System.err, true));
@@ -104,6 +106,8 @@ public final class ServeBench {
           System.out.printf(Locale.ROOT, "  in-process predict, batch %d: %.1f seq/s; a batch: mean %.2f ms, p50 %.2f ms,"
               + " p99 %.2f ms%n", b, 1e9 * b / mean, mean / 1e6, calls[calls.length / 2] / 1e6,
               calls[(int) (calls.length * 0.99)] / 1e6);
+          System.out.printf(Locale.ROOT, "  ONNX Runtime in-process, batch %d (bounds DJL Serving's ONNX engine): %.1f seq/s%n",
+              b, ortRate(onnx, x, b, Math.min(4, seconds)));
         }
       }
       if (!flags.contains("no-streams")) {
@@ -181,6 +185,31 @@ public final class ServeBench {
       return lat.stream().mapToLong(Long::longValue).toArray();
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** Sequences a second through ONNX Runtime (default session options) at batch {@code b}. */
+  private static double ortRate(Path onnx, float[] one, int b, double seconds) throws Exception {
+    float[] xs = new float[b * one.length];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(one, 0, xs, i * one.length, one.length);
+    }
+    ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+    try (ai.onnxruntime.OrtSession s = env.createSession(onnx.toString(), new ai.onnxruntime.OrtSession.SessionOptions());
+        ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(xs),
+            new long[] {b, 100, 256})) {
+      String name = s.getInputNames().iterator().next();
+      for (int w = 0; w < 3; w++) {
+        s.run(Map.of(name, in)).close();
+      }
+      long n = 0;
+      long t0 = System.nanoTime();
+      long end = t0 + (long) (seconds * 1e9);
+      while (System.nanoTime() < end) {
+        s.run(Map.of(name, in)).close();
+        n += b;
+      }
+      return n / ((System.nanoTime() - t0) / 1e9);
     }
   }
 
