@@ -258,9 +258,15 @@ public final class DistributedTrainer {
       throw new IllegalArgumentException("DistributedTrainer.fit: expected a model and training data, got "
           + (model == null ? "no model" : "no data"));
     }
-    if (listener == null) {
-      listener = new RoundListener() { };
+    // the same one-fit-at-a-time rule as Trainer: a local fit and a distributed one would otherwise both
+    // write the parameters
+    try (Model.TrainingClaim claim = model.claimTraining()) {
+      return fitClaimed(model, train, validation, listener == null ? new RoundListener() { } : listener);
     }
+  }
+
+  private History fitClaimed(Model model, DistributedDataset train, Validation validation, RoundListener listener)
+      throws IOException {
     checkLayout(model, train);
     JavaSparkContext sc = train.context();
     float[] params = model.parameterValues();

@@ -146,6 +146,18 @@ class DistributedTrainerTest {
   }
 
   @Test
+  void aModelAnotherFitHoldsIsRefusedAndLeftAsItWas() {
+    Model m = model(0f);
+    float[] before = m.parameterValues().clone();
+    try (Model.TrainingClaim claim = m.claimTraining()) {
+      assertThatThrownBy(() -> DistributedTrainer.builder().options(options().build()).build().fit(m, three,
+          (RoundListener) null)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("already being trained");
+    }
+    assertThat(m.parameterValues()).containsExactly(before);
+  }
+
+  @Test
   void aModelOfAnotherInputSizeIsRejected() {
     Model m = Sequential.features(F + 1).lstm(4).dense(1).loss(Loss.MSE).build(1);
     assertThatThrownBy(() -> DistributedTrainer.builder().options(options().build()).build().fit(m, three,
