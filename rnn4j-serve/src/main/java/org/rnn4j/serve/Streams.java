@@ -307,7 +307,8 @@ final class Streams implements AutoCloseable {
       if (s.state == null) {
         s.state = new HashMap<>();
       }
-      float[] mine = new float[ld * w];
+      // a stream's state arrays are made on its first step and overwritten on every later one
+      float[] mine = s.state.computeIfAbsent(key, k -> new float[ld * w]);
       for (int l = 0; l < ld; l++) {
         System.arraycopy(all, (l * b + i) * w, mine, l * w, w);
       }
