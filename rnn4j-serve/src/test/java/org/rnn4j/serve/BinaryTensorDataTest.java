@@ -17,7 +17,6 @@ import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.Tensor;
 import org.rnn4j.data.Dataset;
-import org.rnn4j.io.ModelFiles;
 
 /**
  * The binary tensor data extension of the Open Inference Protocol, as Triton's client sends it: a JSON
@@ -37,10 +36,7 @@ class BinaryTensorDataTest {
   static void start() throws Exception {
     lstm = Sequential.features(3).lstm(16).dense(2).build(11);
     tokens = Sequential.embedding(20, 8).gru(12, o -> o.returnSequences(true)).dense(4).build(12);
-    ModelFiles.save(lstm, dir.resolve("lstm.rnn4j"), Map.of());
-    ModelFiles.save(tokens, dir.resolve("tokens.rnn4j"), Map.of());
-    h = new Harness(Map.of("lstm", dir.resolve("lstm.rnn4j"), "tokens", dir.resolve("tokens.rnn4j")), null,
-        ServeLimits.defaults());
+    h = Harness.serving(dir, ServeLimits.defaults(), Map.of("lstm", lstm, "tokens", tokens));
   }
 
   @AfterAll

@@ -48,6 +48,17 @@ final class Harness implements AutoCloseable {
         err.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** Saves each model as {@code dir/NAME.rnn4j} and serves them under their names. */
+  static Harness serving(Path dir, ServeLimits limits, Map<String, org.rnn4j.Model> models) throws Exception {
+    Map<String, Path> files = new java.util.TreeMap<>();
+    for (Map.Entry<String, org.rnn4j.Model> e : models.entrySet()) {
+      Path file = dir.resolve(e.getKey() + ".rnn4j");
+      org.rnn4j.io.ModelFiles.save(e.getValue(), file, Map.of());
+      files.put(e.getKey(), file);
+    }
+    return new Harness(files, null, limits);
+  }
+
   Harness(Map<String, Path> models, Path dir, ServeLimits limits) {
     server = new InferenceServer(models, dir, limits, new PrintWriter(log, true));
     server.start("127.0.0.1", 0);

@@ -43,12 +43,9 @@ class InferenceServerTest {
   static void start() throws Exception {
     lstm = Sequential.features(3).lstm(16, o -> o.numLayers(2)).dense(2).build(7);
     tokens = Sequential.embedding(20, 8).gru(12, o -> o.returnSequences(true)).dense(4).build(8);
-    ModelFiles.save(lstm, dir.resolve("lstm.rnn4j"), Map.of());
-    ModelFiles.save(tokens, dir.resolve("tokens.rnn4j"), Map.of());
     ServeLimits l = ServeLimits.defaults();
-    h = new Harness(Map.of("lstm", dir.resolve("lstm.rnn4j"), "tokens", dir.resolve("tokens.rnn4j")), null,
-        new ServeLimits(l.maxBatchSize(), 1, l.maxQueue(), 300_000, l.sequenceIdleTimeoutS(), l.maxSequences(),
-            l.drainS(), 0, true));
+    h = Harness.serving(dir, new ServeLimits(l.maxBatchSize(), 1, l.maxQueue(), 300_000, l.sequenceIdleTimeoutS(),
+        l.maxSequences(), l.drainS(), 0, true), Map.of("lstm", lstm, "tokens", tokens));
   }
 
   @AfterAll
