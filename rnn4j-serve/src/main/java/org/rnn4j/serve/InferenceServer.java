@@ -265,8 +265,8 @@ public final class InferenceServer implements AutoCloseable {
       call.model = name;
       call.endpoint = verb;
       expect(method, "POST", path);
-      ServedModel m = repository.get(name);
       JsonNode body = body(request);
+      ServedModel m = repository.get(name);
       switch (verb) {
         case "classify" -> json(response, callback, 200, classify(m, body, deadline(request, body)));
         case "forecast" -> json(response, callback, 200, forecast(m, body));
@@ -302,6 +302,7 @@ public final class InferenceServer implements AutoCloseable {
     if (p.length >= 2 && p[1].equals("repository")) {
       call.endpoint = "repository";
       expect(method, "POST", path);
+      discardBody(request); // the optional parameters are not used; read, so the connection stays usable
       if (p.length == 3 && p[2].equals("index")) {
         ArrayNode a = Protocol.JSON.arrayNode();
         for (ModelRepository.Entry e : repository.index()) {
@@ -355,8 +356,9 @@ public final class InferenceServer implements AutoCloseable {
       if (p.length == rest + 1 && p[rest].equals("infer")) {
         call.endpoint = "infer";
         expect(method, "POST", path);
-        ServedModel m = repository.get(name, version);
+        // the body is read before any refusal, so the connection stays usable for the client's next request
         Protocol.Payload body = payload(request);
+        ServedModel m = repository.get(name, version);
         infer(m, body, deadline(request, body.json()), request, response, callback);
         return;
       }
@@ -367,6 +369,20 @@ public final class InferenceServer implements AutoCloseable {
   private static void expect(String method, String wanted, String path) {
     if (!method.equals(wanted)) {
       throw new HttpError(405, path + ": expected " + wanted + ", got " + method);
+    }
+  }
+
+  /** Reads and drops a request body of up to {@code --max-request-bytes}. */
+  private void discardBody(Request request) throws IOException {
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      for (long left = limits.maxRequestBytes(); left > 0; left--) {
+        long skipped = in.skip(left);
+        if (skipped > 0) {
+          left -= skipped - 1;
+        } else if (in.read() < 0) {
+          return;
+        }
+      }
     }
   }
 

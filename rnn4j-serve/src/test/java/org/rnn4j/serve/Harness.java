@@ -106,6 +106,18 @@ final class Harness implements AutoCloseable {
         java.util.Arrays.copyOfRange(all, jsonLength, all.length), r);
   }
 
+  /** An input tensor's JSON part with its values in the binary part: shape, datatype, byte count. */
+  static ObjectNode binaryInput(ArrayNode inputs, String name, String datatype, long bytes, int... shape) {
+    ObjectNode in = inputs.addObject();
+    in.put("name", name).put("datatype", datatype);
+    ArrayNode s = in.putArray("shape");
+    for (int d : shape) {
+      s.add(d);
+    }
+    in.putObject("parameters").put("binary_data_size", bytes);
+    return in;
+  }
+
   /** Values as little-endian bytes, the binary extension's layout. */
   static byte[] littleEndian(float[] values) {
     java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);

@@ -55,7 +55,7 @@ public final class ServeBench {
         .map(f -> Arrays.asList(f.split(","))).orElse(List.of("json", "binary"));
     String json = Harness.JSON.writeValueAsString(Harness.features(x, 1, 100, 256, null));
     com.fasterxml.jackson.databind.node.ObjectNode head = Harness.F.objectNode();
-    BinaryTensorDataTest.binaryInput(head.putArray("inputs"), "input", "FP32", 4L * x.length, 1, 100, 256);
+    Harness.binaryInput(head.putArray("inputs"), "input", "FP32", 4L * x.length, 1, 100, 256);
     head.putObject("parameters").put("binary_data_output", true);
     byte[] headBytes = Harness.JSON.writeValueAsBytes(head);
     byte[] binary = Harness.concat(headBytes, Harness.littleEndian(x));

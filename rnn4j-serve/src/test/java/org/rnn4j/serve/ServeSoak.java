@@ -58,8 +58,8 @@ public final class ServeSoak {
     ObjectNode json = Harness.features(x, 4, T, F, lengths);
     ObjectNode head = Harness.F.objectNode();
     var inputs = head.putArray("inputs");
-    BinaryTensorDataTest.binaryInput(inputs, "input", "FP32", 4L * x.length, 4, T, F);
-    BinaryTensorDataTest.binaryInput(inputs, "lengths", "INT32", 4L * lengths.length, 4);
+    Harness.binaryInput(inputs, "input", "FP32", 4L * x.length, 4, T, F);
+    Harness.binaryInput(inputs, "lengths", "INT32", 4L * lengths.length, 4);
     head.putObject("parameters").put("binary_data_output", true);
     byte[] binary = Harness.concat(Harness.littleEndian(x), Harness.littleEndian(lengths));
 
