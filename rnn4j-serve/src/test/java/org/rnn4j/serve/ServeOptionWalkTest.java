@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.rnn4j.cli.options.OptionProbes.Probe;
-import org.rnn4j.cli.options.OptionWalk;
 import org.rnn4j.cli.options.OptionWalkCases;
 import picocli.CommandLine;
 
@@ -16,14 +15,8 @@ import picocli.CommandLine;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServeOptionWalkTest extends OptionWalkCases {
-  @Override
-  protected CommandLine root() {
-    return new CommandLine(new ServeCommand());
-  }
-
-  @Override
-  protected OptionWalk.Runner runner() {
-    return ServeCommand::run;
+  ServeOptionWalkTest() {
+    super(() -> new CommandLine(new ServeCommand()), ServeCommand::run);
   }
 
   @Test

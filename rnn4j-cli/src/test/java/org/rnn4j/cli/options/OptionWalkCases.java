@@ -3,6 +3,7 @@ package org.rnn4j.cli.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -20,24 +21,30 @@ import picocli.CommandLine;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class OptionWalkCases {
-  /** A fresh command tree (picocli keeps parsed values in the command objects). */
-  protected abstract CommandLine root();
+  private final Supplier<CommandLine> root;
+  private final OptionWalk.Runner runner;
 
-  /** The in-process entry point of that tree. */
-  protected abstract OptionWalk.Runner runner();
+  /**
+   * @param root   makes a fresh command tree (picocli keeps parsed values in the command objects)
+   * @param runner the in-process entry point of that tree
+   */
+  protected OptionWalkCases(Supplier<CommandLine> root, OptionWalk.Runner runner) {
+    this.root = root;
+    this.runner = runner;
+  }
 
   protected Stream<Probe> probes() {
-    return OptionWalk.probes(root());
+    return OptionWalk.probes(root.get());
   }
 
   @Test
   void everyNumberAndPathDeclaresItsCheck() {
-    assertThat(OptionWalk.unchecked(root())).isEmpty();
+    assertThat(OptionWalk.unchecked(root.get())).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("probes")
   void refusedInOneLine(Probe probe, @TempDir Path folder) throws Exception {
-    assertThat(OptionWalk.problem(root(), runner(), probe, folder)).isNull();
+    assertThat(OptionWalk.problem(root.get(), runner, probe, folder)).isNull();
   }
 }

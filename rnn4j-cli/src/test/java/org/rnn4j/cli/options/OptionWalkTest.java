@@ -8,14 +8,8 @@ import picocli.CommandLine;
 
 /** Every option of every {@code rnn4j} command, tried with the values it must refuse. */
 class OptionWalkTest extends OptionWalkCases {
-  @Override
-  protected CommandLine root() {
-    return new CommandLine(new Main());
-  }
-
-  @Override
-  protected OptionWalk.Runner runner() {
-    return Main::run;
+  OptionWalkTest() {
+    super(() -> new CommandLine(new Main()), Main::run);
   }
 
   @Test
