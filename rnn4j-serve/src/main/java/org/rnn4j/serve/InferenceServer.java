@@ -503,11 +503,10 @@ public final class InferenceServer implements AutoCloseable {
       return;
     }
     byte[] head = MAPPER.writeValueAsBytes(answer);
-    ByteBuffer data = Protocol.binaryData(out);
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
     response.getHeaders().put(Protocol.HEADER_LENGTH, String.valueOf(head.length));
-    response.write(true, ByteBuffer.allocate(head.length + data.capacity()).put(head).put(data).flip(), callback);
+    response.write(true, Protocol.binaryAnswer(head, out), callback);
   }
 
   private static Tensor await(Rows rows) throws InterruptedException {

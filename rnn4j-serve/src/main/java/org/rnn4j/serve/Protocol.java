@@ -292,12 +292,12 @@ final class Protocol {
     return o;
   }
 
-  /** The output's values as the binary part of an answer: FP32, little-endian, row-major. */
-  static ByteBuffer binaryData(Tensor out) {
+  /** A binary answer's body in one buffer: its JSON part, then the output's FP32 values, little-endian. */
+  static ByteBuffer binaryAnswer(byte[] json, Tensor out) {
     float[] v = out.data();
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(v);
-    return b;
+    ByteBuffer b = ByteBuffer.allocate(json.length + 4 * v.length).put(json);
+    b.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(v);
+    return b.position(0);
   }
 
   /** The tensor's datatype, which must be one of {@code accepted}. */
