@@ -188,12 +188,18 @@ public final class ServeBench {
     }
   }
 
-  /** Sequences a second through ONNX Runtime (default session options) at batch {@code b}. */
-  private static double ortRate(Path onnx, float[] one, int b, double seconds) throws Exception {
+  /** {@code b} copies of one request's sequence, as one batch's features {@code [b, 100, 256]}. */
+  private static float[] repeated(float[] one, int b) {
     float[] xs = new float[b * one.length];
     for (int i = 0; i < b; i++) {
       System.arraycopy(one, 0, xs, i * one.length, one.length);
     }
+    return xs;
+  }
+
+  /** Sequences a second through ONNX Runtime (default session options) at batch {@code b}. */
+  private static double ortRate(Path onnx, float[] one, int b, double seconds) throws Exception {
+    float[] xs = repeated(one, b);
     ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
     try (ai.onnxruntime.OrtSession s = env.createSession(onnx.toString(), new ai.onnxruntime.OrtSession.SessionOptions());
         ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(xs),
@@ -215,10 +221,7 @@ public final class ServeBench {
 
   /** Times of in-process {@code predict} calls at batch {@code b} for the given seconds, ns each. */
   private static long[] predictCalls(Model m, float[] one, int b, double seconds) {
-    float[] xs = new float[b * one.length];
-    for (int i = 0; i < b; i++) {
-      System.arraycopy(one, 0, xs, i * one.length, one.length);
-    }
+    float[] xs = repeated(one, b);
     Dataset ds = Dataset.ofFeatures(new Tensor(xs, b, 100, 256), null, (Tensor) null);
     long end = System.nanoTime() + (long) (seconds * 1e9);
     List<Long> calls = new ArrayList<>();
