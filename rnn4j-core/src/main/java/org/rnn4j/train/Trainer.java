@@ -162,6 +162,11 @@ public final class Trainer {
         run.history.stopReason(String.format(Locale.ROOT,
             "early stopping: no improvement for %d epochs (best epoch %d)", run.bad, run.bestEpoch));
         listener.message(run.history.stopReason());
+      } else if (listener.stopRequested()) {
+        stop = true;
+        run.history.stopReason(String.format(Locale.ROOT, "stopped by the listener after epoch %d (best epoch %d)",
+            run.epoch + 1, run.bestEpoch));
+        listener.message(run.history.stopReason());
       }
       if (ckpt != null) {
         run.epoch++;

@@ -20,4 +20,13 @@ public interface TrainingListener {
   /** A message for the user (checkpoint written, early stop, resumed). */
   default void message(String text) {
   }
+
+  /**
+   * Asked after each epoch (after {@link #epochFinished}): true ends training there, as early stopping
+   * does (the best epoch's parameters are restored when asked for). A search's pruner stops a poor
+   * trial this way.
+   */
+  default boolean stopRequested() {
+    return false;
+  }
 }

@@ -55,6 +55,31 @@ class TrainerTest {
   }
 
   @Test
+  void aListenerCanStopTrainingAfterAnEpochAndTheBestEpochIsRestored() throws Exception {
+    Dataset train = meanTask(64, 21);
+    Dataset val = meanTask(16, 22);
+    Model m = Sequential.features(2).gru(4).dense(1).loss(Loss.MSE).build(1);
+    History h = Trainer.fit(m, train, val, FitOptions.builder().epochs(10).batchSize(16).restoreBest(true).build(),
+        new TrainingListener() {
+          int seen;
+
+          @Override
+          public void epochFinished(History.Epoch epoch) {
+            seen++;
+          }
+
+          @Override
+          public boolean stopRequested() {
+            return seen >= 3;
+          }
+        });
+    assertThat(h.epochs()).hasSize(3);
+    assertThat(h.stopReason()).startsWith("stopped by the listener after epoch 3");
+    double best = h.epochs().stream().mapToDouble(History.Epoch::validationLoss).min().orElseThrow();
+    assertThat(m.evaluateLoss(val, 16)).isCloseTo(best, org.assertj.core.data.Offset.offset(1e-6));
+  }
+
+  @Test
   void validationMetricsAreRecordedAndSurviveTheCsvRoundTrip() throws Exception {
     Dataset train = meanTask(64, 11);
     Dataset val = meanTask(16, 12);

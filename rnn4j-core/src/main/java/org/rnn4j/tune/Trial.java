@@ -1,0 +1,89 @@
+package org.rnn4j.tune;
+
+import java.util.Map;
+
+/**
+ * A running trial as its objective sees it: the settings to try and a way to report the metric
+ * after each step, which asks the study's pruner whether to go on. One objective call owns a trial;
+ * its methods may be called from that thread while other trials run (the study is thread-safe).
+ */
+public final class Trial {
+
+  /** Thrown by an objective (or {@link #reportOrStop}) to end a trial that the pruner stopped. */
+  public static final class Pruned extends RuntimeException {
+    /** Stopped at {@code step}. */
+    public Pruned(int step) {
+      super("pruned at step " + step, null, false, false);
+    }
+  }
+
+  private final Study study;
+  private final int number;
+  private final Map<String, Object> params;
+  final long startedNanos = System.nanoTime();
+
+  Trial(Study study, int number, Map<String, Object> params) {
+    this.study = study;
+    this.number = number;
+    this.params = Map.copyOf(params);
+  }
+
+  /** 0-based, in the order trials were asked. */
+  public int number() {
+    return number;
+  }
+
+  /** The active parameters' values. */
+  public Map<String, Object> params() {
+    return params;
+  }
+
+  /** Whether {@code name} is active in this trial. */
+  public boolean has(String name) {
+    return params.containsKey(name);
+  }
+
+  /** A choice's value. */
+  public String choice(String name) {
+    return (String) require(name);
+  }
+
+  /** A whole-number parameter's value. */
+  public int integer(String name) {
+    return (Integer) require(name);
+  }
+
+  /** A real parameter's value. */
+  public double real(String name) {
+    return (Double) require(name);
+  }
+
+  private Object require(String name) {
+    Object v = params.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("trial " + number + ": no active parameter '" + name + "'; it has "
+          + params.keySet());
+    }
+    return v;
+  }
+
+  /**
+   * Records the metric after {@code step} (1-based: an epoch) and returns whether the pruner wants
+   * the trial stopped.
+   */
+  public boolean report(int step, double value) {
+    return study.report(this, step, value);
+  }
+
+  /** As {@link #report}, throwing {@link Pruned} when the trial is to stop. */
+  public void reportOrStop(int step, double value) {
+    if (report(step, value)) {
+      throw new Pruned(step);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "trial " + number + " " + params;
+  }
+}
