@@ -24,7 +24,7 @@ import picocli.CommandLine.IVersionProvider;
     footer = {"", "Distributed training on Apache Spark: ./rnn4j spark-train, spark-bench",
         "(run by the launcher from the rnn4j-spark module; see rnn4j-spark/README.md)."},
     subcommands = {org.rnn4j.cli.forecast.TrainCommand.class, org.rnn4j.cli.forecast.ForecastCommand.class,
-        org.rnn4j.cli.forecast.BacktestCommand.class,
+        org.rnn4j.cli.forecast.BacktestCommand.class, org.rnn4j.cli.tune.TuneCommand.class,
         org.rnn4j.cli.text.ClassifyCommand.class, org.rnn4j.cli.text.GenerateCommand.class,
         ConformanceCommand.class, InspectCommand.class, ImportCommand.class, ExportCommand.class,
         BenchCommand.class,

@@ -109,14 +109,14 @@ public final class Charts {
   private static final int MARKERS_UP_TO = 60;
 
   // matplotlib's "tab10" blue and orange: distinguishable with the common colour-vision deficiencies.
-  private static final Color BLUE = new Color(0x1f77b4);
-  private static final Color ORANGE = new Color(0xff7f0e);
-  private static final Color GREEN = new Color(0x2ca02c);
+  static final Color BLUE = new Color(0x1f77b4);
+  static final Color ORANGE = new Color(0xff7f0e);
+  static final Color GREEN = new Color(0x2ca02c);
   private static final Color PURPLE = new Color(0x9467bd);
   private static final Color GRID = new Color(0xdddddd);
   private static final Color MINOR_GRID = new Color(0xf0f0f0);
   private static final Color TEXT = new Color(0x202020);
-  private static final Color MUTED = new Color(0x555555);
+  static final Color MUTED = new Color(0x555555);
   private static final String FAMILY = Font.SANS_SERIF;
   private static final Font TITLE_FONT = new Font(FAMILY, Font.BOLD, 20);
   private static final Font SUBTITLE_FONT = new Font(FAMILY, Font.PLAIN, 14);
@@ -804,7 +804,7 @@ public final class Charts {
   // ---------------------------------------------------------------------------------------------
   // Shared look
 
-  private static NumberAxis numberAxis(String label) {
+  static NumberAxis numberAxis(String label) {
     NumberAxis axis = new NumberAxis(label);
     style(axis);
     axis.setAutoRangeIncludesZero(false);
@@ -816,7 +816,7 @@ public final class Charts {
    * A linear axis for values in [min, max]; a flat series (one epoch, a constant) gets a range of
    * 10% of its value around it instead of a sliver where every tick has the same label.
    */
-  private static NumberAxis valueAxis(String label, double min, double max) {
+  static NumberAxis valueAxis(String label, double min, double max) {
     NumberAxis axis = numberAxis(label);
     double magnitude = Math.max(Math.abs(min), Math.abs(max));
     axis.setAutoRangeMinimumSize(Math.max(1e-9, magnitude * 0.2));
@@ -824,7 +824,7 @@ public final class Charts {
   }
 
   /** A log axis with a label at each power of ten (0.001, 0.01, 0.1, 1) and minor ticks between. */
-  private static LogAxis logAxis(String label) {
+  static LogAxis logAxis(String label) {
     LogAxis axis = new LogAxis(label);
     style(axis);
     axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
@@ -863,7 +863,7 @@ public final class Charts {
     axis.setTickMarkPaint(MUTED);
   }
 
-  private static XYLineAndShapeRenderer lineRenderer(boolean markers) {
+  static XYLineAndShapeRenderer lineRenderer(boolean markers) {
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, markers);
     r.setAutoPopulateSeriesStroke(false);
     r.setAutoPopulateSeriesShape(false);
@@ -874,7 +874,7 @@ public final class Charts {
     return r;
   }
 
-  private static XYPlot plot(XYSeriesCollection data, ValueAxis x, ValueAxis y,
+  static XYPlot plot(XYSeriesCollection data, ValueAxis x, ValueAxis y,
       XYLineAndShapeRenderer renderer) {
     XYPlot plot = new XYPlot(data, x, y, renderer);
     plot.setBackgroundPaint(Color.WHITE);
@@ -887,7 +887,7 @@ public final class Charts {
     return plot;
   }
 
-  private static JFreeChart chart(String title, XYPlot plot) {
+  static JFreeChart chart(String title, XYPlot plot) {
     JFreeChart chart = new JFreeChart(title, TITLE_FONT, plot, true);
     chart.setBackgroundPaint(Color.WHITE);
     chart.setAntiAlias(true);
@@ -902,7 +902,7 @@ public final class Charts {
     return chart;
   }
 
-  private static void subtitle(JFreeChart chart, String text) {
+  static void subtitle(JFreeChart chart, String text) {
     TextTitle t = new TextTitle(text, SUBTITLE_FONT);
     t.setPaint(MUTED);
     t.setPadding(new RectangleInsets(2, 0, 6, 0));
@@ -924,7 +924,7 @@ public final class Charts {
     return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
   }
 
-  private static void write(JFreeChart chart, Path png, int width, int height) throws IOException {
+  static void write(JFreeChart chart, Path png, int width, int height) throws IOException {
     AtomicFiles.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, width, height));
   }
 }

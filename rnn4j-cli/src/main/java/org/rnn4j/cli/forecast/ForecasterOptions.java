@@ -346,6 +346,15 @@ public final class ForecasterOptions implements CombinedCheck {
 
   /** As above, the networks reading {@code extraInputs} more channels per step (a series code). */
   Forecaster.Settings settingsForWindows(Prepared p, int look, int trainWindows, Path work, int extraInputs) {
+    return settingsForWindows(p, look, trainWindows, work, extraInputs, network, training, transform);
+  }
+
+  /**
+   * As above, with another network, optimiser and frame than the command line's (a search's trial);
+   * everything else (budget, intervals, inputs) as the command line has it.
+   */
+  Forecaster.Settings settingsForWindows(Prepared p, int look, int trainWindows, Path work, int extraInputs,
+      ModelOptions network, TrainingOptions training, String transform) {
     CellType cellType = network.cellType();
     List<Float> levels = levels();
     int updatesPerEpoch = (trainWindows + training.batchSize - 1) / training.batchSize;

@@ -67,15 +67,8 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Unit of the target for the chart's axis (default for the embedded data: °C).")
   String unit;
 
-  @Range(min = 0, max = 1)
-  @Option(names = "--split", defaultValue = "0.7,0.15,0.15", split = ",",
-      description = "Train, validation, test fractions of the rows, in time order (default: ${DEFAULT-VALUE}).")
-  List<Double> split;
-
-  @Range(min = 1, max = 1_000_000_000)
-  @Option(names = "--test-rows", paramLabel = "N",
-      description = "The last N rows are the test part (instead of --split's fractions).")
-  Integer testRows;
+  @Mixin
+  SplitOptions split = new SplitOptions();
 
   @Option(names = "--id-column", paramLabel = "COLUMN",
       description = "Long-format data (one row per series and step, e.g. id,date,value): train one global model"
@@ -99,11 +92,9 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     opts.check();
-    if (testRows != null) {
-      ForecastSetup.atLeast("--test-rows", testRows, 1);
-    }
+    split.check();
     if (idColumn != null) {
-      return GlobalTrain.run(o, opts, idColumn, idEmbedding, splitOf(split), testRows, output, report);
+      return GlobalTrain.run(o, opts, idColumn, idEmbedding, split.fractions(), split.testRows, output, report);
     }
     if (idEmbedding) {
       throw new UserInputException("--id-embedding: needs --id-column (a long-format file of many series)");
@@ -121,8 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
     boolean embedded = p.embedded();
     Frequency frequency = p.frequency();
     int m = p.season();
-    ChronologicalSplit.RowRanges ranges = ForecastSetup.ranges(table.rows(), splitOf(split), testRows,
-        opts.validationRows, horizon);
+    ChronologicalSplit.RowRanges ranges = split.ranges(table.rows(), opts.validationRows, horizon);
     int look = opts.lookback(p, ranges.trainTo());
     ForecastSetup.requireWindows(ranges, look, horizon, opts.autoLookback());
     List<Float> levels = opts.levels();
@@ -239,15 +229,5 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static ChronologicalSplit splitOf(List<Double> f) {
-    if (f.size() != 3) {
-      throw new UserInputException("--split: expected three fractions train,validation,test, got " + f);
-    }
-    try {
-      return new ChronologicalSplit(f.get(0), f.get(1), f.get(2));
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException("--split: " + e.getMessage());
-    }
-  }
 
 }

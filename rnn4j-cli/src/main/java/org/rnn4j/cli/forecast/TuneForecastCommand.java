@@ -1,0 +1,336 @@
+package org.rnn4j.cli.forecast;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.rnn4j.cli.Main;
+import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.options.ModelOptions;
+import org.rnn4j.cli.options.OutputOptions;
+import org.rnn4j.cli.options.TrainingOptions;
+import org.rnn4j.cli.tune.TuneOptions;
+import org.rnn4j.cli.tune.TuneRun;
+import org.rnn4j.data.ChronologicalSplit;
+import org.rnn4j.data.DataException;
+import org.rnn4j.forecast.ForecastFrame;
+import org.rnn4j.forecast.Forecaster;
+import org.rnn4j.io.AtomicFiles;
+import org.rnn4j.train.History;
+import org.rnn4j.train.TrainingListener;
+import org.rnn4j.tune.Param;
+import org.rnn4j.tune.SearchSpace;
+import org.rnn4j.tune.Study;
+import org.rnn4j.tune.Trial;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rnn4j tune forecast}: searches the forecaster's settings on the validation part, then trains
+ * the best settings and the defaults with {@code rnn4j train} (the command line it prints) and scores
+ * both once on the test part. Not thread-safe (a command runs once; its trials run in parallel
+ * through {@link TuneRun}).
+ */
+@Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Search a forecaster's settings (cell, size, learning rate, batch, lookback, frame): each trial trains",
+        "one network and is scored by its validation MAE; poor trials are stopped early. The best settings",
+        "and the defaults are then trained as 'rnn4j train' trains them and scored once on the test part.",
+        "",
+        "Example: rnn4j tune forecast --data sales.csv --target units --test-rows 12 --trials 30 --time-budget 10m"})
+public final class TuneForecastCommand implements Callable<Integer> {
+
+  /** Each searchable parameter and the train option it sets. */
+  static final Map<String, String> OPTION_OF = Map.of("cell", "--cell", "hidden", "--hidden", "layers", "--layers",
+      "dropout", "--dropout", "lr", "--lr", "batch_size", "--batch-size", "lookback", "--lookback",
+      "transform", "--transform");
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ForecasterOptions opts;
+
+  @Mixin
+  SplitOptions split = new SplitOptions();
+
+  @Mixin
+  TuneOptions tune;
+
+  @Mixin
+  OutputOptions output = new OutputOptions("runs/tune-forecast");
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter o = spec.commandLine().getOut();
+    opts.check();
+    split.check();
+    ForecasterOptions.Prepared p = opts.read(o);
+    int horizon = opts.horizon;
+    ChronologicalSplit.RowRanges ranges = split.ranges(p.table().rows(), opts.validationRows, horizon);
+    int look = opts.lookback(p, ranges.trainTo());
+    ForecastSetup.requireWindows(ranges, look, horizon, opts.autoLookback());
+    ForecasterOptions.requireVariation(o, p, ranges.trainTo());
+    if (ranges.validationRows() == 0) {
+      throw new UserInputException("tune compares trials on the validation part, and these " + ranges.trainRows()
+          + " rows before the test part are too few to hold one; use more rows or --validation-rows");
+    }
+    o.printf(Locale.ROOT, "rows: %d train, %d validation (trials are scored here), %d test (scored once, at the"
+        + " end); horizon %d%n", ranges.trainRows(), ranges.validationRows(), ranges.testRows(), horizon);
+    SearchSpace space = tune.space(defaultSpace(p, ranges, look));
+    for (Param param : space.params()) {
+      if (!OPTION_OF.containsKey(param.name())) {
+        throw new UserInputException("--space: '" + param.name() + "' is not a forecaster setting; expected some of "
+            + new java.util.TreeSet<>(OPTION_OF.keySet()));
+      }
+    }
+    Map<String, Object> defaults = defaults(space, look);
+    Forecaster.Settings base = opts.settings(p, look, ranges.trainTo(), null);
+    Path journal = output.start("study.jsonl");
+    Study.Objective objective = trial -> score(trial, p, ranges, look);
+    TuneRun.Outcome outcome = TuneRun.run(o, tune, space, defaults, objective, journal, output.resume,
+        base.fit().epochs(), "validation MAE", output.out, opts.training.seed);
+
+    // the best settings and the defaults, each trained as `rnn4j train` trains them, scored on the test part
+    Map<String, Object> best = outcome.best().params();
+    List<String> bestArgs = trainArgs(best);
+    o.println();
+    o.printf(Locale.ROOT, "best: trial %d, validation MAE %.4f (one network; the model below averages --ensemble %d)%n",
+        outcome.best().number(), outcome.best().value(), opts.ensemble);
+    o.println("reproduce with: rnn4j train " + String.join(" ", quoted(bestArgs)));
+    Path bestDir = output.out.resolve("best");
+    Path defaultDir = output.out.resolve("defaults");
+    JsonNode bestReport = train(o, bestArgs, bestDir);
+    JsonNode defaultReport = train(o, trainArgs(Map.of()), defaultDir);
+    o.println();
+    o.printf(Locale.ROOT, "test part (%d rows, scored once for each):%n", ranges.testRows());
+    o.printf(Locale.ROOT, "  %-26s %10s %10s %10s%n", "", "MAE", "RMSE", "MASE");
+    row(o, "best settings", bestReport.path("model"));
+    row(o, "default settings", defaultReport.path("model"));
+    for (JsonNode b : bestReport.path("baselines")) {
+      row(o, b.path("name").asText(), b);
+    }
+    o.println();
+    o.println("wrote:");
+    o.println("  model     " + bestDir.resolve("model.rnn4j") + " (best settings; defaults: "
+        + defaultDir.resolve("model.rnn4j") + ")");
+    o.println("  journal   " + journal + " (continue the search: the same command with --resume and more --trials)");
+    return 0;
+  }
+
+  private static void row(PrintWriter o, String name, JsonNode m) {
+    o.printf(Locale.ROOT, "  %-26s %10.4f %10.4f %10.4f%n", name, m.path("mae").asDouble(Double.NaN),
+        m.path("rmse").asDouble(Double.NaN), m.path("mase").asDouble(Double.NaN));
+  }
+
+  /**
+   * The forecaster's space: cell, hidden units, layers, dropout, learning rate, batch size, the
+   * lookback around its default, and the frame (log-change only for a positive target).
+   */
+  SearchSpace defaultSpace(ForecasterOptions.Prepared p, ChronologicalSplit.RowRanges ranges, int look) {
+    List<Param> params = new ArrayList<>(List.of(Param.choice("cell", "lstm", "gru"),
+        Param.logInteger("hidden", 16, 128), Param.integer("layers", 1, 2), Param.real("dropout", 0, 0.3),
+        Param.logReal("lr", 3e-4, 3e-2), Param.choice("batch_size", "16", "32", "64")));
+    int cap = Math.max(1, (ranges.trainTo() - opts.horizon + 1) / 3);
+    int low = Math.max(1, (look + 1) / 2);
+    int high = Math.max(look, Math.min(2 * look, cap));
+    if (high > low) {
+      params.add(Param.integer("lookback", low, high));
+    }
+    double[] target = p.table().column(p.target());
+    boolean positive = true;
+    for (int r = 0; r < ranges.validationTo(); r++) {
+      positive &= target[r] > 0;
+    }
+    params.add(positive ? Param.choice("transform", "change", "log-change") : Param.choice("transform", "change"));
+    return new SearchSpace(params);
+  }
+
+  /** The command line's own settings, for the parameters of the space. */
+  Map<String, Object> defaults(SearchSpace space, int look) {
+    Map<String, Object> all = new LinkedHashMap<>();
+    all.put("cell", opts.network.cell);
+    all.put("hidden", opts.network.hidden);
+    all.put("layers", opts.network.layers);
+    all.put("dropout", (double) opts.network.dropout);
+    all.put("lr", (double) opts.training.lr);
+    all.put("batch_size", String.valueOf(opts.training.batchSize));
+    all.put("lookback", look);
+    all.put("transform", ForecastSetup.frames(opts.transform).get(0).id());
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Param param : space.params()) {
+      Object v = all.get(param.name());
+      if (param instanceof Param.IntRange && v instanceof String s) {
+        v = Integer.parseInt(s);
+      } else if (param instanceof Param.Choice && v != null) {
+        v = String.valueOf(v);
+      }
+      out.put(param.name(), v);
+    }
+    return out;
+  }
+
+  /** One trial: one network with the trial's settings, scored by its validation MAE in the series' units. */
+  double score(Trial trial, ForecasterOptions.Prepared p, ChronologicalSplit.RowRanges ranges, int look)
+      throws IOException {
+    ModelOptions network = new ModelOptions(trial.has("cell") ? trial.choice("cell") : opts.network.cell,
+        intValue(trial, "hidden", opts.network.hidden), intValue(trial, "layers", opts.network.layers),
+        (float) realValue(trial, "dropout", opts.network.dropout));
+    TrainingOptions training = new TrainingOptions(intValue(trial, "batch_size", opts.training.batchSize),
+        (float) realValue(trial, "lr", opts.training.lr), opts.training.clipNorm, opts.training.seed);
+    int lookback = intValue(trial, "lookback", look);
+    ForecastSetup.requireWindows(ranges, lookback, opts.horizon, false);
+    String transform = trial.has("transform") ? trial.choice("transform") : opts.transform;
+    Forecaster.Settings s = opts.settingsForWindows(p, lookback, ranges.trainTo() - lookback - opts.horizon + 1, null,
+        0, network, training, transform);
+    Forecaster.Settings one = new Forecaster.Settings(s.features(), s.target(), s.lookback(), s.horizon(), s.frames(),
+        1, s.networks(), s.fit(), null, s.minChoiceWindows(), s.quantiles(), s.calendar(), s.future());
+    PruningListener listener = new PruningListener(trial);
+    Forecaster.Fit fit;
+    try {
+      fit = Forecaster.fit(one, p.table(), ranges.trainTo(), ranges.validationTo(), listener);
+    } catch (DataException e) {
+      throw new UserInputException(e.getMessage());
+    }
+    if (listener.pruned) {
+      throw new Trial.Pruned(listener.lastEpoch);
+    }
+    return fit.ensembleMae();
+  }
+
+  /**
+   * Reports the first network's validation MAE (in the frame: units of the series' typical one-step
+   * change, so frames compare) after each epoch, and stops it when the pruner says so.
+   */
+  static final class PruningListener implements Forecaster.Listener {
+    private final Trial trial;
+    private boolean taken;
+    volatile boolean pruned;
+    volatile int lastEpoch;
+
+    PruningListener(Trial trial) {
+      this.trial = trial;
+    }
+
+    @Override
+    public TrainingListener training(ForecastFrame.Kind frame, int member) {
+      if (taken) {
+        return new TrainingListener() { };
+      }
+      taken = true;
+      return new TrainingListener() {
+        @Override
+        public void epochFinished(History.Epoch e) {
+          lastEpoch = e.epoch();
+          double v = e.metrics().getOrDefault("mae", e.validationLoss());
+          if (trial.report(e.epoch(), v)) {
+            pruned = true;
+          }
+        }
+
+        @Override
+        public boolean stopRequested() {
+          return pruned;
+        }
+      };
+    }
+  }
+
+  private static int intValue(Trial t, String name, int otherwise) {
+    if (!t.has(name)) {
+      return otherwise;
+    }
+    Object v = t.params().get(name);
+    return v instanceof Integer i ? i : Integer.parseInt(String.valueOf(v).trim());
+  }
+
+  private static double realValue(Trial t, String name, double otherwise) {
+    if (!t.has(name)) {
+      return otherwise;
+    }
+    Object v = t.params().get(name);
+    return v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v).trim());
+  }
+
+  /**
+   * The {@code rnn4j train} arguments for {@code settings}: this command line's own arguments without
+   * the search's options and without those the settings replace, then the settings.
+   */
+  List<String> trainArgs(Map<String, Object> settings) {
+    Set<String> drop = new java.util.HashSet<>();
+    for (OptionSpec os : spec.mixins().get("tune").options()) {
+      drop.addAll(List.of(os.names()));
+    }
+    drop.addAll(List.of("--out", "--resume"));
+    for (String name : settings.keySet()) {
+      drop.add(OPTION_OF.get(name));
+    }
+    List<String> args = new ArrayList<>();
+    List<String> original = spec.commandLine().getParseResult().originalArgs();
+    for (int i = 0; i < original.size(); i++) {
+      String a = original.get(i);
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      OptionSpec os = a.startsWith("-") ? spec.findOption(name) : null;
+      if (os != null && drop.contains(name)) {
+        if (!a.contains("=") && os.arity().max() > 0 && !os.type().equals(boolean.class)
+            && !os.type().equals(Boolean.class)) {
+          i++; // its value
+        }
+        continue;
+      }
+      args.add(a);
+    }
+    for (Map.Entry<String, Object> e : settings.entrySet()) {
+      args.add(OPTION_OF.get(e.getKey()));
+      args.add(TuneRun.value(e.getValue()));
+    }
+    return args;
+  }
+
+  /** Runs {@code rnn4j train} with {@code args} into {@code dir}; its output goes to dir/train.log. */
+  private JsonNode train(PrintWriter o, List<String> args, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path report = dir.resolve("report.json");
+    List<String> full = new ArrayList<>(args);
+    full.addAll(List.of("--out", dir.toString(), "--report", report.toString()));
+    o.println("training " + dir.getFileName() + ": rnn4j train " + String.join(" ", quoted(full)));
+    o.flush();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+      status = Main.execute(new TrainCommand(), "train", ps, ps, full.toArray(String[]::new));
+    }
+    Path logFile = dir.resolve("train.log");
+    byte[] bytes = log.toByteArray();
+    AtomicFiles.write(logFile, out -> out.write(bytes));
+    if (status != 0) {
+      String text = log.toString(StandardCharsets.UTF_8).strip();
+      throw new UserInputException("training " + dir.getFileName() + " failed: "
+          + text.substring(text.lastIndexOf('\n') + 1) + " (see " + logFile + ")");
+    }
+    return new ObjectMapper().readTree(report.toFile());
+  }
+
+  private static List<String> quoted(List<String> args) {
+    List<String> out = new ArrayList<>();
+    for (String a : args) {
+      out.add(a.isEmpty() || a.matches(".*[\\s'\"$`\\\\].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
+    }
+    return out;
+  }
+}

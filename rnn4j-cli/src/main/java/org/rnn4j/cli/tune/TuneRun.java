@@ -1,0 +1,201 @@
+package org.rnn4j.cli.tune;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.rnn4j.cli.charts.TuneCharts;
+import org.rnn4j.internal.kernels.RowParallel;
+import org.rnn4j.io.AtomicFiles;
+import org.rnn4j.tune.Importance;
+import org.rnn4j.tune.Param;
+import org.rnn4j.tune.SearchSpace;
+import org.rnn4j.tune.Study;
+import org.rnn4j.tune.TrialRecord;
+
+/**
+ * The search loop every {@code rnn4j tune} task shares: the study on its journal, the default
+ * settings as the first trial, a line per finished trial, then the leaderboard, the parameters'
+ * importances, {@code trials.csv} and the charts. The task brings the space, the objective (which
+ * scores a trial on the validation part only) and what to do with the best settings. Not thread-safe
+ * (a command runs once; the trials it starts report through a lock).
+ */
+public final class TuneRun {
+  private TuneRun() {
+  }
+
+  /** Leaderboard rows printed at the end. */
+  static final int LEADERBOARD = 10;
+
+  /** What the search found. */
+  public record Outcome(Study study, List<TrialRecord> trials, TrialRecord best, Map<String, Double> importances) {
+  }
+
+  /**
+   * Runs the search.
+   *
+   * @param defaults the task's default settings, tried first (when they fit the space)
+   * @param maxEpochs the most epochs a trial trains (the pruner's last rung is below it)
+   * @param metric   the score's name ("validation MAE")
+   * @throws org.rnn4j.cli.UserInputException when no trial completed (the first failure's reason is named)
+   */
+  public static Outcome run(PrintWriter o, TuneOptions opts, SearchSpace space, Map<String, Object> defaults,
+      Study.Objective objective, Path journal, boolean resume, int maxEpochs, String metric, Path outDir, long seed)
+      throws IOException, InterruptedException {
+    o.println("search space:");
+    for (Param p : space.params()) {
+      o.println("  " + describe(p));
+    }
+    RowParallel pool = RowParallel.shared();
+    int threads = pool.threads();
+    int each = Math.max(1, threads / opts.parallel);
+    o.printf(Locale.ROOT, "trials: %d%s, %d at a time (%d kernel thread%s each); sampler %s, pruner %s%n",
+        opts.trials, opts.budget() == null ? "" : " or " + opts.timeBudget, opts.parallel, each, each > 1 ? "s" : "",
+        opts.sampler, opts.pruner);
+    Study study;
+    try {
+      study = Study.open(journal, space, opts.sampler(), opts.pruner(maxEpochs), seed);
+    } catch (IllegalArgumentException e) {
+      throw new org.rnn4j.cli.UserInputException("--resume: " + e.getMessage());
+    }
+    List<TrialRecord> before = study.trials();
+    if (resume && !before.isEmpty()) {
+      o.printf(Locale.ROOT, "resumed: %d finished trial%s in %s%n", before.size(), before.size() == 1 ? "" : "s",
+          journal);
+    }
+    if (space.problem(defaults) == null) {
+      study.enqueue(defaults);
+    } else {
+      o.println("note: the default settings are outside the search space (" + space.problem(defaults)
+          + "); they are not tried");
+    }
+    pool.setThreads(each);
+    try {
+      study.optimize(objective, opts.trials, opts.budget(), opts.parallel, t -> {
+        synchronized (o) {
+          o.println(line(t, study, metric));
+          o.flush();
+        }
+      });
+    } finally {
+      pool.setThreads(threads);
+      study.close();
+    }
+    List<TrialRecord> trials = study.trials();
+    TrialRecord best = study.best().orElse(null);
+    if (best == null) {
+      String why = trials.stream().filter(t -> t.state() == TrialRecord.State.FAILED).map(TrialRecord::note)
+          .findFirst().orElse("every trial was pruned or none ran");
+      throw new org.rnn4j.cli.UserInputException("no trial completed: " + why);
+    }
+    o.println();
+    o.println("leaderboard (" + metric + ", lower is better):");
+    List<TrialRecord> complete = new ArrayList<>(trials.stream()
+        .filter(t -> t.state() == TrialRecord.State.COMPLETE).toList());
+    complete.sort(Comparator.comparingDouble(TrialRecord::value).thenComparingInt(TrialRecord::number));
+    for (int i = 0; i < Math.min(LEADERBOARD, complete.size()); i++) {
+      TrialRecord t = complete.get(i);
+      o.printf(Locale.ROOT, "  %2d. trial %-3d %.4f  %s%s%n", i + 1, t.number(), t.value(), settings(t.params()),
+          t.params().equals(defaults) ? "  (defaults)" : "");
+    }
+    long pruned = trials.stream().filter(t -> t.state() == TrialRecord.State.PRUNED).count();
+    long failed = trials.stream().filter(t -> t.state() == TrialRecord.State.FAILED).count();
+    o.printf(Locale.ROOT, "  %d complete, %d pruned, %d failed%n", complete.size(), pruned, failed);
+    Map<String, Double> importances = Importance.of(space, trials);
+    if (!importances.isEmpty()) {
+      o.println("importance (share of the score ranks' variance between each parameter's values or quartiles;"
+          + " one parameter at a time):");
+      for (Map.Entry<String, Double> e : importances.entrySet()) {
+        o.printf(Locale.ROOT, "  %-12s %.2f%n", e.getKey(), e.getValue());
+      }
+    }
+    Path csv = outDir.resolve("trials.csv");
+    AtomicFiles.write(csv, w -> w.write(csv(space, trials).getBytes(StandardCharsets.UTF_8)));
+    Path historyPng = outDir.resolve("tune_history.png");
+    TuneCharts.history(trials, metric, historyPng, "Optimization history");
+    List<Path> charts = new ArrayList<>(List.of(historyPng));
+    int drawn = 0;
+    for (Param p : space.params()) {
+      boolean important = importances.isEmpty() || (importances.containsKey(p.name()) && drawn < 4);
+      if (important && complete.stream().anyMatch(t -> t.params().containsKey(p.name()))) {
+        Path png = outDir.resolve("tune_" + p.name() + ".png");
+        TuneCharts.parameter(trials, p, importances.getOrDefault(p.name(), Double.NaN), metric, png);
+        charts.add(png);
+        drawn++;
+      }
+    }
+    o.println("wrote: " + csv + ", " + charts.stream().map(Path::toString).reduce((a, b) -> a + ", " + b).orElse(""));
+    return new Outcome(study, trials, best, importances);
+  }
+
+  /** One finished trial and the best so far. */
+  static String line(TrialRecord t, Study study, String metric) {
+    String score = switch (t.state()) {
+      case COMPLETE -> String.format(Locale.ROOT, "%s %.4f", metric, t.value());
+      case PRUNED -> "pruned after epoch " + t.lastStep();
+      default -> "failed: " + t.note();
+    };
+    String best = study.best().map(b -> String.format(Locale.ROOT, "best %.4f (trial %d)", b.value(), b.number()))
+        .orElse("no complete trial yet");
+    return String.format(Locale.ROOT, "  trial %-3d %-34s %6.1f s  %s  [%s]", t.number(), score, t.seconds(),
+        settings(t.params()), best);
+  }
+
+  /** "cell=gru hidden=45 lr=0.00213". */
+  static String settings(Map<String, Object> params) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, Object> e : params.entrySet()) {
+      if (sb.length() > 0) {
+        sb.append(' ');
+      }
+      sb.append(e.getKey()).append('=').append(value(e.getValue()));
+    }
+    return sb.toString();
+  }
+
+  /** A value as a command line takes it: reals with four significant digits. */
+  public static String value(Object v) {
+    if (v instanceof Double d) {
+      return new java.math.BigDecimal(d).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+    return String.valueOf(v);
+  }
+
+  static String describe(Param p) {
+    String what;
+    if (p instanceof Param.Choice c) {
+      what = "in {" + String.join(", ", c.values()) + "}";
+    } else if (p instanceof Param.IntRange r) {
+      what = String.format(Locale.ROOT, "in [%d, %d]%s", r.low(), r.high(), r.log() ? " (log)" : "");
+    } else {
+      Param.RealRange r = (Param.RealRange) p;
+      what = "in [" + value(r.low()) + ", " + value(r.high()) + "]" + (r.log() ? " (log)" : "");
+    }
+    return p.name() + " " + what + (p.condition() == null ? ""
+        : " when " + p.condition().parent() + " in {" + String.join(", ", p.condition().values()) + "}");
+  }
+
+  static String csv(SearchSpace space, List<TrialRecord> trials) {
+    StringBuilder sb = new StringBuilder("trial,state,value,seconds,epochs");
+    for (Param p : space.params()) {
+      sb.append(',').append(p.name());
+    }
+    sb.append(",note\n");
+    for (TrialRecord t : trials) {
+      sb.append(t.number()).append(',').append(t.state().name().toLowerCase(Locale.ROOT)).append(',')
+          .append(Double.isNaN(t.value()) ? "" : Double.toString(t.value())).append(',')
+          .append(String.format(Locale.ROOT, "%.3f", t.seconds())).append(',').append(t.lastStep());
+      for (Param p : space.params()) {
+        Object v = t.params().get(p.name());
+        sb.append(',').append(v == null ? "" : String.valueOf(v));
+      }
+      sb.append(',').append('"').append(t.note().replace("\"", "\"\"")).append('"').append('\n');
+    }
+    return sb.toString();
+  }
+}
