@@ -208,7 +208,7 @@ public final class Study {
         return;
       }
     }
-    queue.add(new Queued(Map.copyOf(params), -1));
+    queue.add(new Queued(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params)), -1));
   }
 
   /** The next trial: queued settings first, then the sampler's. */

@@ -25,7 +25,7 @@ public final class Trial {
   Trial(Study study, int number, Map<String, Object> params) {
     this.study = study;
     this.number = number;
-    this.params = Map.copyOf(params);
+    this.params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
   }
 
   /** 0-based, in the order trials were asked. */

@@ -104,14 +104,14 @@ public final class TuneForecastCommand implements Callable<Integer> {
     Path journal = output.start("study.jsonl");
     Study.Objective objective = trial -> score(trial, p, ranges, look);
     TuneRun.Outcome outcome = TuneRun.run(o, tune, space, defaults, objective, journal, output.resume,
-        base.fit().epochs(), "validation MAE", output.out, opts.training.seed);
+        base.fit().epochs(), base.fit().patience(), "validation MAE", output.out, opts.training.seed);
 
     // the best settings and the defaults, each trained as `rnn4j train` trains them, scored on the test part
     Map<String, Object> best = outcome.best().params();
     List<String> bestArgs = trainArgs(best);
     o.println();
-    o.printf(Locale.ROOT, "best: trial %d, validation MAE %.4f (one network; the model below averages --ensemble %d)%n",
-        outcome.best().number(), outcome.best().value(), opts.ensemble);
+    o.printf(Locale.ROOT, "best: trial %d, validation MAE %.4f (an ensemble of %d network%s, as the model below)%n",
+        outcome.best().number(), outcome.best().value(), opts.ensemble, opts.ensemble > 1 ? "s" : "");
     o.println("reproduce with: rnn4j train " + String.join(" ", quoted(bestArgs)));
     Path bestDir = output.out.resolve("best");
     Path defaultDir = output.out.resolve("defaults");
@@ -119,11 +119,15 @@ public final class TuneForecastCommand implements Callable<Integer> {
     JsonNode defaultReport = train(o, trainArgs(Map.of()), defaultDir);
     o.println();
     o.printf(Locale.ROOT, "test part (%d rows, scored once for each):%n", ranges.testRows());
-    o.printf(Locale.ROOT, "  %-26s %10s %10s %10s%n", "", "MAE", "RMSE", "MASE");
-    row(o, "best settings", bestReport.path("model"));
-    row(o, "default settings", defaultReport.path("model"));
+    int width = "default settings".length();
     for (JsonNode b : bestReport.path("baselines")) {
-      row(o, b.path("name").asText(), b);
+      width = Math.max(width, b.path("name").asText().length());
+    }
+    o.printf(Locale.ROOT, "  %-" + width + "s %10s %10s %10s%n", "", "MAE", "RMSE", "MASE");
+    row(o, width, "best settings", bestReport.path("model"));
+    row(o, width, "default settings", defaultReport.path("model"));
+    for (JsonNode b : bestReport.path("baselines")) {
+      row(o, width, b.path("name").asText(), b);
     }
     o.println();
     o.println("wrote:");
@@ -133,8 +137,8 @@ public final class TuneForecastCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void row(PrintWriter o, String name, JsonNode m) {
-    o.printf(Locale.ROOT, "  %-26s %10.4f %10.4f %10.4f%n", name, m.path("mae").asDouble(Double.NaN),
+  private static void row(PrintWriter o, int width, String name, JsonNode m) {
+    o.printf(Locale.ROOT, "  %-" + width + "s %10.4f %10.4f %10.4f%n", name, m.path("mae").asDouble(Double.NaN),
         m.path("rmse").asDouble(Double.NaN), m.path("mase").asDouble(Double.NaN));
   }
 
@@ -185,7 +189,11 @@ public final class TuneForecastCommand implements Callable<Integer> {
     return out;
   }
 
-  /** One trial: one network with the trial's settings, scored by its validation MAE in the series' units. */
+  /**
+   * One trial: the forecaster {@code rnn4j train} would fit with the trial's settings (its --ensemble
+   * of networks: one network's validation score is too noisy on a small validation part to choose by),
+   * scored by its validation MAE in the series' units.
+   */
   double score(Trial trial, ForecasterOptions.Prepared p, ChronologicalSplit.RowRanges ranges, int look)
       throws IOException {
     ModelOptions network = new ModelOptions(trial.has("cell") ? trial.choice("cell") : opts.network.cell,
@@ -198,12 +206,10 @@ public final class TuneForecastCommand implements Callable<Integer> {
     String transform = trial.has("transform") ? trial.choice("transform") : opts.transform;
     Forecaster.Settings s = opts.settingsForWindows(p, lookback, ranges.trainTo() - lookback - opts.horizon + 1, null,
         0, network, training, transform);
-    Forecaster.Settings one = new Forecaster.Settings(s.features(), s.target(), s.lookback(), s.horizon(), s.frames(),
-        1, s.networks(), s.fit(), null, s.minChoiceWindows(), s.quantiles(), s.calendar(), s.future());
     PruningListener listener = new PruningListener(trial);
     Forecaster.Fit fit;
     try {
-      fit = Forecaster.fit(one, p.table(), ranges.trainTo(), ranges.validationTo(), listener);
+      fit = Forecaster.fit(s, p.table(), ranges.trainTo(), ranges.validationTo(), listener);
     } catch (DataException e) {
       throw new UserInputException(e.getMessage());
     }
@@ -215,7 +221,7 @@ public final class TuneForecastCommand implements Callable<Integer> {
 
   /**
    * Reports the first network's validation MAE (in the frame: units of the series' typical one-step
-   * change, so frames compare) after each epoch, and stops it when the pruner says so.
+   * change, so frames compare) after each epoch, and stops it, and the trial, when the pruner says so.
    */
   static final class PruningListener implements Forecaster.Listener {
     private final Trial trial;
@@ -229,6 +235,9 @@ public final class TuneForecastCommand implements Callable<Integer> {
 
     @Override
     public TrainingListener training(ForecastFrame.Kind frame, int member) {
+      if (pruned) {
+        throw new Trial.Pruned(lastEpoch); // the rest of the ensemble is not trained
+      }
       if (taken) {
         return new TrainingListener() { };
       }
@@ -282,7 +291,13 @@ public final class TuneForecastCommand implements Callable<Integer> {
     }
     List<String> args = new ArrayList<>();
     List<String> original = spec.commandLine().getParseResult().originalArgs();
-    for (int i = 0; i < original.size(); i++) {
+    // the whole command line: this command's own arguments follow its name
+    int from = 0;
+    for (CommandSpec c = spec; c != null; c = c.parent()) {
+      from++;
+    }
+    from--; // the root command's name is not among the arguments
+    for (int i = from; i < original.size(); i++) {
       String a = original.get(i);
       String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
       OptionSpec os = a.startsWith("-") ? spec.findOption(name) : null;
@@ -297,7 +312,7 @@ public final class TuneForecastCommand implements Callable<Integer> {
     }
     for (Map.Entry<String, Object> e : settings.entrySet()) {
       args.add(OPTION_OF.get(e.getKey()));
-      args.add(TuneRun.value(e.getValue()));
+      args.add(TuneRun.exact(e.getValue()));
     }
     return args;
   }

@@ -64,9 +64,10 @@ public final class TuneOptions implements CombinedCheck {
   public Integer reductionFactor;
 
   @Range(min = 1, max = 1_000_000)
-  @Option(names = "--grace-period", defaultValue = "1", paramLabel = "EPOCHS",
-      description = "Epochs before a trial can first be stopped (default: ${DEFAULT-VALUE}).")
-  public int gracePeriod;
+  @Option(names = "--grace-period", paramLabel = "EPOCHS",
+      description = "Epochs before a trial can first be stopped (default: the task's; for forecasting the epochs of"
+          + " 100 updates, as its early stopping's patience, since a small series' epoch is one or two updates).")
+  public Integer gracePeriod;
 
   @Range(min = 1, max = 64)
   @Option(names = "--parallel", defaultValue = "1", paramLabel = "N",
@@ -127,13 +128,17 @@ public final class TuneOptions implements CombinedCheck {
     };
   }
 
-  /** The pruner named by {@code --pruner}, for trials of at most {@code maxEpochs} epochs. */
-  public Pruner pruner(int maxEpochs) {
-    int steps = Math.max(maxEpochs, gracePeriod);
+  /**
+   * The pruner named by {@code --pruner}, for trials of at most {@code maxEpochs} epochs; {@code
+   * taskGrace} is the grace period when {@code --grace-period} is not given.
+   */
+  public Pruner pruner(int maxEpochs, int taskGrace) {
+    int grace = gracePeriod != null ? gracePeriod : taskGrace;
+    int steps = Math.max(maxEpochs, grace);
     return switch (pruner) {
       case "none" -> Pruner.none();
-      case "hyperband" -> Pruner.hyperband(gracePeriod, reductionFactor != null ? reductionFactor : 3, steps);
-      default -> Pruner.asha(gracePeriod, reductionFactor != null ? reductionFactor : 4, steps);
+      case "hyperband" -> Pruner.hyperband(grace, reductionFactor != null ? reductionFactor : 3, steps);
+      default -> Pruner.asha(grace, reductionFactor != null ? reductionFactor : 4, steps);
     };
   }
 }

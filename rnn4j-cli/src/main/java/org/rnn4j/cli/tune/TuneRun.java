@@ -41,11 +41,12 @@ public final class TuneRun {
    *
    * @param defaults the task's default settings, tried first (when they fit the space)
    * @param maxEpochs the most epochs a trial trains (the pruner's last rung is below it)
+   * @param grace    the task's grace period in epochs (when --grace-period is not given)
    * @param metric   the score's name ("validation MAE")
    * @throws org.rnn4j.cli.UserInputException when no trial completed (the first failure's reason is named)
    */
   public static Outcome run(PrintWriter o, TuneOptions opts, SearchSpace space, Map<String, Object> defaults,
-      Study.Objective objective, Path journal, boolean resume, int maxEpochs, String metric, Path outDir, long seed)
+      Study.Objective objective, Path journal, boolean resume, int maxEpochs, int grace, String metric, Path outDir, long seed)
       throws IOException, InterruptedException {
     o.println("search space:");
     for (Param p : space.params()) {
@@ -54,12 +55,13 @@ public final class TuneRun {
     RowParallel pool = RowParallel.shared();
     int threads = pool.threads();
     int each = Math.max(1, threads / opts.parallel);
-    o.printf(Locale.ROOT, "trials: %d%s, %d at a time (%d kernel thread%s each); sampler %s, pruner %s%n",
+    o.printf(Locale.ROOT, "trials: %d%s, %d at a time (%d kernel thread%s each); sampler %s, pruner %s%s%n",
         opts.trials, opts.budget() == null ? "" : " or " + opts.timeBudget, opts.parallel, each, each > 1 ? "s" : "",
-        opts.sampler, opts.pruner);
+        opts.sampler, opts.pruner, opts.pruner.equals("none") ? ""
+            : " (first rung after " + (opts.gracePeriod != null ? opts.gracePeriod : grace) + " epochs)");
     Study study;
     try {
-      study = Study.open(journal, space, opts.sampler(), opts.pruner(maxEpochs), seed);
+      study = Study.open(journal, space, opts.sampler(), opts.pruner(maxEpochs, grace), seed);
     } catch (IllegalArgumentException e) {
       throw new org.rnn4j.cli.UserInputException("--resume: " + e.getMessage());
     }
@@ -158,7 +160,15 @@ public final class TuneRun {
     return sb.toString();
   }
 
-  /** A value as a command line takes it: reals with four significant digits. */
+  /**
+   * A value as a command line gives it exactly: reals as the shortest text of the float32 the
+   * trainer uses (rnn4j's settings are float32).
+   */
+  public static String exact(Object v) {
+    return v instanceof Double d ? Float.toString((float) (double) d) : String.valueOf(v);
+  }
+
+  /** A value for people: reals with four significant digits. */
   public static String value(Object v) {
     if (v instanceof Double d) {
       return new java.math.BigDecimal(d).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
