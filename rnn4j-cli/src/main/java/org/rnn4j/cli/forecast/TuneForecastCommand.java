@@ -75,6 +75,14 @@ public final class TuneForecastCommand implements Callable<Integer> {
   @Mixin
   OutputOptions output = new OutputOptions("runs/tune-forecast");
 
+  @org.rnn4j.cli.options.Range(min = 1, max = 20)
+  @picocli.CommandLine.Option(names = "--validation-folds", paramLabel = "K",
+      description = "Score each trial on K validation parts whose ends step back by a third of the horizon"
+          + " (rolling origins, each with the rows before it for training) and average: one origin's score is"
+          + " noise when the validation part holds few windows (default: 1 with 10 or more validation windows,"
+          + " else 3).")
+  Integer validationFolds;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
@@ -102,7 +110,27 @@ public final class TuneForecastCommand implements Callable<Integer> {
     Map<String, Object> defaults = defaults(space, look);
     Forecaster.Settings base = opts.settings(p, look, ranges.trainTo(), null);
     Path journal = output.start("study.jsonl");
-    Study.Objective objective = trial -> score(trial, p, ranges, look);
+    int windows = ranges.validationRows() - horizon + 1;
+    int folds = validationFolds != null ? validationFolds : windows >= ForecasterOptions.MIN_CHOICE_WINDOWS ? 1 : 3;
+    int stride = Math.max(1, horizon / 3);
+    List<ChronologicalSplit.RowRanges> origins = new ArrayList<>();
+    for (int f = 0; f < folds; f++) {
+      ChronologicalSplit.RowRanges r = new ChronologicalSplit.RowRanges(ranges.rows(), ranges.trainTo() - f * stride,
+          ranges.validationTo() - f * stride);
+      ForecastSetup.requireWindows(r, look, horizon, opts.autoLookback());
+      origins.add(r);
+    }
+    if (folds > 1) {
+      o.printf(Locale.ROOT, "validation: %d origins %d row%s apart, scores averaged (the validation part holds %d"
+          + " window%s)%n", folds, stride, stride > 1 ? "s" : "", windows, windows > 1 ? "s" : "");
+    }
+    Study.Objective objective = trial -> {
+      double sum = 0;
+      for (int f = 0; f < origins.size(); f++) {
+        sum += score(trial, p, origins.get(f), look, f == 0);
+      }
+      return sum / origins.size();
+    };
     TuneRun.Outcome outcome = TuneRun.run(o, tune, space, defaults, objective, journal, output.resume,
         base.fit().epochs(), base.fit().patience(), "validation MAE", output.out, opts.training.seed);
 
@@ -192,10 +220,11 @@ public final class TuneForecastCommand implements Callable<Integer> {
   /**
    * One trial: the forecaster {@code rnn4j train} would fit with the trial's settings (its --ensemble
    * of networks: one network's validation score is too noisy on a small validation part to choose by),
-   * scored by its validation MAE in the series' units.
+   * scored by its validation MAE in the series' units. Only the first origin's fit reports to the
+   * pruner ({@code reports}).
    */
-  double score(Trial trial, ForecasterOptions.Prepared p, ChronologicalSplit.RowRanges ranges, int look)
-      throws IOException {
+  double score(Trial trial, ForecasterOptions.Prepared p, ChronologicalSplit.RowRanges ranges, int look,
+      boolean reports) throws IOException {
     ModelOptions network = new ModelOptions(trial.has("cell") ? trial.choice("cell") : opts.network.cell,
         intValue(trial, "hidden", opts.network.hidden), intValue(trial, "layers", opts.network.layers),
         (float) realValue(trial, "dropout", opts.network.dropout));
@@ -209,7 +238,8 @@ public final class TuneForecastCommand implements Callable<Integer> {
     PruningListener listener = new PruningListener(trial);
     Forecaster.Fit fit;
     try {
-      fit = Forecaster.fit(s, p.table(), ranges.trainTo(), ranges.validationTo(), listener);
+      fit = Forecaster.fit(s, p.table(), ranges.trainTo(), ranges.validationTo(), reports ? listener
+          : (frame, member) -> new TrainingListener() { });
     } catch (DataException e) {
       throw new UserInputException(e.getMessage());
     }
