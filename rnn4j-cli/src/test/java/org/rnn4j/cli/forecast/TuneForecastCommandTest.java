@@ -71,12 +71,36 @@ class TuneForecastCommandTest {
     assertThat(resumed.exit()).as(resumed.err()).isZero();
     assertThat(resumed.out()).contains("resumed: 3 finished trials");
     assertThat(resumed.out().lines().filter(l -> l.startsWith("  trial ")).count()).isEqualTo(2);
+    // a resume with another space is refused in one line, the journal untouched
+    byte[] journal = Files.readAllBytes(out.resolve("study.jsonl"));
+    Path other = dir.resolve("other.json");
+    Files.writeString(other, "{\"hidden\": {\"int\": [3, 9]}}");
+    ForecastCommandsTest.Run refused = rnn4j(args(csv, other, out, "--trials", "6", "--resume").toArray(String[]::new));
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err().strip().lines().count()).isEqualTo(1);
+    assertThat(refused.err()).contains("--resume: the state in " + out + " was made with --space sha256:");
+    assertThat(Files.readAllBytes(out.resolve("study.jsonl"))).isEqualTo(journal);
     List<String> after = Files.readAllLines(out.resolve("trials.csv"));
     assertThat(after).hasSize(6);
     for (int i = 1; i <= 3; i++) {
       // the finished trials are kept as they were, not run again (their time differs if rerun)
       assertThat(after.get(i)).isEqualTo(trials.get(i));
     }
+  }
+
+  @Test
+  void trialsRunTwoAtATimeEachOnAShareOfTheCores(@TempDir Path dir) throws Exception {
+    Path csv = series(dir, 120);
+    Path space = dir.resolve("space.json");
+    Files.writeString(space, SPACE);
+    ForecastCommandsTest.Run r = rnn4j(args(csv, space, dir.resolve("p"), "--trials", "4", "--parallel", "2")
+        .toArray(String[]::new));
+    assertThat(r.exit()).as(r.err()).isZero();
+    int threads = org.rnn4j.internal.kernels.RowParallel.shared().threads();
+    assertThat(r.out()).contains("4, 2 at a time (" + Math.max(1, threads / 2) + " kernel thread");
+    assertThat(r.out().lines().filter(l -> l.startsWith("  trial ")).count()).isEqualTo(4);
+    assertThat(org.rnn4j.internal.kernels.RowParallel.shared().threads()).as("restored").isEqualTo(threads);
+    assertThat(rnn4j("tune").err().strip()).isEqualTo("rnn4j tune: missing a task: forecast (try 'rnn4j tune --help')");
   }
 
   @Test
@@ -92,6 +116,19 @@ class TuneForecastCommandTest {
     r = rnn4j(args(csv, space, dir.resolve("b"), "--trials", "2").toArray(String[]::new));
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--space " + space + ": search space: 'hidden': expected");
+    for (String[] bad : new String[][] {{"{}", "expected a JSON object with one member per parameter"},
+        {"{\"hidden\": {\"int\": [64, 16]}}", "hidden: expected low <= high, got [64, 16]"},
+        {"{\"cell\": {\"choice\": [\"lstm\"]}, \"lr\": {\"real\": [0.001, 0.01], \"when\": {\"cell\":"
+            + " [\"gru\"]}}}", "'lr' is conditional on cell = 'gru', which is not one of its choices [lstm]"}}) {
+      Files.writeString(space, bad[0]);
+      r = rnn4j(args(csv, space, dir.resolve("d"), "--trials", "2").toArray(String[]::new));
+      assertThat(r.exit()).as(bad[0]).isEqualTo(2);
+      assertThat(r.err().strip().lines().count()).isEqualTo(1);
+      assertThat(r.err()).contains("--space " + space + ": ").contains(bad[1]);
+    }
+    r = rnn4j(args(csv, dir.resolve("space.json"), dir.resolve("e"), "--time-budget", "0s").toArray(String[]::new));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--time-budget: expected a duration above zero, received '0s'");
     r = rnn4j(args(csv, dir.resolve("space.json"), dir.resolve("c"), "--time-budget", "10 minutes")
         .toArray(String[]::new));
     assertThat(r.exit()).isEqualTo(2);
