@@ -15,24 +15,14 @@ Writes <out>/results.tsv and <out>/table.md and prints the table. Python 3 stand
 """
 import argparse
 import json
-import math
 import os
 import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def read_tsv(path):
-    with open(path, encoding="utf-8") as f:
-        head = f.readline().rstrip("\n").split("\t")
-        return [dict(zip(head, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
-
-
-def geomean(values):
-    values = [v for v in values if v is not None and v > 0]
-    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from forecast_suite import geomean, read_tsv  # noqa: E402  (one reader of the suite's files)
 
 
 def main():
