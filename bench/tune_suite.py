@@ -7,7 +7,8 @@ are the test part) and each evaluation this runs
   ./rnn4j tune forecast --data F --target T --features T --test-rows h --horizon 1|h --trials N
 
 which searches on the validation part (inside the training rows) and then trains the best settings and
-the defaults with `rnn4j train`, each scored once on the test part. This script reads both reports and
+the defaults with `rnn4j train`, each scored once on the test part. Where tune refuses (a validation
+part of fewer than 10 values, too few to choose by) the defaults are trained and stand for both. This script reads both reports and
 scores their test MAE relative to R's seasonal naive (rel_mase), as forecast_suite.py does, with the
 same protocol check (rnn4j's last-value MAE must equal R's naive MAE).
 
@@ -54,12 +55,24 @@ def main():
             seconds = time.time() - t0
             with open(os.path.join(args.out, t["series"] + "-" + ev + ".log"), "w", encoding="utf-8") as f:
                 f.write(p.stdout + p.stderr)
-            if p.returncode != 0:
+            refused = p.returncode == 2 and "too few to choose among settings" in p.stderr
+            if refused:
+                # tune declines a validation part too small to choose by: the user keeps the defaults
+                report = os.path.join(run_dir, "defaults", "report.json")
+                train = [os.path.join(ROOT, "rnn4j"), "train"] + cmd[3:cmd.index("--trials")] + [
+                    "--out", os.path.join(run_dir, "defaults"), "--report", report]
+                q = subprocess.run(train, capture_output=True, text=True)
+                if q.returncode != 0:
+                    sys.exit("%s %s: rnn4j train failed: %s" % (t["series"], ev, q.stderr.strip()[-500:]))
+                seconds = time.time() - t0
+            elif p.returncode != 0:
                 sys.exit("%s %s failed (%d): %s" % (t["series"], ev, p.returncode, p.stderr.strip()[-500:]))
-            with open(os.path.join(run_dir, "best", "report.json"), encoding="utf-8") as f:
-                best = json.load(f)
             with open(os.path.join(run_dir, "defaults", "report.json"), encoding="utf-8") as f:
                 default = json.load(f)
+            best = default
+            if not refused:
+                with open(os.path.join(run_dir, "best", "report.json"), encoding="utf-8") as f:
+                    best = json.load(f)
             last = next(b for b in best["baselines"] if b["name"] == "last value")
             r_naive = float(ref[("univariate", t["series"], ev, "naive")]["mae"])
             if abs(last["mae"] - r_naive) > 1e-4 * max(1.0, abs(r_naive)):
@@ -72,11 +85,13 @@ def main():
                    "defaults": default["model"]["mae"] / snaive,
                    "ets": float(ref[("univariate", t["series"], ev, "ets")]["rel_mase"]),
                    "arima": float(ref[("univariate", t["series"], ev, "arima")]["rel_mase"]),
-                   "trials": trials, "pruned": pruned, "seconds": seconds}
+                   "trials": trials, "pruned": pruned, "seconds": seconds, "refused": refused}
             results.append(row)
-            print("%-28s %-10s tuned %.4f defaults %.4f (ets %.4f) %d trials, %d pruned, %.0f s" % (
-                t["series"], ev, row["tuned"], row["defaults"], row["ets"], trials, pruned, seconds), flush=True)
-    cols = ["series", "evaluation", "tuned", "defaults", "ets", "arima", "trials", "pruned", "seconds"]
+            print("%-28s %-10s tuned %.4f defaults %.4f (ets %.4f) %s, %.0f s" % (
+                t["series"], ev, row["tuned"], row["defaults"], row["ets"],
+                "refused: too few validation values" if refused else "%d trials, %d pruned" % (trials, pruned),
+                seconds), flush=True)
+    cols = ["series", "evaluation", "tuned", "defaults", "ets", "arima", "trials", "pruned", "seconds", "refused"]
     with open(os.path.join(args.out, "results.tsv"), "w", encoding="utf-8") as f:
         f.write("\t".join(cols) + "\n")
         for r in results:
@@ -84,9 +99,9 @@ def main():
     lines = ["| series | evaluation | tuned rel_mase | defaults rel_mase | ets | arima | trials (pruned) | s |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
-        lines.append("| %s | %s | %.4f | %.4f | %.4f | %.4f | %d (%d) | %.0f |" % (
-            r["series"], r["evaluation"], r["tuned"], r["defaults"], r["ets"], r["arima"], r["trials"], r["pruned"],
-            r["seconds"]))
+        lines.append("| %s | %s | %.4f | %.4f | %.4f | %.4f | %s | %.0f |" % (
+            r["series"], r["evaluation"], r["tuned"], r["defaults"], r["ets"], r["arima"],
+            "refused (defaults kept)" if r["refused"] else "%d (%d)" % (r["trials"], r["pruned"]), r["seconds"]))
     for ev in args.evaluation.split(","):
         rs = [r for r in results if r["evaluation"] == ev]
         if rs:
