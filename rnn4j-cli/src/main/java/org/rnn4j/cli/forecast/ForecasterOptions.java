@@ -17,6 +17,7 @@ import org.rnn4j.cli.options.OneOf;
 import org.rnn4j.cli.options.Range;
 import org.rnn4j.cli.options.ResumeMayChange;
 import org.rnn4j.cli.options.TrainingOptions;
+import org.rnn4j.data.ChronologicalSplit;
 import org.rnn4j.data.DataException;
 import org.rnn4j.data.MissingValues;
 import org.rnn4j.data.Scaler;
@@ -262,6 +263,23 @@ public final class ForecasterOptions implements CombinedCheck {
         ? " (" + (frequency.name().equals("rows") ? "no dates: no season" : frequency.name() + " dates") + ")"
         : " (--season)"));
     return new Prepared(table, List.copyOf(feats), targetName, source, embedded, frequency, m);
+  }
+
+  /** The data read, its parts and the lookback: what a one-series command plans before fitting. */
+  record Plan(Prepared data, ChronologicalSplit.RowRanges ranges, int lookback) {
+  }
+
+  /**
+   * Reads the data, splits it as {@code split} says and chooses the lookback, refusing (in one line) a
+   * split that holds no training window or a constant target.
+   */
+  Plan plan(PrintWriter o, SplitOptions split) {
+    Prepared p = read(o);
+    ChronologicalSplit.RowRanges ranges = split.ranges(p.table().rows(), validationRows, horizon);
+    int look = lookback(p, ranges.trainTo());
+    ForecastSetup.requireWindows(ranges, look, horizon, autoLookback());
+    requireVariation(o, p, ranges.trainTo());
+    return new Plan(p, ranges, look);
   }
 
   /** The lookback: --lookback, or two seasons capped by the training rows. */

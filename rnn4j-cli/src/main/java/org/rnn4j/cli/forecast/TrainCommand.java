@@ -104,7 +104,8 @@ public final class TrainCommand implements Callable<Integer> {
     String missing = opts.missing;
     Path data = opts.data;
     // 1. read and clean; season, split, lookback
-    ForecasterOptions.Prepared p = opts.read(o);
+    ForecasterOptions.Plan plan = opts.plan(o, split);
+    ForecasterOptions.Prepared p = plan.data();
     SeriesTable table = p.table();
     List<String> feats = p.features();
     String targetName = p.target();
@@ -112,12 +113,10 @@ public final class TrainCommand implements Callable<Integer> {
     boolean embedded = p.embedded();
     Frequency frequency = p.frequency();
     int m = p.season();
-    ChronologicalSplit.RowRanges ranges = split.ranges(table.rows(), opts.validationRows, horizon);
-    int look = opts.lookback(p, ranges.trainTo());
-    ForecastSetup.requireWindows(ranges, look, horizon, opts.autoLookback());
+    ChronologicalSplit.RowRanges ranges = plan.ranges();
+    int look = plan.lookback();
     List<Float> levels = opts.levels();
     String cellName = opts.cellName();
-    ForecasterOptions.requireVariation(o, p, ranges.trainTo());
     if (ranges.validationRows() == 0) {
       o.println("note: no validation part: the " + ranges.trainRows() + " rows before the test part are too few to"
           + " hold a training window and a validation window of horizon " + horizon + "; training uses them all"

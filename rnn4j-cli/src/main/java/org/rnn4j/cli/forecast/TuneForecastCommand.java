@@ -88,12 +88,11 @@ public final class TuneForecastCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     opts.check();
     split.check();
-    ForecasterOptions.Prepared p = opts.read(o);
+    ForecasterOptions.Plan plan = opts.plan(o, split);
+    ForecasterOptions.Prepared p = plan.data();
     int horizon = opts.horizon;
-    ChronologicalSplit.RowRanges ranges = split.ranges(p.table().rows(), opts.validationRows, horizon);
-    int look = opts.lookback(p, ranges.trainTo());
-    ForecastSetup.requireWindows(ranges, look, horizon, opts.autoLookback());
-    ForecasterOptions.requireVariation(o, p, ranges.trainTo());
+    ChronologicalSplit.RowRanges ranges = plan.ranges();
+    int look = plan.lookback();
     if (ranges.validationRows() == 0) {
       throw new UserInputException("tune compares trials on the validation part, and these " + ranges.trainRows()
           + " rows before the test part are too few to hold one; use more rows or --validation-rows");
