@@ -101,7 +101,7 @@ public final class OutputOptions {
   }
 
   /** Every option a resume must match (input files by content), sorted by name. */
-  Map<String, String> fingerprint() throws IOException {
+  public Map<String, String> fingerprint() throws IOException {
     Map<String, String> out = new TreeMap<>();
     for (OptionSpec option : command.options()) {
       if (!(option.userObject() instanceof Field field) || field.getAnnotation(ResumeMayChange.class) != null

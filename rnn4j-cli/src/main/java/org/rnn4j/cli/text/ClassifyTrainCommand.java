@@ -174,6 +174,85 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
   public Integer call() throws IOException {
     PrintWriter o = spec.commandLine().getOut();
     long started = System.nanoTime();
+    Prepared d = prepare(o);
+    List<String> labels = d.labels();
+    EncodedTexts[] enc = d.enc();
+    int[] testLabels = d.testLabels();
+    Dataset train = d.train();
+    Dataset val = d.val();
+    boolean embedded = d.embedded();
+    TextEncoder encoder = d.encoder();
+    // 5. model
+    CellType cellType = network.cellType();
+    Model model = build(d, network, embedding, training.seed);
+    o.print(model.summary());
+    o.println("kernels: " + KernelProvider.get().name());
+    // 6. fit
+    Path checkpoint = output.start("checkpoint.safetensors");
+    FitOptions options = fitOptions(val, training, checkpoint);
+    long t0 = System.nanoTime();
+    History history;
+    try (ProgressListener progress = ProgressListener.forConsole()) {
+      history = Trainer.fit(model, train, val, options, progress);
+    } catch (Trainer.TrainingStoppedException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
+    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    o.printf(Locale.ROOT, "trained in %.1f s%s%n", trainSeconds,
+        history.stopReason().isEmpty() ? "" : " (" + history.stopReason() + ")");
+    // 7. test
+    float[] scores = model.predict(enc[2].dataset()).data();
+    double accuracy = Metrics.accuracy(scores, testLabels);
+    long[][] confusion = Metrics.confusion(scores, testLabels);
+    double[][] perClass = Metrics.perClass(confusion);
+    double[] macro = Metrics.macro(confusion);
+    o.println();
+    o.printf(Locale.ROOT, "test set: %d texts%n", testLabels.length);
+    o.printf(Locale.ROOT, "  accuracy  %.4f (%d of %d)%n", accuracy, Math.round(accuracy * testLabels.length),
+        testLabels.length);
+    o.printf(Locale.ROOT, "  macro F1  %.4f (precision %.4f, recall %.4f)%n", macro[2], macro[0], macro[1]);
+    o.println();
+    o.print(perClassTable(labels, perClass, confusion));
+    o.println();
+    o.print(confusionText(labels, confusion));
+    // 8. save
+    Path modelFile = output.out.resolve("model.rnn4j");
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("source", embedded ? EMBEDDED + " (embedded)" : data.getFileName().toString());
+    meta.put("test_accuracy", Double.toString(accuracy));
+    meta.put("test_macro_f1", Double.toString(macro[2]));
+    meta.put("epochs_run", Integer.toString(history.epochs().size()));
+    new TextClassifier(model, encoder, labels).save(modelFile, meta);
+    Path historyCsv = output.out.resolve("history.csv");
+    history.writeCsv(historyCsv);
+    Path lossPng = output.out.resolve("loss.png");
+    Charts.lossCurves(history, lossPng, "Training history: " + cellType.name().replace("_TANH", "")
+        + " text classifier");
+    Path confusionPng = output.out.resolve("confusion.png");
+    Charts.heatmap(labels.toArray(new String[0]), confusion, confusionPng,
+        "Test confusion matrix (" + testLabels.length + " texts)");
+    output.finish(checkpoint);
+    o.println();
+    o.println("wrote:");
+    o.println("  model     " + modelFile);
+    o.println("  history   " + historyCsv);
+    o.println("  charts    " + lossPng + ", " + confusionPng);
+    o.printf(Locale.ROOT, "total time %.1f s%n", (System.nanoTime() - started) / 1e9);
+    o.println("classify new text with: rnn4j classify predict --model " + modelFile + " \"some text\"");
+    return 0;
+  }
+
+  /**
+   * The texts read, split and encoded: what every fit on this command's data shares.
+   *
+   * @param enc the training, validation and test texts encoded (validation null when there is none)
+   */
+  record Prepared(List<String> labels, TextEncoder encoder, EncodedTexts[] enc, Dataset train, Dataset val,
+      int[] validationLabels, int[] testLabels, boolean embedded) {
+  }
+
+  /** Reads, checks, splits and encodes the data (steps 1 to 4), printing what it found. */
+  Prepared prepare(PrintWriter o) {
     boolean embedded = data == null;
     String textCol = textColumn != null ? textColumn : "text";
     String labelCol = labelColumn != null ? labelColumn : embedded ? "lang" : "label";
@@ -299,7 +378,12 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
     }
     Dataset val = enc[1] == null ? null : enc[1].dataset(toArray(partLabels.get(1)));
     int[] testLabels = toArray(partLabels.get(2));
-    // 5. model
+    return new Prepared(List.copyOf(labels), encoder, enc, train, val, toArray(partLabels.get(1)), testLabels, embedded);
+  }
+
+  /** The classifier for these data: embedding, recurrent stack, pooling, dropout, output layer. */
+  Model build(Prepared d, ModelOptions network, int embedding, long seed) {
+    Vocabulary vocab = d.encoder().vocabulary();
     CellType cellType = network.cellType();
     float between = network.layers > 1 ? network.dropout : 0f;
     PoolingSpec.Mode pool = parsePooling(pooling);
@@ -312,65 +396,15 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
     if (network.dropout > 0f) {
       s.dropout(network.dropout);
     }
-    Model model = s.dense(labels.size()).loss(Loss.CROSS_ENTROPY).build(training.seed);
-    o.print(model.summary());
-    o.println("kernels: " + KernelProvider.get().name());
-    // 6. fit
-    Path checkpoint = output.start("checkpoint.safetensors");
-    FitOptions options = FitOptions.builder().epochs(epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr)).seed(training.seed)
-        .schedule(parseSchedule(lrSchedule, epochs, training.lr))
+    return s.dense(d.labels().size()).loss(Loss.CROSS_ENTROPY).build(seed);
+  }
+
+  /** The fit's options: budget, optimiser, schedule, early stopping on {@code val} (null: none). */
+  FitOptions fitOptions(Dataset val, TrainingOptions training, Path checkpoint) {
+    return FitOptions.builder().epochs(epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr))
+        .seed(training.seed).schedule(parseSchedule(lrSchedule, epochs, training.lr))
         .clipNorm(training.clipNorm).earlyStopping(val == null ? 0 : patience).restoreBest(val != null)
         .checkpoint(checkpoint).build();
-    long t0 = System.nanoTime();
-    History history;
-    try (ProgressListener progress = ProgressListener.forConsole()) {
-      history = Trainer.fit(model, train, val, options, progress);
-    } catch (Trainer.TrainingStoppedException e) {
-      throw new UserInputException(e.getMessage(), e);
-    }
-    double trainSeconds = (System.nanoTime() - t0) / 1e9;
-    o.printf(Locale.ROOT, "trained in %.1f s%s%n", trainSeconds,
-        history.stopReason().isEmpty() ? "" : " (" + history.stopReason() + ")");
-    // 7. test
-    float[] scores = model.predict(enc[2].dataset()).data();
-    double accuracy = Metrics.accuracy(scores, testLabels);
-    long[][] confusion = Metrics.confusion(scores, testLabels);
-    double[][] perClass = Metrics.perClass(confusion);
-    double[] macro = Metrics.macro(confusion);
-    o.println();
-    o.printf(Locale.ROOT, "test set: %d texts%n", testLabels.length);
-    o.printf(Locale.ROOT, "  accuracy  %.4f (%d of %d)%n", accuracy, Math.round(accuracy * testLabels.length),
-        testLabels.length);
-    o.printf(Locale.ROOT, "  macro F1  %.4f (precision %.4f, recall %.4f)%n", macro[2], macro[0], macro[1]);
-    o.println();
-    o.print(perClassTable(labels, perClass, confusion));
-    o.println();
-    o.print(confusionText(labels, confusion));
-    // 8. save
-    Path modelFile = output.out.resolve("model.rnn4j");
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("source", embedded ? EMBEDDED + " (embedded)" : data.getFileName().toString());
-    meta.put("test_accuracy", Double.toString(accuracy));
-    meta.put("test_macro_f1", Double.toString(macro[2]));
-    meta.put("epochs_run", Integer.toString(history.epochs().size()));
-    new TextClassifier(model, encoder, labels).save(modelFile, meta);
-    Path historyCsv = output.out.resolve("history.csv");
-    history.writeCsv(historyCsv);
-    Path lossPng = output.out.resolve("loss.png");
-    Charts.lossCurves(history, lossPng, "Training history: " + cellType.name().replace("_TANH", "")
-        + " text classifier");
-    Path confusionPng = output.out.resolve("confusion.png");
-    Charts.heatmap(labels.toArray(new String[0]), confusion, confusionPng,
-        "Test confusion matrix (" + testLabels.length + " texts)");
-    output.finish(checkpoint);
-    o.println();
-    o.println("wrote:");
-    o.println("  model     " + modelFile);
-    o.println("  history   " + historyCsv);
-    o.println("  charts    " + lossPng + ", " + confusionPng);
-    o.printf(Locale.ROOT, "total time %.1f s%n", (System.nanoTime() - started) / 1e9);
-    o.println("classify new text with: rnn4j classify predict --model " + modelFile + " \"some text\"");
-    return 0;
   }
 
   private String sourceName() {

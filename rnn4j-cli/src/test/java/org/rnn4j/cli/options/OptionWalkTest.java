@@ -17,7 +17,7 @@ class OptionWalkTest extends OptionWalkCases {
     // A walk that lost its commands would pass by trying nothing.
     assertThat(probes().map(p -> String.join(" ", p.command())).distinct())
         .contains("train", "forecast", "backtest", "classify train", "classify predict", "generate",
-            "generate train", "import", "export", "inspect", "conformance", "bench", "tune forecast");
+            "generate train", "import", "export", "inspect", "conformance", "bench", "tune forecast", "tune classify");
     assertThat(probes().count()).isGreaterThan(300);
   }
 }

@@ -1,0 +1,258 @@
+package org.rnn4j.cli.text;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.rnn4j.Model;
+import org.rnn4j.cli.Main;
+import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.options.ModelOptions;
+import org.rnn4j.cli.options.OptionChecks;
+import org.rnn4j.cli.options.OutputOptions;
+import org.rnn4j.cli.options.TrainingOptions;
+import org.rnn4j.cli.tune.TuneOptions;
+import org.rnn4j.cli.tune.TuneRun;
+import org.rnn4j.io.AtomicFiles;
+import org.rnn4j.train.FitOptions;
+import org.rnn4j.train.History;
+import org.rnn4j.train.Trainer;
+import org.rnn4j.train.TrainingListener;
+import org.rnn4j.tune.Param;
+import org.rnn4j.tune.SearchSpace;
+import org.rnn4j.tune.Study;
+import org.rnn4j.tune.Trial;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code rnn4j tune classify}: searches a text classifier's settings on the validation part (its
+ * cross-entropy), then trains the best settings and the defaults with {@code rnn4j classify train}
+ * and scores both once on the test part. Every option of {@code classify train} is taken and passed
+ * on. Not thread-safe (a command runs once; its trials run in parallel through {@link TuneRun}).
+ */
+@Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Search a text classifier's settings (cell, size, layers, dropout, embedding, learning rate, batch):",
+        "each trial trains one classifier and is scored by its validation loss; poor trials are stopped early.",
+        "The best settings and the defaults are then trained as 'rnn4j classify train' trains them and scored",
+        "once on the test part. Every option of 'rnn4j classify train' is taken (the data, the split, the",
+        "tokenizer, --epochs ...); the options below are the search's.",
+        "",
+        "Example: rnn4j tune classify --trials 20 --time-budget 15m   (the embedded language identification)"})
+public final class TuneClassifyCommand implements Callable<Integer> {
+
+  /** Each searchable parameter and the classify train option it sets. */
+  static final Map<String, String> OPTION_OF = Map.of("cell", "--cell", "hidden", "--hidden", "layers", "--layers",
+      "dropout", "--dropout", "embedding", "--embedding", "lr", "--lr", "batch_size", "--batch-size");
+
+  private static final Pattern ACCURACY = Pattern.compile("(?m)^\\s+accuracy\\s+([0-9.]+)");
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Mixin
+  TuneOptions tune;
+
+  @Mixin
+  OutputOptions output = new OutputOptions("runs/tune-classify");
+
+  @Unmatched
+  List<String> trainArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter o = spec.commandLine().getOut();
+    ClassifyTrainCommand task = new ClassifyTrainCommand();
+    CommandLine taskLine = new CommandLine(task);
+    try {
+      OptionChecks.check(taskLine.parseArgs(trainArgs.toArray(String[]::new)));
+    } catch (CommandLine.ParameterException e) {
+      throw new UserInputException(e.getMessage() + " (an option of 'rnn4j classify train'; see its --help)");
+    }
+    String combined = task.problem();
+    if (combined != null) {
+      throw new UserInputException(combined);
+    }
+    SearchSpace space = tune.space(defaultSpace());
+    for (Param param : space.params()) {
+      if (!OPTION_OF.containsKey(param.name())) {
+        throw new UserInputException("--space: '" + param.name() + "' is not a classifier setting; expected some of "
+            + new java.util.TreeSet<>(OPTION_OF.keySet()));
+      }
+    }
+    for (String a : trainArgs) {
+      if (a.equals("--out") || a.startsWith("--out=") || a.equals("--resume")) {
+        throw new UserInputException("tune classify: " + a + " is the search's own option; give it once");
+      }
+    }
+    ClassifyTrainCommand.Prepared d = task.prepare(o);
+    if (d.val() == null) {
+      throw new UserInputException("tune compares trials on the validation part, and --validation-fraction leaves"
+          + " none; use --validation-fraction 0.1 or more");
+    }
+    Path journal = output.start("study.jsonl");
+    checkSameTask(task);
+    Map<String, Object> defaults = new LinkedHashMap<>();
+    Map<String, Object> all = Map.of("cell", task.network.cell, "hidden", task.network.hidden,
+        "layers", task.network.layers, "dropout", (double) task.network.dropout, "embedding", task.embedding,
+        "lr", (double) task.training.lr, "batch_size", String.valueOf(task.training.batchSize));
+    for (Param p : space.params()) {
+      Object v = all.get(p.name());
+      defaults.put(p.name(), p instanceof Param.Choice ? String.valueOf(v)
+          : p instanceof Param.IntRange && v instanceof String str ? Integer.parseInt(str) : v);
+    }
+    Study.Objective objective = trial -> score(trial, task, d);
+    TuneRun.Outcome outcome = TuneRun.run(o, tune, space, defaults, objective, journal, output.resume,
+        task.epochs, 1, "validation loss", output.out, task.training.seed);
+    Map<String, Object> best = outcome.best().params();
+    List<String> bestArgs = new ArrayList<>();
+    for (int i = 0; i < trainArgs.size(); i++) {
+      String a = trainArgs.get(i);
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      CommandLine.Model.OptionSpec os = a.startsWith("-") ? taskLine.getCommandSpec().findOption(name) : null;
+      if (os != null && best.containsKey(OPTION_OF.entrySet().stream().filter(e -> e.getValue().equals(name))
+          .map(Map.Entry::getKey).findFirst().orElse(""))) {
+        if (!a.contains("=") && os.arity().max() > 0) {
+          i++;
+        }
+        continue;
+      }
+      bestArgs.add(a);
+    }
+    for (Map.Entry<String, Object> e : best.entrySet()) {
+      bestArgs.add(OPTION_OF.get(e.getKey()));
+      bestArgs.add(TuneRun.exact(e.getValue()));
+    }
+    o.println();
+    o.printf(Locale.ROOT, "best: trial %d, validation loss %.4f%n", outcome.best().number(), outcome.best().value());
+    o.println("reproduce with: rnn4j classify train " + String.join(" ", bestArgs));
+    double bestAccuracy = train(o, bestArgs, output.out.resolve("best"));
+    double defaultAccuracy = train(o, trainArgs, output.out.resolve("defaults"));
+    o.println();
+    o.println("test part (scored once for each):");
+    o.printf(Locale.ROOT, "  best settings     accuracy %.4f%n", bestAccuracy);
+    o.printf(Locale.ROOT, "  default settings  accuracy %.4f%n", defaultAccuracy);
+    o.println();
+    o.println("wrote:");
+    o.println("  model     " + output.out.resolve("best").resolve("model.rnn4j") + " (best settings; defaults: "
+        + output.out.resolve("defaults").resolve("model.rnn4j") + ")");
+    o.println("  journal   " + journal + " (continue the search: the same command with --resume and more --trials)");
+    return 0;
+  }
+
+  /** The classifier's space around its defaults. */
+  static SearchSpace defaultSpace() {
+    return SearchSpace.of(Param.choice("cell", "lstm", "gru"), Param.logInteger("hidden", 16, 128),
+        Param.integer("layers", 1, 2), Param.real("dropout", 0, 0.3), Param.logInteger("embedding", 16, 64),
+        Param.logReal("lr", 1e-3, 1e-2), Param.choice("batch_size", "16", "32", "64"));
+  }
+
+  /**
+   * A resumed search must have been made with the same {@code classify train} options and data (the
+   * search's own options are fingerprinted by {@link OutputOptions}): refused in one line otherwise.
+   */
+  private void checkSameTask(ClassifyTrainCommand task) throws IOException {
+    Path file = output.out.resolve("task.properties");
+    Map<String, String> now = task.output.fingerprint();
+    now.remove("--out");
+    if (output.resume && Files.exists(file)) {
+      Properties then = new Properties();
+      try (var in = Files.newInputStream(file)) {
+        then.load(in);
+      }
+      for (Map.Entry<String, String> e : now.entrySet()) {
+        if (!e.getValue().equals(then.getProperty(e.getKey()))) {
+          throw new UserInputException("--resume: the search in " + output.out + " was made with " + e.getKey() + " "
+              + then.getProperty(e.getKey(), "unset") + ", this run has " + e.getKey() + " " + e.getValue()
+              + "; run with the same options and data, or without --resume to start afresh");
+        }
+      }
+    }
+    Properties props = new Properties();
+    props.putAll(now);
+    AtomicFiles.write(file, out -> props.store(out, "the classify train options a --resume must match"));
+  }
+
+  /** One trial: a classifier with the trial's settings, scored by its best validation loss. */
+  private static double score(Trial trial, ClassifyTrainCommand task, ClassifyTrainCommand.Prepared d)
+      throws IOException {
+    ModelOptions network = new ModelOptions(trial.has("cell") ? trial.choice("cell") : task.network.cell,
+        intValue(trial, "hidden", task.network.hidden), intValue(trial, "layers", task.network.layers),
+        trial.has("dropout") ? (float) trial.real("dropout") : task.network.dropout);
+    TrainingOptions training = new TrainingOptions(intValue(trial, "batch_size", task.training.batchSize),
+        trial.has("lr") ? (float) trial.real("lr") : task.training.lr, task.training.clipNorm, task.training.seed);
+    Model model = task.build(d, network, intValue(trial, "embedding", task.embedding), training.seed);
+    FitOptions options = task.fitOptions(d.val(), training, null);
+    boolean[] stop = {false};
+    History h;
+    try {
+      h = Trainer.fit(model, d.train(), d.val(), options, new TrainingListener() {
+        @Override
+        public void epochFinished(History.Epoch e) {
+          stop[0] = trial.report(e.epoch(), e.validationLoss());
+        }
+
+        @Override
+        public boolean stopRequested() {
+          return stop[0];
+        }
+      });
+    } catch (Trainer.TrainingStoppedException e) {
+      throw new UserInputException(e.getMessage());
+    }
+    if (stop[0]) {
+      throw new Trial.Pruned(h.epochs().size());
+    }
+    return h.epochs().stream().mapToDouble(History.Epoch::validationLoss).min().orElse(Double.NaN);
+  }
+
+  private static int intValue(Trial t, String name, int otherwise) {
+    if (!t.has(name)) {
+      return otherwise;
+    }
+    Object v = t.params().get(name);
+    return v instanceof Integer i ? i : Integer.parseInt(String.valueOf(v).trim());
+  }
+
+  /** Runs {@code rnn4j classify train} with {@code args} into {@code dir}; returns its test accuracy. */
+  private static double train(PrintWriter o, List<String> args, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    List<String> full = new ArrayList<>(args);
+    full.addAll(List.of("--out", dir.toString()));
+    o.println("training " + dir.getFileName() + ": rnn4j classify train " + String.join(" ", full));
+    o.flush();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+      status = Main.execute(new ClassifyTrainCommand(), "classify train", ps, ps, full.toArray(String[]::new));
+    }
+    byte[] bytes = log.toByteArray();
+    Path logFile = dir.resolve("train.log");
+    AtomicFiles.write(logFile, out -> out.write(bytes));
+    String text = log.toString(StandardCharsets.UTF_8);
+    Matcher m = ACCURACY.matcher(text);
+    if (status != 0 || !m.find()) {
+      String t = text.strip();
+      throw new UserInputException("training " + dir.getFileName() + " failed: " + t.substring(t.lastIndexOf('\n') + 1)
+          + " (see " + logFile + ")");
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
+}
