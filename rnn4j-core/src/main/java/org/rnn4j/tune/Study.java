@@ -30,8 +30,8 @@ import org.rnn4j.internal.io.Json;
  * A hyperparameter search with Optuna's ask/tell interface: {@link #ask} a trial, train with its
  * settings, {@link Trial#report} the metric after each epoch (the pruner may stop it), then
  * {@link #tell} its value; lower is better. {@link #optimize} runs that loop for you, with trials in
- * parallel. With a journal file, every ask, report and tell is appended (and forced to disk) as one
- * JSON line, so a killed search reopened on the same journal keeps its finished trials and runs the
+ * parallel. With a journal file, every ask, report and tell is appended as one JSON line (a trial's
+ * end forced to disk), so a killed search reopened on the same journal keeps its finished trials and runs the
  * unfinished ones again, with the same settings, before sampling new ones.
  *
  * <p>Thread-safe: trials may report and be told from several threads.
@@ -306,6 +306,11 @@ public final class Study {
     return trials.get(indexOf(number));
   }
 
+  /**
+   * Appends one event. Only the study line and a trial's end are forced to disk (forcing also writes
+   * what came before them): a report or an ask lost to a crash belongs to a trial that is run again
+   * anyway, and forcing each epoch's report would cost a disk flush per epoch.
+   */
   private void append(Map<String, Object> entry) throws IOException {
     if (journal == null) {
       return;
@@ -314,7 +319,10 @@ public final class Study {
     while (b.hasRemaining()) {
       journal.write(b);
     }
-    journal.force(false);
+    Object op = entry.get("op");
+    if ("tell".equals(op) || "study".equals(op)) {
+      journal.force(false);
+    }
   }
 
   /** Every trial so far, in the order asked (a journal's finished ones first). */
