@@ -2,12 +2,8 @@ package org.rnn4j.cli.forecast;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.rnn4j.cli.Main;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OutputOptions;
@@ -27,7 +22,6 @@ import org.rnn4j.data.ChronologicalSplit;
 import org.rnn4j.data.DataException;
 import org.rnn4j.forecast.ForecastFrame;
 import org.rnn4j.forecast.Forecaster;
-import org.rnn4j.io.AtomicFiles;
 import org.rnn4j.train.History;
 import org.rnn4j.train.TrainingListener;
 import org.rnn4j.tune.Param;
@@ -139,7 +133,7 @@ public final class TuneForecastCommand implements Callable<Integer> {
     o.println();
     o.printf(Locale.ROOT, "best: trial %d, validation MAE %.4f (an ensemble of %d network%s, as the model below)%n",
         outcome.best().number(), outcome.best().value(), opts.ensemble, opts.ensemble > 1 ? "s" : "");
-    o.println("reproduce with: rnn4j train " + String.join(" ", quoted(bestArgs)));
+    o.println("reproduce with: rnn4j train " + String.join(" ", TuneRun.quoted(bestArgs)));
     Path bestDir = output.out.resolve("best");
     Path defaultDir = output.out.resolve("defaults");
     JsonNode bestReport = train(o, bestArgs, bestDir);
@@ -224,12 +218,9 @@ public final class TuneForecastCommand implements Callable<Integer> {
    */
   double score(Trial trial, ForecasterOptions.Prepared p, ChronologicalSplit.RowRanges ranges, int look,
       boolean reports) throws IOException {
-    ModelOptions network = new ModelOptions(trial.has("cell") ? trial.choice("cell") : opts.network.cell,
-        intValue(trial, "hidden", opts.network.hidden), intValue(trial, "layers", opts.network.layers),
-        (float) realValue(trial, "dropout", opts.network.dropout));
-    TrainingOptions training = new TrainingOptions(intValue(trial, "batch_size", opts.training.batchSize),
-        (float) realValue(trial, "lr", opts.training.lr), opts.training.clipNorm, opts.training.seed);
-    int lookback = intValue(trial, "lookback", look);
+    ModelOptions network = TuneRun.network(trial, opts.network);
+    TrainingOptions training = TuneRun.training(trial, opts.training);
+    int lookback = TuneRun.intSetting(trial, "lookback", look);
     ForecastSetup.requireWindows(ranges, lookback, opts.horizon, false);
     String transform = trial.has("transform") ? trial.choice("transform") : opts.transform;
     Forecaster.Settings s = opts.settingsForWindows(p, lookback, ranges.trainTo() - lookback - opts.horizon + 1, null,
@@ -289,92 +280,32 @@ public final class TuneForecastCommand implements Callable<Integer> {
     }
   }
 
-  private static int intValue(Trial t, String name, int otherwise) {
-    if (!t.has(name)) {
-      return otherwise;
-    }
-    Object v = t.params().get(name);
-    return v instanceof Integer i ? i : Integer.parseInt(String.valueOf(v).trim());
-  }
-
-  private static double realValue(Trial t, String name, double otherwise) {
-    if (!t.has(name)) {
-      return otherwise;
-    }
-    Object v = t.params().get(name);
-    return v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v).trim());
-  }
-
   /**
    * The {@code rnn4j train} arguments for {@code settings}: this command line's own arguments without
    * the search's options and without those the settings replace, then the settings.
    */
   List<String> trainArgs(Map<String, Object> settings) {
-    Set<String> drop = new java.util.HashSet<>();
+    Set<String> drop = new java.util.HashSet<>(List.of("--out", "--resume"));
     for (OptionSpec os : spec.mixins().get("tune").options()) {
       drop.addAll(List.of(os.names()));
     }
-    drop.addAll(List.of("--out", "--resume"));
-    for (String name : settings.keySet()) {
-      drop.add(OPTION_OF.get(name));
-    }
-    List<String> args = new ArrayList<>();
     List<String> original = spec.commandLine().getParseResult().originalArgs();
     // the whole command line: this command's own arguments follow its name
-    int from = 0;
+    int from = -1; // the root command's name is not among the arguments
     for (CommandSpec c = spec; c != null; c = c.parent()) {
       from++;
     }
-    from--; // the root command's name is not among the arguments
-    for (int i = from; i < original.size(); i++) {
-      String a = original.get(i);
-      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-      OptionSpec os = a.startsWith("-") ? spec.findOption(name) : null;
-      if (os != null && drop.contains(name)) {
-        if (!a.contains("=") && os.arity().max() > 0 && !os.type().equals(boolean.class)
-            && !os.type().equals(Boolean.class)) {
-          i++; // its value
-        }
-        continue;
-      }
-      args.add(a);
-    }
-    for (Map.Entry<String, Object> e : settings.entrySet()) {
-      args.add(OPTION_OF.get(e.getKey()));
-      args.add(TuneRun.exact(e.getValue()));
-    }
-    return args;
+    return TuneRun.withSettings(original.subList(from, original.size()), spec, drop, settings, OPTION_OF);
   }
 
-  /** Runs {@code rnn4j train} with {@code args} into {@code dir}; its output goes to dir/train.log. */
+
+  /** Runs {@code rnn4j train} with {@code args} into {@code dir} and reads its report. */
   private JsonNode train(PrintWriter o, List<String> args, Path dir) throws IOException {
-    Files.createDirectories(dir);
     Path report = dir.resolve("report.json");
     List<String> full = new ArrayList<>(args);
-    full.addAll(List.of("--out", dir.toString(), "--report", report.toString()));
-    o.println("training " + dir.getFileName() + ": rnn4j train " + String.join(" ", quoted(full)));
-    o.flush();
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    int status;
-    try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-      status = Main.execute(new TrainCommand(), "train", ps, ps, full.toArray(String[]::new));
-    }
-    Path logFile = dir.resolve("train.log");
-    byte[] bytes = log.toByteArray();
-    AtomicFiles.write(logFile, out -> out.write(bytes));
-    if (status != 0) {
-      String text = log.toString(StandardCharsets.UTF_8).strip();
-      throw new UserInputException("training " + dir.getFileName() + " failed: "
-          + text.substring(text.lastIndexOf('\n') + 1) + " (see " + logFile + ")");
-    }
+    full.addAll(List.of("--report", report.toString()));
+    TuneRun.runInto(o, new TrainCommand(), "train", full, dir);
     return new ObjectMapper().readTree(report.toFile());
   }
 
-  private static List<String> quoted(List<String> args) {
-    List<String> out = new ArrayList<>();
-    for (String a : args) {
-      out.add(a.isEmpty() || a.matches(".*[\\s'\"$`\\\\].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
-    }
-    return out;
-  }
 }

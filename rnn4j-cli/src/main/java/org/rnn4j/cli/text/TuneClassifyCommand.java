@@ -1,10 +1,7 @@
 package org.rnn4j.cli.text;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,11 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.rnn4j.Model;
-import org.rnn4j.cli.Main;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OptionChecks;
@@ -121,27 +118,10 @@ public final class TuneClassifyCommand implements Callable<Integer> {
     TuneRun.Outcome outcome = TuneRun.run(o, tune, space, defaults, objective, journal, output.resume,
         task.epochs, 1, "validation loss", output.out, task.training.seed);
     Map<String, Object> best = outcome.best().params();
-    List<String> bestArgs = new ArrayList<>();
-    for (int i = 0; i < trainArgs.size(); i++) {
-      String a = trainArgs.get(i);
-      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-      CommandLine.Model.OptionSpec os = a.startsWith("-") ? taskLine.getCommandSpec().findOption(name) : null;
-      if (os != null && best.containsKey(OPTION_OF.entrySet().stream().filter(e -> e.getValue().equals(name))
-          .map(Map.Entry::getKey).findFirst().orElse(""))) {
-        if (!a.contains("=") && os.arity().max() > 0) {
-          i++;
-        }
-        continue;
-      }
-      bestArgs.add(a);
-    }
-    for (Map.Entry<String, Object> e : best.entrySet()) {
-      bestArgs.add(OPTION_OF.get(e.getKey()));
-      bestArgs.add(TuneRun.exact(e.getValue()));
-    }
+    List<String> bestArgs = TuneRun.withSettings(trainArgs, taskLine.getCommandSpec(), Set.of(), best, OPTION_OF);
     o.println();
     o.printf(Locale.ROOT, "best: trial %d, validation loss %.4f%n", outcome.best().number(), outcome.best().value());
-    o.println("reproduce with: rnn4j classify train " + String.join(" ", bestArgs));
+    o.println("reproduce with: rnn4j classify train " + String.join(" ", TuneRun.quoted(bestArgs)));
     double bestAccuracy = train(o, bestArgs, output.out.resolve("best"));
     double defaultAccuracy = train(o, trainArgs, output.out.resolve("defaults"));
     o.println();
@@ -192,12 +172,9 @@ public final class TuneClassifyCommand implements Callable<Integer> {
   /** One trial: a classifier with the trial's settings, scored by its best validation loss. */
   private static double score(Trial trial, ClassifyTrainCommand task, ClassifyTrainCommand.Prepared d)
       throws IOException {
-    ModelOptions network = new ModelOptions(trial.has("cell") ? trial.choice("cell") : task.network.cell,
-        intValue(trial, "hidden", task.network.hidden), intValue(trial, "layers", task.network.layers),
-        trial.has("dropout") ? (float) trial.real("dropout") : task.network.dropout);
-    TrainingOptions training = new TrainingOptions(intValue(trial, "batch_size", task.training.batchSize),
-        trial.has("lr") ? (float) trial.real("lr") : task.training.lr, task.training.clipNorm, task.training.seed);
-    Model model = task.build(d, network, intValue(trial, "embedding", task.embedding), training.seed);
+    ModelOptions network = TuneRun.network(trial, task.network);
+    TrainingOptions training = TuneRun.training(trial, task.training);
+    Model model = task.build(d, network, TuneRun.intSetting(trial, "embedding", task.embedding), training.seed);
     FitOptions options = task.fitOptions(d.val(), training, null);
     boolean[] stop = {false};
     History h;
@@ -222,37 +199,16 @@ public final class TuneClassifyCommand implements Callable<Integer> {
     return h.epochs().stream().mapToDouble(History.Epoch::validationLoss).min().orElse(Double.NaN);
   }
 
-  private static int intValue(Trial t, String name, int otherwise) {
-    if (!t.has(name)) {
-      return otherwise;
-    }
-    Object v = t.params().get(name);
-    return v instanceof Integer i ? i : Integer.parseInt(String.valueOf(v).trim());
-  }
-
   /** Runs {@code rnn4j classify train} with {@code args} into {@code dir}; returns its test accuracy. */
   private static double train(PrintWriter o, List<String> args, Path dir) throws IOException {
-    Files.createDirectories(dir);
-    List<String> full = new ArrayList<>(args);
-    full.addAll(List.of("--out", dir.toString()));
-    o.println("training " + dir.getFileName() + ": rnn4j classify train " + String.join(" ", full));
-    o.flush();
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    int status;
-    try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-      status = Main.execute(new ClassifyTrainCommand(), "classify train", ps, ps, full.toArray(String[]::new));
-    }
-    byte[] bytes = log.toByteArray();
-    Path logFile = dir.resolve("train.log");
-    AtomicFiles.write(logFile, out -> out.write(bytes));
-    String text = log.toString(StandardCharsets.UTF_8);
+    String text = TuneRun.runInto(o, new ClassifyTrainCommand(), "classify train", args, dir);
     Matcher m = ACCURACY.matcher(text);
-    if (status != 0 || !m.find()) {
-      String t = text.strip();
-      throw new UserInputException("training " + dir.getFileName() + " failed: " + t.substring(t.lastIndexOf('\n') + 1)
-          + " (see " + logFile + ")");
+    if (!m.find()) {
+      throw new UserInputException("training " + dir.getFileName() + ": no test accuracy in its output (see "
+          + dir.resolve("train.log") + ")");
     }
     return Double.parseDouble(m.group(1));
   }
+
 
 }

@@ -1,14 +1,23 @@
 package org.rnn4j.cli.tune;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.rnn4j.cli.Main;
+import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.options.ModelOptions;
+import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.charts.TuneCharts;
 import org.rnn4j.internal.kernels.RowParallel;
 import org.rnn4j.io.AtomicFiles;
@@ -16,7 +25,10 @@ import org.rnn4j.tune.Importance;
 import org.rnn4j.tune.Param;
 import org.rnn4j.tune.SearchSpace;
 import org.rnn4j.tune.Study;
+import org.rnn4j.tune.Trial;
 import org.rnn4j.tune.TrialRecord;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The search loop every {@code rnn4j tune} task shares: the study on its journal, the default
@@ -133,6 +145,108 @@ public final class TuneRun {
     }
     o.println("wrote: " + csv + ", " + charts.stream().map(Path::toString).reduce((a, b) -> a + ", " + b).orElse(""));
     return new Outcome(study, trials, best, importances);
+  }
+
+  /** The network a trial asks for: its cell, hidden, layers and dropout, else {@code base}'s. */
+  public static ModelOptions network(Trial t, ModelOptions base) {
+    return new ModelOptions(t.has("cell") ? t.choice("cell") : base.cell, intSetting(t, "hidden", base.hidden),
+        intSetting(t, "layers", base.layers), (float) realSetting(t, "dropout", base.dropout));
+  }
+
+  /** The optimiser a trial asks for: its batch size and learning rate, else {@code base}'s. */
+  public static TrainingOptions training(Trial t, TrainingOptions base) {
+    return new TrainingOptions(intSetting(t, "batch_size", base.batchSize), (float) realSetting(t, "lr", base.lr),
+        base.clipNorm, base.seed);
+  }
+
+  /** A whole-number setting (an int range, or a choice of numbers such as batch sizes), or {@code otherwise}. */
+  public static int intSetting(Trial t, String name, int otherwise) {
+    if (!t.has(name)) {
+      return otherwise;
+    }
+    Object v = t.params().get(name);
+    return v instanceof Integer i ? i : Integer.parseInt(String.valueOf(v).trim());
+  }
+
+  /** A real setting (a range, or a choice of numbers), or {@code otherwise}. */
+  public static double realSetting(Trial t, String name, double otherwise) {
+    if (!t.has(name)) {
+      return otherwise;
+    }
+    Object v = t.params().get(name);
+    return v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v).trim());
+  }
+
+  /**
+   * {@code args} without the options named in {@code dropped} (each with its value), then each setting
+   * as its option ({@code optionOf}) and exact value: the command line that trains these settings.
+   *
+   * @param spec the command {@code args} are for (to know which options take a value)
+   */
+  public static List<String> withSettings(List<String> args, CommandSpec spec, Set<String> dropped,
+      Map<String, Object> settings, Map<String, String> optionOf) {
+    Set<String> drop = new HashSet<>(dropped);
+    for (String name : settings.keySet()) {
+      drop.add(optionOf.get(name));
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      OptionSpec os = a.startsWith("-") ? spec.findOption(name) : null;
+      if (os != null && drop.contains(name)) {
+        if (!a.contains("=") && os.arity().max() > 0 && !os.type().equals(boolean.class)
+            && !os.type().equals(Boolean.class)) {
+          i++; // its value
+        }
+        continue;
+      }
+      out.add(a);
+    }
+    for (Map.Entry<String, Object> e : settings.entrySet()) {
+      out.add(optionOf.get(e.getKey()));
+      out.add(exact(e.getValue()));
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@code command} in-process with {@code args} and {@code --out dir}, its output kept in
+   * dir/train.log, and returns that output.
+   *
+   * @throws UserInputException with the command's last line when it fails
+   */
+  public static String runInto(PrintWriter o, Object command, String name, List<String> args, Path dir)
+      throws IOException {
+    Files.createDirectories(dir);
+    List<String> full = new ArrayList<>(args);
+    full.addAll(List.of("--out", dir.toString()));
+    o.println("training " + dir.getFileName() + ": rnn4j " + name + " " + String.join(" ", quoted(full)));
+    o.flush();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+      status = Main.execute(command, name, ps, ps, full.toArray(String[]::new));
+    }
+    byte[] bytes = log.toByteArray();
+    Path logFile = dir.resolve("train.log");
+    AtomicFiles.write(logFile, out -> out.write(bytes));
+    String text = log.toString(StandardCharsets.UTF_8);
+    if (status != 0) {
+      String t = text.strip();
+      throw new UserInputException("training " + dir.getFileName() + " failed: " + t.substring(t.lastIndexOf('\n') + 1)
+          + " (see " + logFile + ")");
+    }
+    return text;
+  }
+
+  /** Arguments as a shell takes them back: quoted when they hold spaces, quotes or shell characters. */
+  public static List<String> quoted(List<String> args) {
+    List<String> out = new ArrayList<>();
+    for (String a : args) {
+      out.add(a.isEmpty() || a.matches(".*[\\s'\"$`\\\\].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
+    }
+    return out;
   }
 
   /** One finished trial and the best so far. */
