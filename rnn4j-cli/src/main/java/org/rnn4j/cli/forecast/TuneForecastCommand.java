@@ -42,11 +42,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Search a forecaster's settings (cell, size, learning rate, batch, lookback, frame): each trial trains",
-        "one network and is scored by its validation MAE; poor trials are stopped early. The best settings",
-        "and the defaults are then trained as 'rnn4j train' trains them and scored once on the test part.",
+        "Search a forecaster's settings (cell, size, layers, dropout, learning",
+        "rate, batch, lookback, frame). Each trial fits the forecaster 'rnn4j",
+        "train' would fit and is scored by its validation MAE; poor trials are",
+        "stopped early. The best settings and the defaults are then trained by",
+        "'rnn4j train' and scored once on the test part. Takes the data, split,",
+        "model and budget options of 'rnn4j train' (one series: no --id-column).",
         "",
-        "Example: rnn4j tune forecast --data sales.csv --target units --test-rows 12 --trials 30 --time-budget 10m"})
+        "Example:",
+        "  rnn4j tune forecast --data sales.csv --target units --test-rows 12 \\",
+        "      --trials 30 --time-budget 10m"})
 public final class TuneForecastCommand implements Callable<Integer> {
 
   /** Each searchable parameter and the train option it sets. */

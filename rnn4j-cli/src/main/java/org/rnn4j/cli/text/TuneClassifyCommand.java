@@ -45,13 +45,16 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Search a text classifier's settings (cell, size, layers, dropout, embedding, learning rate, batch):",
-        "each trial trains one classifier and is scored by its validation loss; poor trials are stopped early.",
-        "The best settings and the defaults are then trained as 'rnn4j classify train' trains them and scored",
-        "once on the test part. Every option of 'rnn4j classify train' is taken (the data, the split, the",
-        "tokenizer, --epochs ...); the options below are the search's.",
+        "Search a text classifier's settings (cell, size, layers, dropout,",
+        "embedding, learning rate, batch). Each trial trains a classifier and is",
+        "scored by its validation loss; poor trials are stopped early. The best",
+        "settings and the defaults are then trained by 'rnn4j classify train' and",
+        "scored once on the test part. Every option of 'rnn4j classify train' is",
+        "taken and passed on (data, split, tokenizer, --epochs ...); the options",
+        "below are the search's.",
         "",
-        "Example: rnn4j tune classify --trials 20 --time-budget 15m   (the embedded language identification)"})
+        "Example (the embedded language identification):",
+        "  rnn4j tune classify --trials 20 --time-budget 15m"})
 public final class TuneClassifyCommand implements Callable<Integer> {
 
   /** Each searchable parameter and the classify train option it sets. */
