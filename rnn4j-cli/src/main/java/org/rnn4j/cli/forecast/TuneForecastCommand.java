@@ -118,6 +118,14 @@ public final class TuneForecastCommand implements Callable<Integer> {
       ForecastSetup.requireWindows(r, look, horizon, opts.autoLookback());
       origins.add(r);
     }
+    // the rows whose values score the trials: the validation part and the rows the earlier origins add
+    int values = ranges.validationRows() + (folds - 1) * stride;
+    if (values < ForecasterOptions.MIN_CHOICE_WINDOWS) {
+      throw new UserInputException(String.format(Locale.ROOT, "the validation part holds %d value%s (rows %d to %d),"
+          + " too few to choose among settings by: at least %d are needed, as for choosing a frame; give more rows"
+          + " to --validation-rows, or keep the defaults of 'rnn4j train'", values, values == 1 ? "" : "s",
+          ranges.validationTo() - values + 1, ranges.validationTo(), ForecasterOptions.MIN_CHOICE_WINDOWS));
+    }
     if (folds > 1) {
       o.printf(Locale.ROOT, "validation: %d origins %d row%s apart, scores averaged (the validation part holds %d"
           + " window%s)%n", folds, stride, stride > 1 ? "s" : "", windows, windows > 1 ? "s" : "");

@@ -126,6 +126,14 @@ class TuneForecastCommandTest {
       assertThat(r.err().strip().lines().count()).isEqualTo(1);
       assertThat(r.err()).contains("--space " + space + ": ").contains(bad[1]);
     }
+    // 40 rows, 20 for testing: the validation part and its rolling origins hold 5 values, too few to choose by
+    Path shortCsv = series(Files.createDirectories(dir.resolve("short")), 40);
+    Files.writeString(space, SPACE);
+    r = rnn4j(args(shortCsv, space, dir.resolve("s"), "--trials", "2").toArray(String[]::new));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("rnn4j tune forecast: the validation part holds 5 values (rows 16 to 20), too"
+        + " few to choose among settings by: at least 10 are needed, as for choosing a frame; give more rows to"
+        + " --validation-rows, or keep the defaults of 'rnn4j train'");
     r = rnn4j(args(csv, dir.resolve("space.json"), dir.resolve("e"), "--time-budget", "0s").toArray(String[]::new));
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--time-budget: expected a duration above zero, received '0s'");
