@@ -55,9 +55,8 @@ import picocli.CommandLine.Spec;
 public final class TuneForecastCommand implements Callable<Integer> {
 
   /** Each searchable parameter and the train option it sets. */
-  static final Map<String, String> OPTION_OF = Map.of("cell", "--cell", "hidden", "--hidden", "layers", "--layers",
-      "dropout", "--dropout", "lr", "--lr", "batch_size", "--batch-size", "lookback", "--lookback",
-      "transform", "--transform");
+  static final Map<String, String> OPTION_OF = TuneRun.options(Map.of("lookback", "--lookback",
+      "transform", "--transform"));
 
   @Spec
   CommandSpec spec;
@@ -99,12 +98,7 @@ public final class TuneForecastCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "rows: %d train, %d validation (trials are scored here), %d test (scored once, at the"
         + " end); horizon %d%n", ranges.trainRows(), ranges.validationRows(), ranges.testRows(), horizon);
     SearchSpace space = tune.space(defaultSpace(p, ranges, look));
-    for (Param param : space.params()) {
-      if (!OPTION_OF.containsKey(param.name())) {
-        throw new UserInputException("--space: '" + param.name() + "' is not a forecaster setting; expected some of "
-            + new java.util.TreeSet<>(OPTION_OF.keySet()));
-      }
-    }
+    TuneRun.requireKnown(space, OPTION_OF, "forecaster");
     Map<String, Object> defaults = defaults(space, look);
     Forecaster.Settings base = opts.settings(p, look, ranges.trainTo(), null);
     Path journal = output.start("study.jsonl");

@@ -58,8 +58,7 @@ import picocli.CommandLine.Unmatched;
 public final class TuneClassifyCommand implements Callable<Integer> {
 
   /** Each searchable parameter and the classify train option it sets. */
-  static final Map<String, String> OPTION_OF = Map.of("cell", "--cell", "hidden", "--hidden", "layers", "--layers",
-      "dropout", "--dropout", "embedding", "--embedding", "lr", "--lr", "batch_size", "--batch-size");
+  static final Map<String, String> OPTION_OF = TuneRun.options(Map.of("embedding", "--embedding"));
 
   private static final Pattern ACCURACY = Pattern.compile("(?m)^\\s+accuracy\\s+([0-9.]+)");
 
@@ -90,12 +89,7 @@ public final class TuneClassifyCommand implements Callable<Integer> {
       throw new UserInputException(combined);
     }
     SearchSpace space = tune.space(defaultSpace());
-    for (Param param : space.params()) {
-      if (!OPTION_OF.containsKey(param.name())) {
-        throw new UserInputException("--space: '" + param.name() + "' is not a classifier setting; expected some of "
-            + new java.util.TreeSet<>(OPTION_OF.keySet()));
-      }
-    }
+    TuneRun.requireKnown(space, OPTION_OF, "classifier");
     for (String a : trainArgs) {
       if (a.equals("--out") || a.startsWith("--out=") || a.equals("--resume")) {
         throw new UserInputException("tune classify: " + a + " is the search's own option; give it once");

@@ -41,6 +41,31 @@ public final class TuneRun {
   private TuneRun() {
   }
 
+  /** The settings every task searches and the training options they set (tasks add their own). */
+  public static final Map<String, String> NETWORK_OPTIONS = Map.of("cell", "--cell", "hidden", "--hidden",
+      "layers", "--layers", "dropout", "--dropout", "lr", "--lr", "batch_size", "--batch-size");
+
+  /** {@link #NETWORK_OPTIONS} and a task's own settings. */
+  public static Map<String, String> options(Map<String, String> own) {
+    Map<String, String> all = new java.util.TreeMap<>(NETWORK_OPTIONS);
+    all.putAll(own);
+    return java.util.Collections.unmodifiableMap(all);
+  }
+
+  /**
+   * Refuses, in one line, a space with a parameter the task does not have.
+   *
+   * @param task what the task tunes, for the message ("forecaster")
+   */
+  public static void requireKnown(SearchSpace space, Map<String, String> optionOf, String task) {
+    for (Param param : space.params()) {
+      if (!optionOf.containsKey(param.name())) {
+        throw new UserInputException("--space: '" + param.name() + "' is not a " + task + " setting; expected some of "
+            + optionOf.keySet());
+      }
+    }
+  }
+
   /** Leaderboard rows printed at the end. */
   static final int LEADERBOARD = 10;
 
