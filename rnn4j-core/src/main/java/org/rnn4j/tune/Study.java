@@ -51,6 +51,7 @@ public final class Study {
   private final FileChannel journal; // null: in memory only
   private final List<TrialRecord> trials = new ArrayList<>();
   private final Deque<Queued> queue = new ArrayDeque<>();
+  private int nextNumber;
 
   /** Settings to run before sampling: enqueued, or an unfinished trial of a journal ({@code retries} >= 0). */
   private record Queued(Map<String, Object> params, int retries) {
@@ -180,7 +181,6 @@ public final class Study {
     return out;
   }
 
-  private int nextNumber;
 
   /** The space searched. */
   public SearchSpace space() {
@@ -216,7 +216,7 @@ public final class Study {
     int number = nextNumber++;
     Queued q = queue.poll();
     Map<String, Object> params = q != null ? q.params()
-        : sampler.sample(space, List.copyOf(trials), number, new Random(mix(seed, number)));
+        : sampler.sample(space, java.util.Collections.unmodifiableList(trials), number, new Random(mix(seed, number)));
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("op", "ask");
     entry.put("trial", number);
@@ -249,7 +249,8 @@ public final class Study {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return pruner.prune(t, step, value, List.copyOf(trials));
+    // a view, not a copy: the pruner runs under this lock, and a report comes after every epoch
+    return pruner.prune(t, step, value, java.util.Collections.unmodifiableList(trials));
   }
 
   /** The trial finished with {@code value} (lower is better); a non-finite value fails it. */
@@ -302,7 +303,7 @@ public final class Study {
     throw new IllegalArgumentException("no trial " + number + " in this study");
   }
 
-  private TrialRecord trialRecord(int number) {
+  private synchronized TrialRecord trialRecord(int number) {
     return trials.get(indexOf(number));
   }
 

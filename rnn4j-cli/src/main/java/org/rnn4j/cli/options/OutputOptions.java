@@ -55,10 +55,19 @@ public final class OutputOptions {
    * @throws UserInputException when {@code --resume} meets a state made with other options or data
    */
   public Path start(String name) throws IOException {
+    return start(name, Map.of());
+  }
+
+  /**
+   * As {@link #start(String)}, the resumable state also bound to {@code more}: the fingerprint of
+   * another command the run drives (a search's training command, its data by content).
+   */
+  public Path start(String name, Map<String, String> more) throws IOException {
     Files.createDirectories(out);
     Path state = out.resolve(name);
     Path file = out.resolve(FINGERPRINT);
-    Map<String, String> now = fingerprint();
+    Map<String, String> now = new TreeMap<>(more);
+    now.putAll(fingerprint());
     if (resume && Files.exists(state) && Files.exists(file)) {
       Properties then = new Properties();
       try (InputStream in = Files.newInputStream(file)) {

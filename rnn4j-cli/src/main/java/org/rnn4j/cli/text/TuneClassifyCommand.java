@@ -2,14 +2,12 @@ package org.rnn4j.cli.text;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -22,7 +20,6 @@ import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.tune.TuneOptions;
 import org.rnn4j.cli.tune.TuneRun;
-import org.rnn4j.io.AtomicFiles;
 import org.rnn4j.train.FitOptions;
 import org.rnn4j.train.History;
 import org.rnn4j.train.Trainer;
@@ -100,8 +97,8 @@ public final class TuneClassifyCommand implements Callable<Integer> {
       throw new UserInputException("tune compares trials on the validation part, and --validation-fraction leaves"
           + " none; use --validation-fraction 0.1 or more");
     }
-    Path journal = output.start("study.jsonl");
-    checkSameTask(task);
+    // a resume must also match classify train's options and data (its fingerprint; --out is not in it)
+    Path journal = output.start("study.jsonl", task.output.fingerprint());
     Map<String, Object> defaults = new LinkedHashMap<>();
     Map<String, Object> all = Map.of("cell", task.network.cell, "hidden", task.network.hidden,
         "layers", task.network.layers, "dropout", (double) task.network.dropout, "embedding", task.embedding,
@@ -138,32 +135,6 @@ public final class TuneClassifyCommand implements Callable<Integer> {
     return SearchSpace.of(Param.choice("cell", "lstm", "gru"), Param.logInteger("hidden", 16, 128),
         Param.integer("layers", 1, 2), Param.real("dropout", 0, 0.3), Param.logInteger("embedding", 16, 64),
         Param.logReal("lr", 1e-3, 1e-2), Param.choice("batch_size", "16", "32", "64"));
-  }
-
-  /**
-   * A resumed search must have been made with the same {@code classify train} options and data (the
-   * search's own options are fingerprinted by {@link OutputOptions}): refused in one line otherwise.
-   */
-  private void checkSameTask(ClassifyTrainCommand task) throws IOException {
-    Path file = output.out.resolve("task.properties");
-    Map<String, String> now = task.output.fingerprint();
-    now.remove("--out");
-    if (output.resume && Files.exists(file)) {
-      Properties then = new Properties();
-      try (var in = Files.newInputStream(file)) {
-        then.load(in);
-      }
-      for (Map.Entry<String, String> e : now.entrySet()) {
-        if (!e.getValue().equals(then.getProperty(e.getKey()))) {
-          throw new UserInputException("--resume: the search in " + output.out + " was made with " + e.getKey() + " "
-              + then.getProperty(e.getKey(), "unset") + ", this run has " + e.getKey() + " " + e.getValue()
-              + "; run with the same options and data, or without --resume to start afresh");
-        }
-      }
-    }
-    Properties props = new Properties();
-    props.putAll(now);
-    AtomicFiles.write(file, out -> props.store(out, "the classify train options a --resume must match"));
   }
 
   /** One trial: a classifier with the trial's settings, scored by its best validation loss. */
