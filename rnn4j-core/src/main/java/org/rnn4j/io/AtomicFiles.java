@@ -16,16 +16,27 @@ import java.nio.file.StandardCopyOption;
  */
 public final class AtomicFiles {
   /** Temporary files being written now, deleted by a shutdown hook if the JVM stops mid-write. */
-  private static final java.util.Set<Path> IN_FLIGHT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<Path> IN_FLIGHT = new java.util.HashSet<>();
+
+  /**
+   * Set by the shutdown hook. The other threads keep running while hooks run, so a write that starts
+   * after the hook has swept would leave its temporary file behind: once the JVM is stopping, no
+   * temporary file is created. Guarded by {@code IN_FLIGHT}.
+   */
+  private static boolean stopping;
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (Path tmp : IN_FLIGHT) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the JVM is stopping: nothing else to do
+      synchronized (IN_FLIGHT) {
+        stopping = true;
+        for (Path tmp : IN_FLIGHT) {
+          try {
+            Files.deleteIfExists(tmp);
+          } catch (IOException ignored) {
+            // the JVM is stopping: nothing else to do
+          }
         }
+        IN_FLIGHT.clear();
       }
     }, "rnn4j-atomic-files-cleanup"));
   }
@@ -66,12 +77,17 @@ public final class AtomicFiles {
       throw new IOException(target + ": the folder " + dir + " does not exist");
     }
     Path tmp;
-    try {
-      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-    } catch (IOException e) {
-      throw new IOException(target + ": cannot write (" + reason(e) + ")", e);
+    synchronized (IN_FLIGHT) {
+      if (stopping) {
+        throw new IOException(target + ": not written, the program is stopping");
+      }
+      try {
+        tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+      } catch (IOException e) {
+        throw new IOException(target + ": cannot write (" + reason(e) + ")", e);
+      }
+      IN_FLIGHT.add(tmp);
     }
-    IN_FLIGHT.add(tmp);
     try {
       try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
           OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
@@ -90,8 +106,10 @@ public final class AtomicFiles {
       throw new IOException(target + ": cannot write (" + reason(e) + ")"
           + (Files.exists(abs) ? "; the previous file is unchanged" : ""), e);
     } finally {
-      Files.deleteIfExists(tmp);
-      IN_FLIGHT.remove(tmp);
+      synchronized (IN_FLIGHT) {
+        Files.deleteIfExists(tmp);
+        IN_FLIGHT.remove(tmp);
+      }
     }
   }
 
