@@ -106,6 +106,33 @@ public record ChronologicalSplit(double train, double validation, double test) {
     return r;
   }
 
+  /**
+   * The row ranges of a forecasting split for {@code rows} rows: these fractions, or with {@code
+   * testRows} (and/or {@code validationRows}) whole rows: the last {@code testRows} rows are the test
+   * part (default: this split's), the {@code validationRows} before them the validation part (default:
+   * 15% of the rest, at least {@code horizon}; none when that would leave no room to train a window of
+   * this horizon, so that training uses every row before the test part).
+   *
+   * @throws DataException if the parts leave fewer than 2 training rows, naming the counts
+   */
+  public RowRanges ranges(int rows, Integer testRows, Integer validationRows, int horizon) {
+    if (testRows == null && validationRows == null) {
+      return ranges(rows);
+    }
+    int testPart = testRows != null ? testRows : rows - ranges(rows).validationTo();
+    int rest = rows - testPart;
+    int validationPart = validationRows != null ? validationRows : Math.max(horizon, (int) Math.round(0.15 * rest));
+    if (validationRows == null && rest - validationPart < 2 + 2 * horizon) {
+      validationPart = 0;
+    }
+    if (rest - validationPart < 2) {
+      throw new DataException(String.format(java.util.Locale.ROOT, "the data have %d rows: %d test and %d"
+          + " validation rows leave %d for training; expected at least 2 (use fewer --test-rows or"
+          + " --validation-rows)", rows, testPart, validationPart, rest - validationPart));
+    }
+    return new RowRanges(rows, rest - validationPart, rest);
+  }
+
   private static void requireRows(String part, double fraction, int got, int rows) {
     if (fraction > 0 && got == 0) {
       throw new DataException("ChronologicalSplit: expected at least one row in the " + part + " part ("

@@ -132,7 +132,7 @@ public final class Forecaster {
   private final int horizon;
   private final List<Model> members;
   private final List<Float> quantiles; // empty: point forecasts
-  private final double intervalScale; // each quantile's distance from the median is multiplied by this
+  private final double[] intervalScales; // [horizon]: step k's quantile distances from the median are multiplied by this
 
   /** A point forecaster: each network has {@code horizon} outputs. */
   public Forecaster(ForecastFrame frame, int lookback, int horizon, List<Model> members) {
@@ -148,15 +148,32 @@ public final class Forecaster {
   }
 
   /**
-   * As above, with the quantiles' distances from the median multiplied by {@code intervalScale} (> 0):
-   * the calibration {@link #fit} finds on the validation part.
+   * As above, with the quantiles' distances from the median multiplied by {@code intervalScale} (> 0)
+   * at every step.
    */
   public Forecaster(ForecastFrame frame, int lookback, int horizon, List<Model> members, List<Float> quantiles,
       double intervalScale) {
-    if (!(intervalScale > 0) || Double.isInfinite(intervalScale)) {
-      throw new IllegalArgumentException("Forecaster: expected an interval scale > 0, got " + intervalScale);
+    this(frame, lookback, horizon, members, quantiles, uniform(intervalScale, horizon));
+  }
+
+  /**
+   * As above, with step {@code k}'s quantile distances from the median multiplied by {@code
+   * intervalScales[k]} (each > 0; {@code [horizon]}): the calibration {@link #fit} finds on the
+   * validation part, one factor per step ahead.
+   */
+  public Forecaster(ForecastFrame frame, int lookback, int horizon, List<Model> members, List<Float> quantiles,
+      double[] intervalScales) {
+    if (intervalScales.length != horizon) {
+      throw new IllegalArgumentException("Forecaster: expected " + horizon + " interval scales (one per step), got "
+          + intervalScales.length);
     }
-    this.intervalScale = intervalScale;
+    for (double c : intervalScales) {
+      if (!(c > 0) || Double.isInfinite(c)) {
+        throw new IllegalArgumentException("Forecaster: expected interval scales > 0, got "
+            + java.util.Arrays.toString(intervalScales));
+      }
+    }
+    this.intervalScales = intervalScales.clone();
     if (members.isEmpty()) {
       throw new IllegalArgumentException("Forecaster: expected at least one network, got none");
     }
@@ -170,9 +187,30 @@ public final class Forecaster {
     }
   }
 
-  /** The factor applied to each quantile's distance from the median (1: as the networks forecast). */
-  public double intervalScale() {
-    return intervalScale;
+  static double[] uniform(double scale, int horizon) {
+    double[] c = new double[Math.max(0, horizon)];
+    java.util.Arrays.fill(c, scale);
+    return c;
+  }
+
+  /** The factor applied to each step's quantile distances from the median ({@code [horizon]}; 1: as forecast). */
+  public double[] intervalScales() {
+    return intervalScales.clone();
+  }
+
+  /** The interval scales as text: "1.076" when all steps share one, else "1.076 (step 1) .. 1.912 (step 8)". */
+  public static String scalesText(double[] scales) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (double c : scales) {
+      lo = Math.min(lo, c);
+      hi = Math.max(hi, c);
+    }
+    if (scales.length == 1 || lo == hi) {
+      return String.format(Locale.ROOT, "%.3f", scales[0]);
+    }
+    return String.format(Locale.ROOT, "%.3f (step 1) .. %.3f (step %d), %.3f to %.3f", scales[0],
+        scales[scales.length - 1], scales.length, lo, hi);
   }
 
   /** The quantile levels forecast, ascending; empty for a point forecaster. */
@@ -245,12 +283,16 @@ public final class Forecaster {
     }
     // the anchor of a window is the same for all its outputs, so the frame undoes [H * Q] outputs at once
     double[] out = frame.decode(table, origins, mean, horizon * nq);
-    if (nq > 1 && intervalScale != 1.0) {
+    if (nq > 1) {
       int median = quantiles.indexOf(0.5f);
       for (int i = 0; i < origins.length * horizon; i++) {
         double m = out[i * nq + median];
+        double c = intervalScales[i % horizon];
+        if (c == 1.0) {
+          continue; // as forecast (and bit for bit as without calibration)
+        }
         for (int j = 0; j < nq; j++) {
-          out[i * nq + j] = m + intervalScale * (out[i * nq + j] - m);
+          out[i * nq + j] = m + c * (out[i * nq + j] - m);
         }
       }
     }
@@ -323,7 +365,7 @@ public final class Forecaster {
     Forecaster f = new Forecaster(best, s.lookback(), s.horizon(), members, s.quantiles());
     if (!s.quantiles().isEmpty() && validation != null) {
       f = new Forecaster(best, s.lookback(), s.horizon(), members, s.quantiles(),
-          intervalScale(f.forecastQuantiles(table, validation.targetStarts()), actual, s.quantiles()));
+          intervalScales(f.forecastQuantiles(table, validation.targetStarts()), actual, s.quantiles(), s.horizon()));
     }
     double ensembleMae = validationMae(f, table, validation, actual);
     double[] cm = maes.stream().mapToDouble(Double::doubleValue).toArray();
@@ -460,15 +502,27 @@ public final class Forecaster {
   }
 
   /**
-   * Split-conformal calibration of the outer interval by scaling (a multiplicative form of Romano et
-   * al.'s conformalized quantile regression): for each validation point the factor its interval's
-   * half-widths (below and above the median) would need to reach it, and the smallest factor that
-   * covers the nominal share of the points with the finite-sample correction {@code ceil((n + 1)(1 -
-   * alpha)) / n}. Networks trained on the training part tend to give too narrow intervals (their
-   * training errors are small); this widens them to what the validation part saw, and narrows
-   * intervals that are too wide. Clamped to [0.05, 20].
+   * Validation windows needed to calibrate each step ahead on its own; with fewer, all steps share the
+   * factor of the pooled points (at 10 windows the 80% interval's factor is the 9th of 10 values).
    */
-  static double intervalScale(double[] quantiles, double[] actual, List<Float> levels) {
+  static final int MIN_STEP_WINDOWS = 10;
+
+  /**
+   * Split-conformal calibration of the outer interval by scaling (a multiplicative form of Romano et
+   * al.'s conformalized quantile regression), one factor per step ahead: for each validation point the
+   * factor its interval's half-widths (below and above the median) would need to reach it, and per step
+   * the smallest factor that covers the nominal share of that step's points with the finite-sample
+   * correction {@code ceil((n + 1)(1 - alpha)) / n}. Networks trained on the training part tend to give
+   * too narrow intervals (their training errors are small), and more so further ahead, where an error
+   * compounds; this widens each step's interval to what the validation part saw there, and narrows
+   * intervals that are too wide. With fewer than {@link #MIN_STEP_WINDOWS} windows one factor from all
+   * points serves every step. Clamped to [0.05, 20].
+   *
+   * @param quantiles {@code [N, horizon, Q]} validation forecasts
+   * @param actual    {@code [N, horizon]} the values they forecast
+   * @return {@code [horizon]} factors
+   */
+  static double[] intervalScales(double[] quantiles, double[] actual, List<Float> levels, int horizon) {
     int nq = levels.size();
     int median = levels.indexOf(0.5f);
     double nominal = levels.get(nq - 1) - levels.get(0);
@@ -482,6 +536,24 @@ public final class Forecaster {
           : (lo > 0 ? -y / lo : Double.POSITIVE_INFINITY);
       need[i] = r;
     }
+    int windows = actual.length / horizon;
+    double[] scales = new double[horizon];
+    if (windows < MIN_STEP_WINDOWS) {
+      java.util.Arrays.fill(scales, conformalFactor(need, nominal));
+      return scales;
+    }
+    double[] step = new double[windows];
+    for (int k = 0; k < horizon; k++) {
+      for (int w = 0; w < windows; w++) {
+        step[w] = need[w * horizon + k];
+      }
+      scales[k] = conformalFactor(step, nominal);
+    }
+    return scales;
+  }
+
+  /** The finite-sample conformal quantile of the needed factors, clamped to [0.05, 20]; sorts {@code need}. */
+  private static double conformalFactor(double[] need, double nominal) {
     java.util.Arrays.sort(need);
     int n = need.length;
     int k = (int) Math.ceil((n + 1) * nominal) - 1; // 0-based rank

@@ -37,7 +37,7 @@ public final class GlobalForecaster {
   private final int horizon;
   private final List<Model> members;
   private final List<Float> quantiles;
-  private final double intervalScale;
+  private final double[] intervalScales; // [horizon]
 
   /** A point forecaster for many series. */
   public GlobalForecaster(List<String> ids, List<ForecastFrame> frames, int lookback, int horizon,
@@ -45,15 +45,22 @@ public final class GlobalForecaster {
     this(ids, frames, lookback, horizon, members, List.of(), 1.0);
   }
 
-  /**
-   * A quantile forecaster for many series (see {@link Forecaster#Forecaster(ForecastFrame, int, int,
-   * List, List, double)}): one interval scale for all series, calibrated on their validation points
-   * together.
-   */
+  /** A quantile forecaster for many series with one interval scale at every step. */
   public GlobalForecaster(List<String> ids, List<ForecastFrame> frames, int lookback, int horizon,
       List<Model> members, List<Float> quantiles, double intervalScale) {
+    this(ids, frames, lookback, horizon, members, quantiles, Forecaster.uniform(intervalScale, horizon));
+  }
+
+
+  /**
+   * A quantile forecaster for many series (see {@link Forecaster#Forecaster(ForecastFrame, int, int,
+   * List, List, double[])}): one interval scale per step for all series, calibrated on their validation
+   * points together.
+   */
+  public GlobalForecaster(List<String> ids, List<ForecastFrame> frames, int lookback, int horizon,
+      List<Model> members, List<Float> quantiles, double[] intervalScales) {
     this.quantiles = List.copyOf(quantiles);
-    this.intervalScale = intervalScale;
+    this.intervalScales = intervalScales.clone();
     if (ids.size() != frames.size() || ids.isEmpty() || members.isEmpty()) {
       throw new IllegalArgumentException("GlobalForecaster: expected one frame per series, at least one series and"
           + " one network, got " + ids.size() + " ids, " + frames.size() + " frames, " + members.size()
@@ -90,13 +97,14 @@ public final class GlobalForecaster {
     return quantiles;
   }
 
-  public double intervalScale() {
-    return intervalScale;
+  /** Each step's interval scale, {@code [horizon]}. */
+  public double[] intervalScales() {
+    return intervalScales.clone();
   }
 
   /** The single-series forecaster of series {@code series}: its frame and the shared networks. */
   public Forecaster of(int series) {
-    return new Forecaster(frames.get(series), lookback, horizon, members, quantiles, intervalScale);
+    return new Forecaster(frames.get(series), lookback, horizon, members, quantiles, intervalScales);
   }
 
   /** Forecasts {@code [N, horizon]} of series {@code series} from each origin (see {@link Forecaster#forecast}). */
@@ -208,7 +216,7 @@ public final class GlobalForecaster {
         at += as.get(j).length;
       }
       g = new GlobalForecaster(ids, frames, s.lookback(), s.horizon(), members, s.quantiles(),
-          Forecaster.intervalScale(q, a, s.quantiles()));
+          Forecaster.intervalScales(q, a, s.quantiles(), s.horizon()));
     }
     double score = Double.NaN;
     if (validation != null) {

@@ -100,6 +100,55 @@ class ForecasterTest {
   }
 
   @Test
+  void eachStepAheadIsCalibratedOnItsOwnValidationPointsWhenThereAreEnoughWindows() {
+    List<Float> levels = List.of(0.1f, 0.5f, 0.9f);
+    // 20 windows of 2 steps, each forecast 0 with half-widths 1: step 1's points lie 0.05, 0.10 .. 1.00
+    // from the median (alternating sides), step 2's twice as far
+    int windows = 20;
+    double[] q = new double[windows * 2 * 3];
+    double[] actual = new double[windows * 2];
+    for (int w = 0; w < windows; w++) {
+      for (int k = 0; k < 2; k++) {
+        int i = w * 2 + k;
+        q[3 * i] = -1;
+        q[3 * i + 2] = 1;
+        actual[i] = (w % 2 == 0 ? 1 : -1) * 0.05 * (w + 1) * (k + 1);
+      }
+    }
+    // the conformal rank ceil((20 + 1) * 0.8) = 17: the 17th smallest needed factor of each step
+    assertThat(Forecaster.intervalScales(q, actual, levels, 2)).containsExactly(new double[] {0.85, 1.70},
+        org.assertj.core.data.Offset.offset(1e-12));
+
+    // 5 windows: too few per step, so both steps share the factor of the 10 pooled points
+    double[] q5 = java.util.Arrays.copyOf(q, 5 * 2 * 3);
+    double[] a5 = java.util.Arrays.copyOf(actual, 5 * 2);
+    // needed: 0.05 0.10 .. 0.25 (step 1) and 0.10 0.20 .. 0.50 (step 2); rank ceil(11 * 0.8) = 9 of
+    // the sorted 0.05 0.10 0.10 0.15 0.20 0.20 0.25 0.30 0.40 0.50
+    assertThat(Forecaster.intervalScales(q5, a5, levels, 2)).containsExactly(new double[] {0.40, 0.40},
+        org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  @Test
+  void perStepScalesWidenOnlyTheirOwnStep() {
+    SeriesTable t = trend(40);
+    List<Float> levels = List.of(0.1f, 0.5f, 0.9f);
+    ForecastFrame frame = ForecastFrame.fit(ForecastFrame.Kind.CHANGE, t, List.of("y"), "y", 30);
+    Model net = Sequential.features(1).lstm(4).dense(2 * 3).loss(Loss.quantile(levels)).build(3);
+    int[] origins = {20, 25};
+    double[] plain = new Forecaster(frame, 6, 2, List.of(net), levels).forecastQuantiles(t, origins);
+    double[] scaled = new Forecaster(frame, 6, 2, List.of(net), levels, new double[] {1.0, 3.0})
+        .forecastQuantiles(t, origins);
+    for (int i = 0; i < 4; i++) { // [origin, step]
+      double c = i % 2 == 0 ? 1.0 : 3.0;
+      for (int j = 0; j < 3; j++) {
+        double m = plain[3 * i + 1];
+        assertThat(scaled[3 * i + j]).isCloseTo(m + c * (plain[3 * i + j] - m),
+            org.assertj.core.data.Offset.offset(1e-9));
+      }
+    }
+  }
+
+  @Test
   void quantileForecastsAreMonotoneAndCoverNearTheirLevel() throws Exception {
     java.util.SplittableRandom r = new java.util.SplittableRandom(5);
     int n = 700;

@@ -202,7 +202,7 @@ public final class ForecastRun {
         String prefix = framePrefix;
         forecasts = meta.containsKey(prefix + "kind")
             ? new Forecaster(ForecastFrame.fromMap(meta, prefix), lookback, trained, loaded.members(), levels,
-                Double.parseDouble(meta.getOrDefault("interval_scale", "1")))
+                ForecastSetup.intervalScales(meta, trained))
                 .forecastQuantiles(table, origins)
             : levelForecasts(model, Scaler.fromMap(meta, "scaler."), table, features, target, origins, lookback);
       } catch (DataException e) {

@@ -110,28 +110,11 @@ final class ForecastSetup {
    */
   static ChronologicalSplit.RowRanges ranges(int rows, ChronologicalSplit fractions, Integer testRows,
       Integer validationRows, int horizon) {
-    if (testRows == null && validationRows == null) {
-      try {
-        return fractions.ranges(rows);
-      } catch (DataException e) {
-        throw new UserInputException(e.getMessage());
-      }
+    try {
+      return fractions.ranges(rows, testRows, validationRows, horizon);
+    } catch (DataException e) {
+      throw new UserInputException(e.getMessage());
     }
-    int test = testRows != null ? testRows : rows - fractions.ranges(rows).validationTo();
-    int rest = rows - test;
-    int validation = validationRows != null ? validationRows
-        : Math.max(horizon, (int) Math.round(0.15 * rest));
-    if (validationRows == null && rest - validation < 2 + 2 * horizon) {
-      // a validation part would leave no room to train a window of this horizon: train on every row
-      // before the test part, with a fixed budget (no early stopping on validation, no frame choice)
-      validation = 0;
-    }
-    if (rest - validation < 2) {
-      throw new UserInputException(String.format(Locale.ROOT, "the data have %d rows: %d test and %d validation"
-          + " rows leave %d for training; expected at least 2 (use fewer --test-rows or --validation-rows)",
-          rows, test, validation, rest - validation));
-    }
-    return new ChronologicalSplit.RowRanges(rows, rest - validation, rest);
   }
 
   /**
@@ -261,7 +244,7 @@ final class ForecastSetup {
    * quantile levels with their interval scale when there are any.
    */
   static Map<String, String> modelMeta(List<String> features, String target, int lookback, int horizon, int season,
-      Frequency frequency, SeriesTable table, String missing, List<Float> levels, double intervalScale) {
+      Frequency frequency, SeriesTable table, String missing, List<Float> levels, double[] intervalScales) {
     Map<String, String> meta = new java.util.LinkedHashMap<>();
     meta.put("task", "forecast");
     meta.put("features", String.join(",", features));
@@ -274,9 +257,34 @@ final class ForecastSetup {
     meta.put("missing", missing);
     if (!levels.isEmpty()) {
       meta.put("quantiles", levelsText(levels));
-      meta.put("interval_scale", Double.toString(intervalScale));
+      StringBuilder scales = new StringBuilder();
+      for (double c : intervalScales) {
+        scales.append(scales.length() == 0 ? "" : ",").append(c);
+      }
+      meta.put("interval_scales", scales.toString()); // one per step ahead
     }
     return meta;
+  }
+
+  /**
+   * The interval scale of each of the model's {@code horizon} steps: "interval_scales" (one per step),
+   * or the single "interval_scale" of models saved before scales were per step, or 1.
+   */
+  static double[] intervalScales(Map<String, String> meta, int horizon) {
+    String per = meta.get("interval_scales");
+    double[] c = new double[horizon];
+    if (per == null) {
+      java.util.Arrays.fill(c, Double.parseDouble(meta.getOrDefault("interval_scale", "1")));
+      return c;
+    }
+    String[] parts = per.split(",");
+    if (parts.length != horizon) {
+      throw new IllegalArgumentException("expected " + horizon + " interval scales, the model file has " + parts.length);
+    }
+    for (int k = 0; k < horizon; k++) {
+      c[k] = Double.parseDouble(parts[k]);
+    }
+    return c;
   }
 
   static void atLeast(String option, int value, int min) {

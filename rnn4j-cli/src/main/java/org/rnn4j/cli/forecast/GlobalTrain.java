@@ -213,15 +213,15 @@ final class GlobalTrain {
           wins.get(b)[0], series.size());
     }
     if (!levels.isEmpty()) {
-      o.printf(Locale.ROOT, "  quantiles %s (half-widths x %.3f, calibrated on the validation parts): %.0f%%"
-          + " interval covers %.1f%% of %d test points%n", levels, g.intervalScale(),
+      o.printf(Locale.ROOT, "  quantiles %s (half-widths x %s, calibrated on the validation parts): %.0f%%"
+          + " interval covers %.1f%% of %d test points%n", levels, Forecaster.scalesText(g.intervalScales()),
           100 * (levels.get(levels.size() - 1) - levels.get(0)), 100 * inside / points, points);
       summary.put("coverage", inside / points);
     }
     // the model: shared networks, one frame per series
     Path modelFile = out.resolve("model.rnn4j");
     Map<String, String> meta = ForecastSetup.modelMeta(features, opts.target, look, horizon, m, frequency, first,
-        opts.missing, levels, g.intervalScale());
+        opts.missing, levels, g.intervalScales());
     meta.put("id_column", idColumn);
     meta.put("series_ids", new ObjectMapper().writeValueAsString(ids));
     for (int i = 0; i < ids.size(); i++) {

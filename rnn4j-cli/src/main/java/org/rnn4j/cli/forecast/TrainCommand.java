@@ -158,8 +158,8 @@ public final class TrainCommand implements Callable<Integer> {
       int nq = levels.size();
       double[] qs = forecaster.forecastQuantiles(table, test.targetStarts()); // [N, H, Q]
       intervalScores = IntervalScores.of(qs, levels, actual);
-      o.printf(Locale.ROOT, "  quantiles %s (half-widths x %.3f, calibrated on the validation part): %s%n", levels,
-          forecaster.intervalScale(), intervalScores);
+      o.printf(Locale.ROOT, "  quantiles %s (half-widths x %s, calibrated on the validation part): %s%n", levels,
+          Forecaster.scalesText(forecaster.intervalScales()), intervalScores);
       lower = new double[actual.length];
       upper = new double[actual.length];
       for (int i = 0; i < actual.length; i++) {
@@ -170,7 +170,7 @@ public final class TrainCommand implements Callable<Integer> {
     // 4. save model, history, charts, report
     Path modelFile = output.out.resolve("model.rnn4j");
     Map<String, String> meta = ForecastSetup.modelMeta(feats, targetName, look, horizon, m, frequency, table,
-        missing, levels, forecaster.intervalScale());
+        missing, levels, forecaster.intervalScales());
     meta.put("test_mae", Double.toString(rep.model().mae()));
     meta.put("test_rmse", Double.toString(rep.model().rmse()));
     meta.put("test_mase", Double.toString(rep.model().mase()));
