@@ -18,7 +18,7 @@ import org.rnn4j.forecast.Frequency;
  * (fractions or whole rows), the default lookback, the candidate frames, and the checks that say in one
  * line what is too small. Stateless; thread-safe.
  */
-final class ForecastSetup {
+public final class ForecastSetup {
   private ForecastSetup() {
   }
 
@@ -245,6 +245,16 @@ final class ForecastSetup {
    */
   static Map<String, String> modelMeta(List<String> features, String target, int lookback, int horizon, int season,
       Frequency frequency, SeriesTable table, String missing, List<Float> levels, double[] intervalScales) {
+    return modelMeta(features, target, lookback, horizon, season, frequency.name(),
+        table.hasDateColumn() ? table.dateColumnName() : "", missing, levels, intervalScales);
+  }
+
+  /**
+   * As above, for a model trained elsewhere (e.g. on Spark): {@code dateColumn} "" without dates,
+   * {@code frequency} a {@link Frequency#name()}.
+   */
+  public static Map<String, String> modelMeta(List<String> features, String target, int lookback, int horizon,
+      int season, String frequency, String dateColumn, String missing, List<Float> levels, double[] intervalScales) {
     Map<String, String> meta = new java.util.LinkedHashMap<>();
     meta.put("task", "forecast");
     meta.put("features", String.join(",", features));
@@ -252,8 +262,8 @@ final class ForecastSetup {
     meta.put("lookback", Integer.toString(lookback));
     meta.put("horizon", Integer.toString(horizon));
     meta.put("season", Integer.toString(season));
-    meta.put("frequency", frequency.name());
-    meta.put("date_column", table.hasDateColumn() ? table.dateColumnName() : "");
+    meta.put("frequency", frequency);
+    meta.put("date_column", dateColumn);
     meta.put("missing", missing);
     if (!levels.isEmpty()) {
       meta.put("quantiles", levelsText(levels));

@@ -124,6 +124,23 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
 
 
+  @Option(names = "--id-column", paramLabel = "COLUMN",
+      description = {"Long-format data (id, date, value columns, read by Spark): one global model for every series,"
+          + " each in its own frame fitted on its own training rows, as 'rnn4j train --id-column'; the model file"
+          + " forecasts every series with 'rnn4j forecast'."})
+  String idColumn;
+
+  @Range(min = 1, max = 1_000_000_000)
+  @Option(names = "--test-rows", paramLabel = "N",
+      description = "With --id-column: the last N rows of each series are its test part (default: 15%% of its rows).")
+  Integer testRows;
+
+  @OneOf({"change", "log-change"})
+  @Option(names = "--transform", defaultValue = "change",
+      description = "With --id-column: each series' frame, change (from its last value, in units of its mean one-step"
+          + " change) or log-change (default: ${DEFAULT-VALUE}).")
+  String transform;
+
   @Range(min = 1, max = 1_000_000)
   @ResumeMayChange
   @Option(names = "--epochs", defaultValue = "30", description = "Maximum passes over the training data (default: ${DEFAULT-VALUE}).")
@@ -162,11 +179,13 @@ public final class SparkTrainCommand implements Callable<Integer> {
     if (targetName == null) {
       throw new UserInputException("--target is required with --data: name the column to forecast");
     }
-    boolean averageParams = switch (mode.toLowerCase(Locale.ROOT)) {
-      case "gradients" -> false;
-      case "parameters" -> true;
-      default -> throw new UserInputException("--mode: expected gradients or parameters, got '" + mode + "'");
-    };
+    boolean averageParams = averageParameters();
+    if (idColumn != null) {
+      return withSpark(o, spark -> GlobalSparkTrain.run(o, this, spark));
+    }
+    if (testRows != null) {
+      throw new UserInputException("--test-rows: only with --id-column (the single-series job splits 70/15/15)");
+    }
     CellType cellType = network.cellType();
     // 1. the data, prepared as 'rnn4j train' prepares it
     CsvSeriesReader.Result read = embedded ? CsvSeriesReader.readEmbedded("seattle_weather", null, null)
@@ -183,23 +202,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "windows: %d train, %d validation, %d test (lookback %d, horizon %d)%n",
         fd.train().count(), fd.parts().validation().count(), fd.parts().test().count(), lookback, horizon);
     // 2. Spark
-    SparkConf conf = new SparkConf().setAppName("rnn4j spark-train");
-    if (master != null) {
-      conf.setMaster(master);
-    } else if (!conf.contains("spark.master")) {
-      conf.setMaster("local[*]");
-    }
-    conf.setIfMissing("spark.ui.enabled", "false");
-    String jar = ownJar();
-    if (jar != null && !conf.get("spark.master").startsWith("local") && !conf.contains("spark.jars")) {
-      conf.set("spark.jars", jar); // a cluster's executors load rnn4j from this jar
-    }
-    boolean ours = SparkSession.getDefaultSession().isEmpty(); // in-process callers may own one already
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-    try {
+    return withSpark(o, spark -> {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      o.printf(Locale.ROOT, "spark %s, master %s, %d cores by default; %d partitions; kernels: %s%n",
-          spark.version(), sc.master(), sc.defaultParallelism(), partitions, KernelProvider.get().name());
       DistributedDataset train = DistributedDataset.of(sc, fd.train().dataset(), partitions);
       // 3. model and settings: those of 'rnn4j train'
       Model model = fd.model(cellType, network.hidden, network.layers, network.dropout, training.seed);
@@ -259,6 +263,47 @@ public final class SparkTrainCommand implements Callable<Integer> {
       o.println();
       o.println("wrote: " + modelFile + ", " + output.out.resolve("history.csv"));
       return 0;
+    });
+  }
+
+  /** {@code --mode}: whether parameters (true) or gradients are averaged. */
+  boolean averageParameters() {
+    return switch (mode.toLowerCase(Locale.ROOT)) {
+      case "gradients" -> false;
+      case "parameters" -> true;
+      default -> throw new UserInputException("--mode: expected gradients or parameters, got '" + mode + "'");
+    };
+  }
+
+  /** A job on the Spark session. */
+  @FunctionalInterface
+  interface SparkJob {
+    int run(SparkSession spark) throws Exception;
+  }
+
+  /**
+   * Runs {@code job} on the session that spark-submit or an in-process caller set up, else on a new
+   * one ({@code --master}, default local[*]) that is stopped afterwards.
+   */
+  int withSpark(PrintWriter o, SparkJob job) throws Exception {
+    SparkConf conf = new SparkConf().setAppName("rnn4j spark-train");
+    if (master != null) {
+      conf.setMaster(master);
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster("local[*]");
+    }
+    conf.setIfMissing("spark.ui.enabled", "false");
+    String jar = ownJar();
+    if (jar != null && !conf.get("spark.master").startsWith("local") && !conf.contains("spark.jars")) {
+      conf.set("spark.jars", jar); // a cluster's executors load rnn4j from this jar
+    }
+    boolean ours = SparkSession.getDefaultSession().isEmpty(); // in-process callers may own one already
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      o.printf(Locale.ROOT, "spark %s, master %s, %d cores by default; %d partitions; kernels: %s%n",
+          spark.version(), sc.master(), sc.defaultParallelism(), partitions, KernelProvider.get().name());
+      return job.run(spark);
     } finally {
       if (ours) {
         spark.stop();
@@ -266,7 +311,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
     }
   }
 
-  private FitOptions.Builder fitOptions() {
+  FitOptions.Builder fitOptions() {
     return FitOptions.builder().epochs(epochs).batchSize(training.batchSize)
         .optimizer(new Adam(training.lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(training.seed).clipNorm(training.clipNorm)
         .earlyStopping(patience).restoreBest(true);

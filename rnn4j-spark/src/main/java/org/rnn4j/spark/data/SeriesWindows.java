@@ -2,18 +2,14 @@ package org.rnn4j.spark.data;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
 import org.rnn4j.data.ChronologicalSplit;
 import org.rnn4j.data.DataException;
 import org.rnn4j.data.Scaler;
@@ -146,32 +142,15 @@ public final class SeriesWindows implements Serializable {
    */
   public JavaRDD<Window> windows(Dataset<Row> df) {
     List<String> values = valueColumns();
-    for (String c : List.of(key, time)) {
-      field(df, c);
-    }
     for (String c : values) {
-      StructField f = field(df, c);
-      if (!(f.dataType() instanceof NumericType)) {
-        throw new IllegalArgumentException("series windows: value column '" + c + "': expected a number, got "
-            + f.dataType().simpleString());
-      }
       if (scaler != null && !scaler().columns().contains(c)) {
         throw new IllegalArgumentException("series windows: expected the scaler to know column '" + c
             + "', it has " + scaler().columns());
       }
     }
-    List<Column> cols = new ArrayList<>();
-    cols.add(functions.col(key));
-    cols.add(functions.col(time));
-    for (String c : values) {
-      cols.add(functions.col(c).cast("double"));
-    }
-    Dataset<Row> sel = df.select(cols.toArray(new Column[0]));
-    Dataset<Row> grouped = partitions > 0 ? sel.repartition(partitions, functions.col(key))
-        : sel.repartition(functions.col(key));
-    Dataset<Row> sorted = grouped.sortWithinPartitions(functions.col(key), functions.col(time));
     SeriesWindows self = this;
-    return sorted.javaRDD().mapPartitions(rows -> self.cut(rows, values));
+    return SeriesGroups.sorted(df, key, time, values, partitions, "series windows")
+        .mapPartitions(rows -> self.cut(rows, values));
   }
 
   /** The windows' examples only. */
@@ -180,30 +159,24 @@ public final class SeriesWindows implements Serializable {
   }
 
   private Iterator<Window> cut(Iterator<Row> rows, List<String> values) {
+    Iterator<SeriesGroups.Series> all = SeriesGroups.series(rows, values.size());
     return new Iterator<>() {
-      private Row pending = rows.hasNext() ? rows.next() : null;
       private Iterator<Window> current = java.util.Collections.emptyIterator();
 
       @Override
       public boolean hasNext() {
-        while (!current.hasNext() && pending != null) {
-          // gather one series: the rows up to the next key
-          Object k = pending.get(0);
-          List<Object> times = new ArrayList<>();
-          List<double[]> vals = new ArrayList<>();
-          while (pending != null && Objects.equals(pending.get(0), k)) {
-            times.add(pending.get(1));
-            double[] v = new double[values.size()];
-            for (int c = 0; c < v.length; c++) {
-              v[c] = pending.isNullAt(2 + c) ? Double.NaN : pending.getDouble(2 + c);
-              if (scaler != null && !Double.isNaN(v[c])) {
-                v[c] = scaler().transform(values.get(c), v[c]);
+        while (!current.hasNext() && all.hasNext()) {
+          SeriesGroups.Series one = all.next();
+          if (scaler != null) {
+            for (double[] v : one.rows()) {
+              for (int c = 0; c < v.length; c++) {
+                if (!Double.isNaN(v[c])) {
+                  v[c] = scaler().transform(values.get(c), v[c]);
+                }
               }
             }
-            vals.add(v);
-            pending = rows.hasNext() ? rows.next() : null;
           }
-          current = series(String.valueOf(k), times, vals, values).iterator();
+          current = series(one.key(), one.times(), one.rows(), values).iterator();
         }
         return current.hasNext();
       }
@@ -336,15 +309,5 @@ public final class SeriesWindows implements Serializable {
       }
     }
     return new Scaler(method, columns, center, scale, constant);
-  }
-
-  private static StructField field(Dataset<Row> df, String name) {
-    for (StructField f : df.schema().fields()) {
-      if (f.name().equals(name)) {
-        return f;
-      }
-    }
-    throw new IllegalArgumentException("series windows: expected a column '" + name + "', got the columns "
-        + Arrays.toString(df.schema().fieldNames()));
   }
 }
