@@ -59,4 +59,65 @@ class SparkTrainCommandTest {
     assertThat(u.status()).isEqualTo(2);
     assertThat(u.err()).startsWith("rnn4j spark-train: Unknown option: '--bogus'");
   }
+
+  /** Three monthly series of different levels and trends in one long CSV (and a short fourth with {@code short}). */
+  private static Path longCsv(Path dir, boolean withShort) throws java.io.IOException {
+    StringBuilder csv = new StringBuilder("id,date,value\n");
+    String[] ids = {"north", "south", "west"};
+    for (int k = 0; k < ids.length; k++) {
+      for (int t = 0; t < 60; t++) {
+        double v = (k + 1) * 100 + (k - 1) * 2.5 * t + 10 * Math.sin(t * Math.PI / 6) + (t * 7 % 5);
+        csv.append(ids[k]).append(',').append(java.time.LocalDate.of(2001, 1, 1).plusMonths(t)).append(',')
+            .append(v).append('\n');
+      }
+    }
+    for (int t = 0; withShort && t < 9; t++) {
+      csv.append("east,").append(java.time.LocalDate.of(2001, 1, 1).plusMonths(t)).append(",5\n");
+    }
+    return Files.writeString(dir.resolve(withShort ? "short.csv" : "stores.csv"), csv);
+  }
+
+  @Test
+  void oneGlobalModelForManySeriesWhoseFileForecastsEverySeries(@TempDir Path dir) throws Exception {
+    TestSpark.session();
+    Path csv = longCsv(dir, false);
+    Path out = dir.resolve("out");
+    Run r = run("--data", csv.toString(), "--id-column", "id", "--target", "value", "--test-rows", "6",
+        "--lookback", "6", "--epochs", "2", "--hidden", "8", "--partitions", "2", "--every", "100", "--out",
+        out.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("3 series (id column 'id'), target value, monthly (season 12)")
+        .contains("own change frame); lookback 6, horizon 1")
+        .containsPattern("  north +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+")
+        .contains("vs seasonal naive");
+    ModelFiles.Loaded loaded = ModelFiles.load(out.resolve("model.rnn4j"));
+    assertThat(loaded.metadata()).containsEntry("series_ids", "[\"north\",\"south\",\"west\"]")
+        .containsEntry("id_column", "id").containsEntry("frame.2.kind", "change").containsEntry("season", "12");
+    // the file is the one 'rnn4j train --id-column' writes: 'rnn4j forecast' forecasts every series from it
+    java.io.ByteArrayOutputStream fo = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream fe = new java.io.ByteArrayOutputStream();
+    int status = org.rnn4j.cli.Main.run(new PrintStream(fo, true, StandardCharsets.UTF_8),
+        new PrintStream(fe, true, StandardCharsets.UTF_8), "forecast", "--model", out.resolve("model.rnn4j").toString(),
+        "--data", csv.toString());
+    assertThat(status).as(fe.toString(StandardCharsets.UTF_8)).isZero();
+    String forecasts = fo.toString(StandardCharsets.UTF_8);
+    for (String id : new String[] {"north", "south", "west"}) {
+      assertThat(forecasts).contains("\n" + id + ",");
+    }
+  }
+
+  @Test
+  void aSeriesTooShortForTheSplitIsOneLineNamingIt(@TempDir Path dir) throws Exception {
+    TestSpark.session();
+    Path csv = longCsv(dir, true);
+    Run r = run("--data", csv.toString(), "--id-column", "id", "--target", "value", "--test-rows", "6",
+        "--lookback", "6", "--out", dir.resolve("out").toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains("series 'east' (9 rows): too few rows: 3 training rows hold no window of lookback 6"
+        + " and horizon 1");
+    Run noId = run("--data", csv.toString(), "--id-column", "store", "--target", "value");
+    assertThat(noId.status()).isEqualTo(2);
+    assertThat(noId.err()).contains("expected a column 'store', the header has [id, date, value]");
+  }
 }
