@@ -113,10 +113,41 @@ public final class GlobalForecaster {
   }
 
   /**
+   * The quantile forecasts {@code [N, horizon, Q]} and the actual values {@code [N, horizon]} of the
+   * windows starting at {@code origins.get(j)} of series {@code series.get(j)}, one series after the other.
+   */
+  private static double[][] pooled(GlobalForecaster g, List<SeriesTable> tables, List<Integer> series,
+      List<int[]> origins, Forecaster.Settings s) {
+    int nq = s.quantiles().size();
+    int total = 0;
+    for (int[] o : origins) {
+      total += o.length * s.horizon();
+    }
+    double[] q = new double[total * nq];
+    double[] a = new double[total];
+    int at = 0;
+    for (int j = 0; j < series.size(); j++) {
+      SeriesTable t = tables.get(series.get(j));
+      int[] o = origins.get(j);
+      double[] qj = g.of(series.get(j)).forecastQuantiles(t, o);
+      System.arraycopy(qj, 0, q, at * nq, qj.length);
+      double[] y = t.column(s.target());
+      for (int w = 0; w < o.length; w++) {
+        for (int k = 0; k < s.horizon(); k++) {
+          a[at + w * s.horizon() + k] = y[o[w] + k];
+        }
+      }
+      at += o.length * s.horizon();
+    }
+    return new double[][] {q, a};
+  }
+
+  /**
    * Trains one ensemble on the windows of every series: series {@code i}'s training targets in rows
    * {@code [0, trainTo[i])}, its validation targets in {@code [trainTo[i], validationTo[i])}. The frame
    * is the first of {@code s.frames()} that applies to every series (log-change needs every series
-   * positive). With quantile levels the interval scale is calibrated on every series' validation
+   * positive). With quantile levels the interval scales are calibrated ({@link Forecaster#calibratedScales})
+   * on every series' validation and training
    * points together.
    *
    * @throws org.rnn4j.data.DataException naming the series that has no room for a training window
@@ -196,27 +227,20 @@ public final class GlobalForecaster {
     }
     GlobalForecaster g = new GlobalForecaster(ids, frames, s.lookback(), s.horizon(), members, s.quantiles(), 1.0);
     if (!s.quantiles().isEmpty() && validation != null) {
-      List<double[]> qs = new ArrayList<>();
-      List<double[]> as = new ArrayList<>();
-      int total = 0;
-      for (int j = 0; j < valSeries.size(); j++) {
-        int i = valSeries.get(j);
-        Windows v = valWindowsOf.get(j);
-        qs.add(g.of(i).forecastQuantiles(tables.get(i), v.targetStarts()));
-        as.add(Baselines.actual(tables.get(i), v));
-        total += as.get(j).length;
+      List<Integer> all = new ArrayList<>();
+      List<int[]> allOrigins = new ArrayList<>();
+      for (int i = 0; i < tables.size(); i++) {
+        all.add(i);
+        allOrigins.add(trainOrigins.get(i));
       }
-      int nq = s.quantiles().size();
-      double[] q = new double[total * nq];
-      double[] a = new double[total];
-      int at = 0;
-      for (int j = 0; j < qs.size(); j++) {
-        System.arraycopy(qs.get(j), 0, q, at * nq, qs.get(j).length);
-        System.arraycopy(as.get(j), 0, a, at, as.get(j).length);
-        at += as.get(j).length;
+      List<int[]> valOriginsOf = new ArrayList<>();
+      for (Windows v : valWindowsOf) {
+        valOriginsOf.add(v.targetStarts());
       }
+      double[][] val = pooled(g, tables, valSeries, valOriginsOf, s);
+      double[][] trn = pooled(g, tables, all, allOrigins, s);
       g = new GlobalForecaster(ids, frames, s.lookback(), s.horizon(), members, s.quantiles(),
-          Forecaster.intervalScales(q, a, s.quantiles(), s.horizon()));
+          Forecaster.calibratedScales(val[0], val[1], trn[0], trn[1], s.quantiles(), s.horizon()));
     }
     double score = Double.NaN;
     if (validation != null) {

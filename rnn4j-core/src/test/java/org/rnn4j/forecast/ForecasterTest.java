@@ -129,6 +129,27 @@ class ForecasterTest {
   }
 
   @Test
+  void theCalibrationTakesTheWiderOfTheValidationAndTheTrainingFactorPerStep() {
+    List<Float> levels = List.of(0.1f, 0.5f, 0.9f);
+    // 10 windows of 2 steps, half-widths 1; validation points 0.1 .. 1.0 away (step 1) and 0.3 .. 3.0
+    // (step 2); training points 0.2 .. 2.0 away at both steps
+    double[] q = new double[10 * 2 * 3];
+    double[] validation = new double[20];
+    double[] train = new double[20];
+    for (int w = 0; w < 10; w++) {
+      for (int k = 0; k < 2; k++) {
+        q[3 * (2 * w + k)] = -1;
+        q[3 * (2 * w + k) + 2] = 1;
+        validation[2 * w + k] = 0.1 * (w + 1) * (k == 0 ? 1 : 3);
+        train[2 * w + k] = -0.2 * (w + 1);
+      }
+    }
+    // rank ceil(11 * 0.8) = 9 of 10: validation 0.9 and 2.7, training 1.8 and 1.8
+    assertThat(Forecaster.calibratedScales(q, validation, q, train, levels, 2)).containsExactly(
+        new double[] {1.8, 2.7}, org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  @Test
   void perStepScalesWidenOnlyTheirOwnStep() {
     SeriesTable t = trend(40);
     List<Float> levels = List.of(0.1f, 0.5f, 0.9f);

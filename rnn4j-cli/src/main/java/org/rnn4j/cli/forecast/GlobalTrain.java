@@ -213,7 +213,7 @@ final class GlobalTrain {
           wins.get(b)[0], series.size());
     }
     if (!levels.isEmpty()) {
-      o.printf(Locale.ROOT, "  quantiles %s (half-widths x %s, calibrated on the validation parts): %.0f%%"
+      o.printf(Locale.ROOT, "  quantiles %s (half-widths x %s, calibrated on the validation and training parts): %.0f%%"
           + " interval covers %.1f%% of %d test points%n", levels, Forecaster.scalesText(g.intervalScales()),
           100 * (levels.get(levels.size() - 1) - levels.get(0)), 100 * inside / points, points);
       summary.put("coverage", inside / points);

@@ -158,7 +158,7 @@ public final class TrainCommand implements Callable<Integer> {
       int nq = levels.size();
       double[] qs = forecaster.forecastQuantiles(table, test.targetStarts()); // [N, H, Q]
       intervalScores = IntervalScores.of(qs, levels, actual);
-      o.printf(Locale.ROOT, "  quantiles %s (half-widths x %s, calibrated on the validation part): %s%n", levels,
+      o.printf(Locale.ROOT, "  quantiles %s (half-widths x %s, calibrated on the validation and training parts): %s%n", levels,
           Forecaster.scalesText(forecaster.intervalScales()), intervalScores);
       lower = new double[actual.length];
       upper = new double[actual.length];
