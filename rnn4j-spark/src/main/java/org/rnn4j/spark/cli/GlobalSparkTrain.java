@@ -158,7 +158,7 @@ final class GlobalSparkTrain {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < series.size(); i++) {
       ids.add(series.get(i).key());
-      meta.putAll(prefixed(series.get(i).frame(), "frame." + i + "."));
+      meta.putAll(series.get(i).forecastFrame().toMap("frame." + i + ".")); // as train --id-column writes it
     }
     meta.put("series_ids", new ObjectMapper().writeValueAsString(ids));
     meta.put("epochs_run", Integer.toString(history.epochs().size()));
@@ -171,11 +171,5 @@ final class GlobalSparkTrain {
     o.println("wrote: " + modelFile + ", " + c.output.out.resolve("history.csv"));
     o.println("forecast every series with: rnn4j forecast --model " + modelFile + " --data " + c.data);
     return 0;
-  }
-
-  private static Map<String, String> prefixed(Map<String, String> m, String prefix) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
-    m.forEach((k, v) -> out.put(prefix + k, v));
-    return out;
   }
 }
