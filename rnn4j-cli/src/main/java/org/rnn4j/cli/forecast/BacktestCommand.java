@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.OutputPath;
 import org.rnn4j.cli.options.Range;
 import org.rnn4j.data.BaselineForecast;
@@ -238,10 +239,7 @@ public final class BacktestCommand implements Callable<Integer> {
     rep.writeJson(report, Map.of("data", p.source(), "target", p.target(), "folds", folds, "stride", step,
         "horizon", horizon, "refit_every", refitEvery, "lookback", look, "season", m), iv);
     o.println();
-    o.println("wrote:");
-    o.println("  forecasts " + csvFile);
-    o.println("  chart     " + png);
-    o.println("  report    " + report);
+    OutputOptions.printWritten(o, "forecasts", csvFile, "chart", png, "report", report);
     return 0;
   }
 

@@ -239,11 +239,7 @@ final class GlobalTrain {
     output.finish(work);
     Files.deleteIfExists(work);
     o.println();
-    o.println("wrote:");
-    o.println("  model     " + modelFile);
-    if (report != null) {
-      o.println("  report    " + report);
-    }
+    OutputOptions.printWritten(o, "model", modelFile, "report", report);
     o.println("forecast every series with: rnn4j forecast --model " + modelFile + " --data " + opts.data);
     return 0;
   }

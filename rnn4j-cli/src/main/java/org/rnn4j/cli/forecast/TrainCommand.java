@@ -216,13 +216,8 @@ public final class TrainCommand implements Callable<Integer> {
     output.finish(work);
     Files.deleteIfExists(work);
     o.println();
-    o.println("wrote:");
-    o.println("  model     " + modelFile);
-    o.println("  history   " + historyCsv);
-    o.println("  charts    " + lossPng + ", " + forecastPng);
-    if (report != null) {
-      o.println("  report    " + report);
-    }
+    OutputOptions.printWritten(o, "model", modelFile, "history", historyCsv, "charts", lossPng + ", " + forecastPng,
+        "report", report);
     o.println("forecast new data with: rnn4j forecast --model " + modelFile + " --data "
         + (embedded ? "YOUR.csv" : data));
     return 0;

@@ -158,10 +158,9 @@ public final class TuneForecastCommand implements Callable<Integer> {
       row(o, width, b.path("name").asText(), b);
     }
     o.println();
-    o.println("wrote:");
-    o.println("  model     " + bestDir.resolve("model.rnn4j") + " (best settings; defaults: "
-        + defaultDir.resolve("model.rnn4j") + ")");
-    o.println("  journal   " + journal + " (continue the search: the same command with --resume and more --trials)");
+    OutputOptions.printWritten(o, "model", bestDir.resolve("model.rnn4j") + " (best settings; defaults: "
+        + defaultDir.resolve("model.rnn4j") + ")",
+        "journal", journal + " (continue the search: the same command with --resume and more --trials)");
     return 0;
   }
 

@@ -139,4 +139,17 @@ public final class OutputOptions {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
   }
+
+  /**
+   * The list of files a command wrote: "wrote:", then one line per (label, what) pair, the labels in a
+   * column ({@code "  model     runs/x/model.rnn4j"}); a pair whose {@code what} is null is left out.
+   */
+  public static void printWritten(java.io.PrintWriter o, Object... labelsAndWhat) {
+    o.println("wrote:");
+    for (int i = 0; i + 1 < labelsAndWhat.length; i += 2) {
+      if (labelsAndWhat[i + 1] != null) {
+        o.printf(java.util.Locale.ROOT, "  %-9s %s%n", labelsAndWhat[i], labelsAndWhat[i + 1]);
+      }
+    }
+  }
 }

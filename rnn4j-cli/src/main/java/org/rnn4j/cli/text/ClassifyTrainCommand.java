@@ -233,10 +233,7 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
         "Test confusion matrix (" + testLabels.length + " texts)");
     output.finish(checkpoint);
     o.println();
-    o.println("wrote:");
-    o.println("  model     " + modelFile);
-    o.println("  history   " + historyCsv);
-    o.println("  charts    " + lossPng + ", " + confusionPng);
+    OutputOptions.printWritten(o, "model", modelFile, "history", historyCsv, "charts", lossPng + ", " + confusionPng);
     o.printf(Locale.ROOT, "total time %.1f s%n", (System.nanoTime() - started) / 1e9);
     o.println("classify new text with: rnn4j classify predict --model " + modelFile + " \"some text\"");
     return 0;

@@ -216,10 +216,7 @@ public final class GenerateTrainCommand implements Callable<Integer> {
       o.println();
     }
     o.println();
-    o.println("wrote:");
-    o.println("  model     " + modelFile);
-    o.println("  history   " + historyCsv);
-    o.println("  chart     " + lossPng);
+    OutputOptions.printWritten(o, "model", modelFile, "history", historyCsv, "chart", lossPng);
     o.println("generate text with: rnn4j generate --model " + modelFile + " --prime \"Call me\" --length 500");
     return 0;
   }

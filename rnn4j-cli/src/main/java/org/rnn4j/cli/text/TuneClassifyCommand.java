@@ -123,10 +123,9 @@ public final class TuneClassifyCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "  best settings     accuracy %.4f%n", bestAccuracy);
     o.printf(Locale.ROOT, "  default settings  accuracy %.4f%n", defaultAccuracy);
     o.println();
-    o.println("wrote:");
-    o.println("  model     " + output.out.resolve("best").resolve("model.rnn4j") + " (best settings; defaults: "
-        + output.out.resolve("defaults").resolve("model.rnn4j") + ")");
-    o.println("  journal   " + journal + " (continue the search: the same command with --resume and more --trials)");
+    OutputOptions.printWritten(o, "model", output.out.resolve("best").resolve("model.rnn4j") + " (best settings;"
+        + " defaults: " + output.out.resolve("defaults").resolve("model.rnn4j") + ")",
+        "journal", journal + " (continue the search: the same command with --resume and more --trials)");
     return 0;
   }
 
