@@ -80,6 +80,26 @@ class TrainerTest {
   }
 
   @Test
+  void resumingARunThatStoppedEarlyTrainsNoFurther(@TempDir Path dir) throws Exception {
+    Dataset train = meanTask(64, 31);
+    Dataset val = meanTask(16, 32);
+    FitOptions o = FitOptions.builder().epochs(10).batchSize(16).checkpoint(dir.resolve("run.ckpt")).build();
+    Model m = Sequential.features(2).gru(4).dense(1).loss(Loss.MSE).build(1);
+    History stopped = Trainer.fit(m, train, val, o, new TrainingListener() {
+      @Override
+      public boolean stopRequested() {
+        return true;
+      }
+    });
+    assertThat(stopped.epochs()).hasSize(1);
+    Model again = Sequential.features(2).gru(4).dense(1).loss(Loss.MSE).build(1);
+    History resumed = Trainer.fit(again, train, val, o, new TrainingListener() { });
+    assertThat(resumed.epochs()).hasSize(1);
+    assertThat(resumed.stopReason()).isEqualTo(stopped.stopReason());
+    assertThat(again.parameterValues()).containsExactly(m.parameterValues());
+  }
+
+  @Test
   void validationMetricsAreRecordedAndSurviveTheCsvRoundTrip() throws Exception {
     Dataset train = meanTask(64, 11);
     Dataset val = meanTask(16, 12);

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,12 +16,13 @@ import org.rnn4j.io.SafeTensors;
 import org.rnn4j.spark.internal.OptimizerCodec;
 import org.rnn4j.spark.internal.RoundTask;
 import org.rnn4j.spark.internal.WeightedSum;
+import org.rnn4j.train.EpochPolicy;
 import org.rnn4j.train.FitOptions;
 import org.rnn4j.train.GradientClipping;
 import org.rnn4j.train.History;
-import org.rnn4j.train.LrSchedule;
 import org.rnn4j.train.Optimizer;
 import org.rnn4j.train.Trainer;
+import org.rnn4j.train.TrainingCheckpoint;
 
 /**
  * Data-parallel, synchronous training of any rnn4j {@link Model} on Apache Spark: the loop of
@@ -274,9 +273,10 @@ public final class DistributedTrainer {
     float baseRate = optimizer.learningRate();
     List<String> stateNames = new ArrayList<>(new java.util.TreeSet<>(optimizer.state().keySet()));
     Run run = new Run();
+    EpochPolicy policy = new EpochPolicy(options);
     Path ckpt = options.checkpoint();
     if (ckpt != null && Files.exists(ckpt)) {
-      loadCheckpoint(ckpt, model, optimizer, run);
+      loadCheckpoint(ckpt, model, optimizer, policy, run);
       listener.message(String.format(Locale.ROOT, "resumed from %s at epoch %d, round %d", ckpt, run.epoch + 1,
           run.roundInEpoch));
     }
@@ -289,7 +289,10 @@ public final class DistributedTrainer {
     int rounds = (steps + k - 1) / k;
     int slots = Math.max(1, sc.defaultParallelism()); // tasks that can run at once
     long vectorBytes = 4L * params.length * (mode == Mode.PARAMETER_AVERAGING ? 1 + stateNames.size() : 1);
-    for (; run.epoch < options.epochs(); run.epoch++, run.roundInEpoch = 0, run.lossSum = 0, run.seen = 0) {
+    // a run that stopped early is finished: resuming it trains no further
+    boolean stop = !policy.history().stopReason().isEmpty();
+    for (; !stop && run.epoch < options.epochs(); run.epoch++, run.roundInEpoch = 0, run.lossSum = 0,
+        run.seen = 0) {
       long started = System.nanoTime();
       // the epoch's order, as each example's position in it (null: the identity)
       Broadcast<int[]> positions = options.shuffle()
@@ -301,7 +304,7 @@ public final class DistributedTrainer {
           long roundStart = System.nanoTime();
           int firstBatch = run.roundInEpoch * k;
           int batches = Math.min(k, steps - firstBatch);
-          rate = learningRate(baseRate, run);
+          rate = policy.learningRate(baseRate, run.epoch, run.globalUpdate);
           optimizer.setLearningRate(rate);
           // 1. broadcast the parameters (and, averaging parameters, the optimizer state)
           Broadcast<float[]> bParams = sc.broadcast(params.clone());
@@ -328,7 +331,8 @@ public final class DistributedTrainer {
           }
           long driverStart = System.nanoTime();
           double loss = total.lossSum() / total.count();
-          guard(loss, run, rate);
+          policy.checkLoss(loss, String.format(Locale.ROOT, "epoch %d, round %d", run.epoch + 1,
+              run.roundInEpoch + 1), "round", rate);
           // 4. the update, on the driver
           if (mode == Mode.GRADIENT_AVERAGING) {
             float[] grads = total.mean(0);
@@ -362,7 +366,7 @@ public final class DistributedTrainer {
           if (ckpt != null && options.checkpointEvery() > 0 && run.globalRound % options.checkpointEvery() == 0
               && run.roundInEpoch + 1 < rounds) {
             run.roundInEpoch++;
-            saveCheckpoint(ckpt, model, optimizer, run);
+            saveCheckpoint(ckpt, model, optimizer, policy, run);
             run.roundInEpoch--;
           }
         }
@@ -371,51 +375,21 @@ public final class DistributedTrainer {
           positions.destroy();
         }
       }
-      // validation, bookkeeping: as Trainer does it
+      // validation, then the policy's bookkeeping (the same as Trainer's)
       double val = validation == null ? Double.NaN : validation.loss(model, bs);
       History.Epoch record = new History.Epoch(run.epoch + 1, run.lossSum / Math.max(1, run.seen), val, rate,
-          (System.nanoTime() - started) / 1e9 + run.carriedSeconds);
-      run.carriedSeconds = 0;
-      run.history.add(record);
-      listener.epochFinished(record);
-      double monitored = Double.isNaN(val) ? record.trainLoss() : val;
-      if (monitored < run.best) {
-        run.best = monitored;
-        run.bestEpoch = run.epoch + 1;
-        run.bad = 0;
-        run.bestParams = params.clone();
-      } else {
-        run.bad++;
-        if (options.schedule() instanceof LrSchedule.ReduceOnPlateau p && run.bad % (p.patience() + 1) == 0) {
-          run.plateauFactor *= p.factor();
-          listener.message(String.format(Locale.ROOT, "no improvement for %d epochs: learning rate x%.3g",
-              run.bad, p.factor()));
-        }
-      }
-      boolean stop = options.patience() > 0 && run.bad >= options.patience();
-      if (stop) {
-        run.stopReason = String.format(Locale.ROOT, "early stopping: no improvement for %d epochs (best epoch %d)",
-            run.bad, run.bestEpoch);
-        listener.message(run.stopReason);
-      }
+          (System.nanoTime() - started) / 1e9);
+      stop = policy.epochFinished(record, params, listener);
       if (ckpt != null) {
         run.epoch++;
         run.roundInEpoch = 0;
         run.lossSum = 0;
         run.seen = 0;
-        saveCheckpoint(ckpt, model, optimizer, run);
+        saveCheckpoint(ckpt, model, optimizer, policy, run);
         run.epoch--;
       }
-      if (stop) {
-        break;
-      }
     }
-    if (options.restoreBest() && run.bestParams != null) {
-      System.arraycopy(run.bestParams, 0, params, 0, params.length);
-      listener.message("restored the parameters of epoch " + run.bestEpoch);
-    }
-    run.history.stopReason(run.stopReason);
-    return run.history;
+    return policy.finish(params, listener);
   }
 
   private static void checkLayout(Model model, DistributedDataset train) {
@@ -448,7 +422,7 @@ public final class DistributedTrainer {
     return pos;
   }
 
-  /** The state of a run: what a checkpoint holds besides parameters and optimizer. */
+  /** Where a run is: what a checkpoint holds besides parameters, optimizer and the epoch policy. */
   private static final class Run {
     int epoch;
     int roundInEpoch;
@@ -456,126 +430,41 @@ public final class DistributedTrainer {
     long globalUpdate;
     double lossSum;
     long seen;
-    double best = Double.POSITIVE_INFINITY;
-    int bestEpoch;
-    int bad;
-    float plateauFactor = 1f;
-    double firstLoss = Double.NaN;
-    float[] bestParams;
-    double carriedSeconds;
-    String stopReason = "";
-    History history = new History();
-  }
-
-  private float learningRate(float base, Run run) {
-    float r = options.schedule().rate(base, run.epoch, run.globalUpdate) * run.plateauFactor;
-    if (options.schedule() instanceof LrSchedule.ReduceOnPlateau p) {
-      r = Math.max(r, p.minRate());
-    }
-    return r;
-  }
-
-  private void guard(double loss, Run run, float rate) {
-    String where = String.format(Locale.ROOT, "epoch %d, round %d", run.epoch + 1, run.roundInEpoch + 1);
-    String advice = String.format(Locale.ROOT, "lower the learning rate (now %.3g), turn on gradient clipping"
-        + " (clipNorm, e.g. 1.0), or check the data for extreme or unscaled values", rate);
-    if (!Double.isFinite(loss)) {
-      throw new Trainer.TrainingStoppedException("training stopped: the loss is " + loss + " at " + where + "; "
-          + advice);
-    }
-    if (Double.isNaN(run.firstLoss)) {
-      run.firstLoss = loss;
-    } else if (options.explodeFactor() > 0 && run.firstLoss > 0 && loss > options.explodeFactor() * run.firstLoss) {
-      throw new Trainer.TrainingStoppedException(String.format(Locale.ROOT,
-          "training stopped: the loss is exploding (%.4g at %s, %.0fx the first round's %.4g); %s", loss, where,
-          loss / run.firstLoss, run.firstLoss, advice));
-    }
   }
 
   // ---- checkpoints ----------------------------------------------------------------------------------------
 
-  private void saveCheckpoint(Path file, Model model, Optimizer opt, Run run) throws IOException {
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("format", CHECKPOINT_FORMAT);
-    meta.put("format_version", Integer.toString(CHECKPOINT_VERSION));
-    meta.put("parameter_names", String.join(",", model.parameterNames()));
-    meta.put("mode", mode.name());
-    meta.put("local_steps", Integer.toString(localSteps));
-    meta.put("epoch", Integer.toString(run.epoch));
-    meta.put("round_in_epoch", Integer.toString(run.roundInEpoch));
-    meta.put("global_round", Long.toString(run.globalRound));
-    meta.put("global_update", Long.toString(run.globalUpdate));
-    meta.put("loss_sum", Double.toString(run.lossSum));
-    meta.put("seen", Long.toString(run.seen));
-    meta.put("best", Double.toString(run.best));
-    meta.put("best_epoch", Integer.toString(run.bestEpoch));
-    meta.put("bad_epochs", Integer.toString(run.bad));
-    meta.put("plateau_factor", Float.toString(run.plateauFactor));
-    meta.put("first_loss", Double.toString(run.firstLoss));
-    meta.put("stop_reason", run.stopReason);
-    meta.put("optimizer_steps", Long.toString(opt.stepCount()));
-    meta.put("history", run.history.toCsv());
-    List<SafeTensors.Tensor> tensors = new ArrayList<>();
-    float[] p = model.parameterValues();
-    tensors.add(new SafeTensors.Tensor("params", new int[] {p.length}, p.clone()));
-    for (Map.Entry<String, float[]> e : opt.state().entrySet()) {
-      tensors.add(new SafeTensors.Tensor("optimizer." + e.getKey(), new int[] {e.getValue().length},
-          e.getValue().clone()));
-    }
-    if (run.bestParams != null) {
-      tensors.add(new SafeTensors.Tensor("best_params", new int[] {p.length}, run.bestParams.clone()));
-    }
-    SafeTensors.write(file, meta, tensors);
+  private void saveCheckpoint(Path file, Model model, Optimizer opt, EpochPolicy policy, Run run)
+      throws IOException {
+    TrainingCheckpoint c = new TrainingCheckpoint(CHECKPOINT_FORMAT, CHECKPOINT_VERSION, model, opt, policy);
+    c.meta().put("mode", mode.name());
+    c.meta().put("local_steps", Integer.toString(localSteps));
+    c.meta().put("epoch", Integer.toString(run.epoch));
+    c.meta().put("round_in_epoch", Integer.toString(run.roundInEpoch));
+    c.meta().put("global_round", Long.toString(run.globalRound));
+    c.meta().put("global_update", Long.toString(run.globalUpdate));
+    c.meta().put("loss_sum", Double.toString(run.lossSum));
+    c.meta().put("seen", Long.toString(run.seen));
+    c.write(file);
   }
 
-  private void loadCheckpoint(Path file, Model model, Optimizer opt, Run run) throws IOException {
-    SafeTensors.Contents c = SafeTensors.read(file);
-    Map<String, String> m = c.metadata();
-    if (!CHECKPOINT_FORMAT.equals(m.get("format"))) {
-      throw new IOException(file + ": expected an rnn4j distributed checkpoint (format " + CHECKPOINT_FORMAT
-          + "), got format " + m.get("format"));
-    }
-    if (!Integer.toString(CHECKPOINT_VERSION).equals(m.get("format_version"))) {
-      throw new IOException(file + ": expected checkpoint format version " + CHECKPOINT_VERSION + ", got "
-          + m.get("format_version"));
-    }
+  private void loadCheckpoint(Path file, Model model, Optimizer opt, EpochPolicy policy, Run run)
+      throws IOException {
+    // the mode is checked before anything is read into the model
+    Map<String, String> saved = SafeTensors.read(file).metadata();
     String how = mode.name() + " with " + localSteps + " local steps";
-    String saved = m.get("mode") + " with " + m.get("local_steps") + " local steps";
-    if (!how.equals(saved)) {
-      throw new IOException(file + ": expected a checkpoint of " + how + ", got one of " + saved
+    String was = saved.get("mode") + " with " + saved.get("local_steps") + " local steps";
+    if (CHECKPOINT_FORMAT.equals(saved.get("format")) && !how.equals(was)) {
+      throw new IOException(file + ": expected a checkpoint of " + how + ", got one of " + was
           + "; resume with the same settings or delete it");
     }
-    String names = String.join(",", model.parameterNames());
-    SafeTensors.Tensor params = c.tensors().get("params");
-    if (!names.equals(m.get("parameter_names")) || params == null
-        || params.data().length != model.parameterValues().length) {
-      throw new IOException(file + ": the checkpoint belongs to another model (its parameters differ from"
-          + " this model's " + model.parameterCount() + "); delete it or choose another checkpoint file");
-    }
-    System.arraycopy(params.data(), 0, model.parameterValues(), 0, params.data().length);
-    for (Map.Entry<String, float[]> e : opt.state().entrySet()) {
-      SafeTensors.Tensor t = c.tensors().get("optimizer." + e.getKey());
-      if (t == null || t.data().length != e.getValue().length) {
-        throw new IOException(file + ": the checkpoint's optimizer state '" + e.getKey()
-            + "' is missing or has another size: was it written with another optimizer?");
-      }
-      System.arraycopy(t.data(), 0, e.getValue(), 0, t.data().length);
-    }
-    opt.setStepCount(Long.parseLong(m.get("optimizer_steps")));
+    Map<String, String> m = TrainingCheckpoint.read(file, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, model, opt, policy)
+        .metadata();
     run.epoch = Integer.parseInt(m.get("epoch"));
     run.roundInEpoch = Integer.parseInt(m.get("round_in_epoch"));
     run.globalRound = Long.parseLong(m.get("global_round"));
     run.globalUpdate = Long.parseLong(m.get("global_update"));
     run.lossSum = Double.parseDouble(m.get("loss_sum"));
     run.seen = Long.parseLong(m.get("seen"));
-    run.best = Double.parseDouble(m.get("best"));
-    run.bestEpoch = Integer.parseInt(m.get("best_epoch"));
-    run.bad = Integer.parseInt(m.get("bad_epochs"));
-    run.plateauFactor = Float.parseFloat(m.get("plateau_factor"));
-    run.firstLoss = Double.parseDouble(m.get("first_loss"));
-    run.stopReason = m.getOrDefault("stop_reason", "");
-    run.history = History.fromCsv(m.get("history"));
-    SafeTensors.Tensor best = c.tensors().get("best_params");
-    run.bestParams = best == null ? null : Arrays.copyOf(best.data(), best.data().length);
   }
 }
