@@ -1,11 +1,12 @@
 package org.rnn4j.train;
 
 import org.rnn4j.internal.kernels.KernelProvider;
+import org.rnn4j.internal.model.Linear;
 
 /**
  * A fully connected layer on a batch of rows, PyTorch's {@code nn.Linear}: {@code y = x W^T + b},
- * weight {@code [out, in]}, bias {@code [out]} or none. The products run on the chosen kernels'
- * GEMM.
+ * weight {@code [out, in]}, bias {@code [out]} or none: the checks of an array API around the model's
+ * own dense arithmetic ({@code internal.model.Linear}), so the two cannot drift apart.
  *
  * <p>Legend: R rows (batch, or time x batch), I input features, O output features. Arrays may be
  * longer than the sizes need (reused workspaces); only the leading part is read or written.
@@ -36,14 +37,8 @@ public final class Dense {
     need("y", y, (long) rows * out, rows, out);
     if (b != null) {
       need("b", b, out, 1, out);
-      // Start every row from the bias, then accumulate the product onto it (beta = 1).
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(b, 0, y, r * out, out);
-      }
     }
-    // y [R, O] = x [R, I] x W^T, W stored [O, I]: the NT product.
-    KernelProvider.get().gemm(false, true, rows, out, in, 1f, x, 0, in, w, 0, in,
-        b != null ? 1f : 0f, y, 0, out);
+    Linear.forward(KernelProvider.get(), x, rows, in, w, 0, b, 0, out, y, null);
   }
 
   /**
@@ -68,18 +63,13 @@ public final class Dense {
     need("w", w, (long) out * in, out, in);
     need("dy", dy, (long) rows * out, rows, out);
     need("dw", dw, (long) out * in, out, in);
-    var k = KernelProvider.get();
     if (dx != null) {
       need("dx", dx, (long) rows * in, rows, in);
-      // dx [R, I] = dy [R, O] x W [O, I]
-      k.gemm(false, false, rows, in, out, 1f, dy, 0, out, w, 0, in, 0f, dx, 0, in);
     }
-    // dW [O, I] += dy^T [O, R] x x [R, I]
-    k.gemm(true, false, out, in, rows, 1f, dy, 0, out, x, 0, in, 1f, dw, 0, in);
     if (db != null) {
       need("db", db, out, 1, out);
-      k.addColumnSums(rows, out, dy, 0, out, db, 0);
     }
+    Linear.backward(KernelProvider.get(), x, rows, in, w, 0, out, dy, dx, dw, 0, db, 0);
   }
 
   private static void checkSizes(int rows, int in, int out) {

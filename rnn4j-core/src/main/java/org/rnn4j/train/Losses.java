@@ -1,8 +1,11 @@
 package org.rnn4j.train;
 
+import org.rnn4j.internal.model.LossFunctions;
+
 /**
  * Losses with their gradients, PyTorch's {@code mse_loss} and {@code cross_entropy} with reduction
- * {@code mean}. Sums are accumulated in double; gradients are written as float.
+ * {@code mean}: the checks of an array API around the model's own loss arithmetic
+ * ({@code internal.model.LossFunctions}). Sums are accumulated in double; gradients are written as float.
  *
  * <p>Stateless and thread-safe; each call writes only its gradient array.
  */
@@ -30,16 +33,7 @@ public final class Losses {
     if (dPred != null) {
       need("mse", "dPred", dPred, n);
     }
-    double sum = 0.0;
-    double scale = 2.0 / n;
-    for (int i = 0; i < n; i++) {
-      double d = (double) pred[i] - target[i];
-      sum += d * d;
-      if (dPred != null) {
-        dPred[i] = (float) (scale * d);
-      }
-    }
-    return sum / n;
+    return LossFunctions.addSquaredErrors(0.0, pred, target, 0, n, n, dPred) / n;
   }
 
   /**
@@ -76,23 +70,7 @@ public final class Losses {
         throw new IllegalArgumentException("crossEntropy: expected targets[" + r + "] in [0, " + classes
             + "), got " + y);
       }
-      int o = r * classes;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int c = 0; c < classes; c++) {
-        max = Math.max(max, logits[o + c]);
-      }
-      double sumExp = 0.0;
-      for (int c = 0; c < classes; c++) {
-        sumExp += Math.exp((double) logits[o + c] - max);
-      }
-      double lse = max + Math.log(sumExp);
-      total += lse - logits[o + y];
-      if (dLogits != null) {
-        for (int c = 0; c < classes; c++) {
-          double p = Math.exp((double) logits[o + c] - lse);
-          dLogits[o + c] = (float) ((p - (c == y ? 1.0 : 0.0)) / rows);
-        }
-      }
+      total += LossFunctions.crossEntropyRow(logits, r * classes, classes, y, rows, dLogits);
     }
     return total / rows;
   }

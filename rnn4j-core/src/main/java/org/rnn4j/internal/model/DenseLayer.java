@@ -19,7 +19,7 @@ final class DenseLayer extends Layer {
   private final Flow y = new Flow();
   private final Flow dx = new Flow();
   private float[] dPre = new float[0];
-  /** W^T packed for gemmPacked, rebuilt each forward (the weights may have changed since). */
+  /** W^T packed for the product, rebuilt each forward (the weights may have changed since). */
   private float[] packedWeight = new float[0];
   private int w;
   private int b = -1;
@@ -97,23 +97,7 @@ final class DenseLayer extends Layer {
     int u = spec.units();
     y.reshape(input.sequence, input.steps, input.batch, u, input.lengths);
     float[] v = store.values();
-    for (int r = 0; r < rows; r++) {
-      if (b >= 0) {
-        System.arraycopy(v, b, y.data, r * u, u);
-      } else {
-        java.util.Arrays.fill(y.data, r * u, (r + 1) * u, 0f);
-      }
-    }
-    // y [rows, U] += x [rows, F] W^T, through packed weights: the packed product computes every row
-    // the same way whatever the row count (the unpacked one takes dot products below a few rows),
-    // so a row's output does not depend on what else is in its batch (a server batching requests
-    // gives each the answer it would get alone).
-    int size = k.packedSize(in, u);
-    if (packedWeight.length < size) {
-      packedWeight = new float[size];
-    }
-    k.packB(true, in, u, v, w, in, packedWeight, 0);
-    k.gemmPacked(false, rows, u, in, 1f, input.data, 0, in, packedWeight, 0, 1f, y.data, 0, u);
+    packedWeight = Linear.forward(k, input.data, rows, in, v, w, b >= 0 ? v : null, b, u, y.data, packedWeight);
     DenseActivation a = spec.activation();
     if (a != DenseActivation.LINEAR) {
       float[] d = y.data;
@@ -165,14 +149,9 @@ final class DenseLayer extends Layer {
       }
       dp = dPre;
     }
-    float[] g = store.grads();
-    // dW [U, F] += dPre^T [U, rows] x [rows, F]; db += column sums; dx [rows, F] = dPre W
-    k.gemm(true, false, u, in, rows, 1f, dp, 0, u, x.data, 0, in, 1f, g, w, in);
-    if (b >= 0) {
-      k.addColumnSums(rows, u, dp, 0, u, g, b);
-    }
     dx.reshape(x.sequence, x.steps, x.batch, in, x.lengths);
-    k.gemm(false, false, rows, in, u, 1f, dp, 0, u, store.values(), w, in, 0f, dx.data, 0, in);
+    float[] g = store.grads();
+    Linear.backward(k, x.data, rows, in, store.values(), w, u, dp, dx.data, g, w, b >= 0 ? g : null, b);
     return dx;
   }
 }

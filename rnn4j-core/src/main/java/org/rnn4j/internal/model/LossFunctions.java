@@ -43,13 +43,7 @@ public final class LossFunctions {
       }
       switch (loss.kind()) {
         case MSE:
-          for (int j = 0; j < u; j++) {
-            double d = (double) o[off + j] - tgt[off + j];
-            total += d * d;
-            if (dOut != null) {
-              dOut[off + j] = (float) (2.0 * d / count);
-            }
-          }
+          total = addSquaredErrors(total, o, tgt, off, u, count, dOut);
           break;
         case MAE:
           for (int j = 0; j < u; j++) {
@@ -97,29 +91,15 @@ public final class LossFunctions {
           break;
         case CROSS_ENTROPY:
         case CROSS_ENTROPY_ONE_HOT: {
-          double max = Double.NEGATIVE_INFINITY;
-          for (int j = 0; j < u; j++) {
-            max = Math.max(max, o[off + j]);
-          }
-          double sum = 0;
-          for (int j = 0; j < u; j++) {
-            sum += Math.exp(o[off + j] - max);
-          }
-          double lse = max + Math.log(sum);
           if (loss.kind() == Loss.Kind.CROSS_ENTROPY) {
             int c = cls[r];
             if (c >= u) {
               throw new IllegalArgumentException("cross-entropy: expected class indices in [0, " + u
                   + "), got " + c);
             }
-            total += lse - o[off + c];
-            if (dOut != null) {
-              for (int j = 0; j < u; j++) {
-                double p = Math.exp(o[off + j] - lse);
-                dOut[off + j] = (float) ((p - (j == c ? 1.0 : 0.0)) / count);
-              }
-            }
+            total += crossEntropyRow(o, off, u, c, count, dOut);
           } else {
+            double lse = logSumExp(o, off, u);
             double ysum = 0;
             for (int j = 0; j < u; j++) {
               ysum += tgt[off + j];
@@ -139,5 +119,50 @@ public final class LossFunctions {
       }
     }
     return total / count;
+  }
+
+  /**
+   * {@code total} plus {@code (o[j] - t[j])^2} for each j in {@code [off, off + n)}, added one by one
+   * (a running sum over rows stays the same sum), and, when {@code dOut} is not null, the mean's
+   * gradient {@code 2 (o[j] - t[j]) / count} written at the same places.
+   */
+  public static double addSquaredErrors(double total, float[] o, float[] t, int off, int n, double count,
+      float[] dOut) {
+    for (int j = 0; j < n; j++) {
+      double d = (double) o[off + j] - t[off + j];
+      total += d * d;
+      if (dOut != null) {
+        dOut[off + j] = (float) (2.0 * d / count);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * One row's softmax cross-entropy {@code logsumexp(z) - z[c]} from logits {@code z = o[off, off + u)},
+   * and, when {@code dOut} is not null, the mean's gradient {@code (softmax(z) - onehot(c)) / count}.
+   */
+  public static double crossEntropyRow(float[] o, int off, int u, int c, double count, float[] dOut) {
+    double lse = logSumExp(o, off, u);
+    if (dOut != null) {
+      for (int j = 0; j < u; j++) {
+        double p = Math.exp(o[off + j] - lse);
+        dOut[off + j] = (float) ((p - (j == c ? 1.0 : 0.0)) / count);
+      }
+    }
+    return lse - o[off + c];
+  }
+
+  /** {@code log sum_j exp(o[j])} over {@code [off, off + u)}, taken around the maximum (no overflow). */
+  private static double logSumExp(float[] o, int off, int u) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < u; j++) {
+      max = Math.max(max, o[off + j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < u; j++) {
+      sum += Math.exp(o[off + j] - max);
+    }
+    return max + Math.log(sum);
   }
 }
