@@ -16,6 +16,7 @@ import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OneOf;
 import org.rnn4j.cli.options.Range;
 import org.rnn4j.cli.options.ResumeMayChange;
+import org.rnn4j.cli.options.StoppingOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.data.ChronologicalSplit;
 import org.rnn4j.data.DataException;
@@ -32,6 +33,7 @@ import org.rnn4j.train.Adam;
 import org.rnn4j.train.FitOptions;
 import org.rnn4j.train.History;
 import org.rnn4j.train.TrainingListener;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -40,6 +42,7 @@ import picocli.CommandLine.Option;
  * backtest}): the data and its columns, the season, the frame, the network, the training budget, and
  * the fit itself with one line per network. A picocli mixin; not thread-safe (a command runs once).
  */
+@Command(resourceBundle = "org.rnn4j.cli.forecast.ForecasterOptions")
 public final class ForecasterOptions implements CombinedCheck {
 
   /** Validation windows needed before --transform auto compares frames (one window is noise). */
@@ -104,30 +107,11 @@ public final class ForecasterOptions implements CombinedCheck {
       description = "Networks (seeds) averaged in the forecast (default: ${DEFAULT-VALUE}).")
   int ensemble;
 
-
-
-
   @Option(names = "--bidirectional", description = "Read each window in both directions.")
   boolean bidirectional;
 
-
-  @Range(min = 1, max = 1_000_000)
-  @ResumeMayChange
-  @Option(names = "--epochs", paramLabel = "N",
-      description = "Maximum passes over the training data (default: 100, more when there are few windows:"
-          + " at least 1000 updates, at most 1000 passes).")
-  Integer epochs;
-
-
-
-
-  @Range(min = 0, max = 1_000_000)
-  @ResumeMayChange
-  @Option(names = "--patience", paramLabel = "N",
-      description = "Stop after this many epochs without validation improvement; the best epoch is kept (default:"
-          + " 10, more when there are few windows: at least 100 updates).")
-  Integer patience;
-
+  @Mixin
+  public StoppingOptions stopping = new StoppingOptions(null, null);
 
   @Option(names = "--missing", defaultValue = "interpolate",
       description = "Missing values: interpolate, ffill, drop or fail (default: ${DEFAULT-VALUE}); what is filled is reported.")
@@ -189,7 +173,6 @@ public final class ForecasterOptions implements CombinedCheck {
       return "--missing: expected interpolate, forward-fill, drop-rows or fail, received '" + missing + "'";
     }
   }
-
 
   /** Reads and cleans the data, prints what was read and the season. */
   Prepared read(PrintWriter o) {
@@ -376,8 +359,8 @@ public final class ForecasterOptions implements CombinedCheck {
     CellType cellType = network.cellType();
     List<Float> levels = levels();
     int updatesPerEpoch = (trainWindows + training.batchSize - 1) / training.batchSize;
-    int maxEpochs = epochs != null ? epochs : Math.min(1000, Math.max(100, ceilDiv(1000, updatesPerEpoch)));
-    int stopAfter = patience != null ? patience : Math.max(10, ceilDiv(100, updatesPerEpoch));
+    int maxEpochs = stopping.epochs != null ? stopping.epochs : Math.min(1000, Math.max(100, ceilDiv(1000, updatesPerEpoch)));
+    int stopAfter = stopping.patience != null ? stopping.patience : Math.max(10, ceilDiv(100, updatesPerEpoch));
     FitOptions options = FitOptions.builder().epochs(maxEpochs).batchSize(training.batchSize)
         .optimizer(new Adam(training.lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(training.seed).clipNorm(training.clipNorm)
         .earlyStopping(stopAfter).restoreBest(true).metrics("mae").build();

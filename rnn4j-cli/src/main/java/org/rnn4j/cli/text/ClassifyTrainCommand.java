@@ -26,6 +26,7 @@ import org.rnn4j.cli.options.OneOf;
 import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.Range;
 import org.rnn4j.cli.options.ResumeMayChange;
+import org.rnn4j.cli.options.StoppingOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.ui.ProgressListener;
 import org.rnn4j.data.Dataset;
@@ -79,6 +80,9 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
 
   @Mixin
   TrainingOptions training = new TrainingOptions(32, 0.005f, 1f, 42);
+
+  @Mixin
+  StoppingOptions stopping = new StoppingOptions(30, 8);
 
   @Mixin
   OutputOptions output = new OutputOptions("runs/classify");
@@ -135,9 +139,6 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
   @Option(names = "--embedding", defaultValue = "32", description = "Embedding size (default: ${DEFAULT-VALUE}).")
   int embedding;
 
-
-
-
   @Option(names = "--bidirectional", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Read each text in both directions (default: ${DEFAULT-VALUE}; --no-bidirectional to read forwards only).")
   boolean bidirectional;
@@ -147,28 +148,10 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
       description = "What the output layer sees: last (the final state), mean or max (over every step's output) (default: ${DEFAULT-VALUE}).")
   String pooling;
 
-
-  @Range(min = 1, max = 1_000_000)
-  @ResumeMayChange
-  @Option(names = "--epochs", defaultValue = "30", description = "Maximum passes over the training texts (default: ${DEFAULT-VALUE}).")
-  int epochs;
-
-
-
   @OneOf({"constant", "cosine"})
   @Option(names = "--lr-schedule", defaultValue = "constant",
       description = "constant, or cosine: anneal the rate to 1/20 of --lr over --epochs (default: ${DEFAULT-VALUE}).")
   String lrSchedule;
-
-
-  @Range(min = 0, max = 1_000_000)
-  @ResumeMayChange
-  @Option(names = "--patience", defaultValue = "8",
-      description = "Stop after this many epochs without validation improvement; the best epoch is kept (default: ${DEFAULT-VALUE}).")
-  int patience;
-
-
-
 
   @Override
   public Integer call() throws IOException {
@@ -398,9 +381,9 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
 
   /** The fit's options: budget, optimiser, schedule, early stopping on {@code val} (null: none). */
   FitOptions fitOptions(Dataset val, TrainingOptions training, Path checkpoint) {
-    return FitOptions.builder().epochs(epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr))
-        .seed(training.seed).schedule(parseSchedule(lrSchedule, epochs, training.lr))
-        .clipNorm(training.clipNorm).earlyStopping(val == null ? 0 : patience).restoreBest(val != null)
+    return FitOptions.builder().epochs(stopping.epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr))
+        .seed(training.seed).schedule(parseSchedule(lrSchedule, stopping.epochs, training.lr))
+        .clipNorm(training.clipNorm).earlyStopping(val == null ? 0 : stopping.patience).restoreBest(val != null)
         .checkpoint(checkpoint).build();
   }
 

@@ -14,10 +14,12 @@ import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.charts.Charts;
 import org.rnn4j.cli.data.DataFiles;
 import org.rnn4j.cli.options.InputFile;
+import org.rnn4j.cli.options.CheckpointOptions;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.Range;
 import org.rnn4j.cli.options.ResumeMayChange;
+import org.rnn4j.cli.options.StoppingOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.ui.ProgressListener;
 import org.rnn4j.data.Dataset;
@@ -73,6 +75,12 @@ public final class GenerateTrainCommand implements Callable<Integer> {
   TrainingOptions training = new TrainingOptions(32, 0.002f, 5f, 0);
 
   @Mixin
+  StoppingOptions stopping = new StoppingOptions(1, 0);
+
+  @Mixin
+  CheckpointOptions checkpoints = new CheckpointOptions(50);
+
+  @Mixin
   OutputOptions output = new OutputOptions("runs/generate");
 
   @InputFile
@@ -83,38 +91,18 @@ public final class GenerateTrainCommand implements Callable<Integer> {
   @Option(names = "--embedding", defaultValue = "64", description = "Embedding size (default: ${DEFAULT-VALUE}).")
   int embedding;
 
-
-
-
-
-
   @Range(min = 1, max = 1_000_000)
   @Option(names = "--seq-length", defaultValue = "100", description = "Characters per stream and update T: the BPTT length (default: ${DEFAULT-VALUE}).")
   int seqLength;
-
-
-  @Range(min = 1, max = 1_000_000)
-  @ResumeMayChange
-  @Option(names = "--epochs", defaultValue = "1", description = "Passes over the training text (default: ${DEFAULT-VALUE}).")
-  int epochs;
-
 
   @Range(min = 0, minExclusive = true, max = 1, maxExclusive = true)
   @Option(names = "--validation-fraction", defaultValue = "0.1", description = "The last part of the text kept for validation (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
-
-  @Range(min = 0, max = 1_000_000_000)
-  @ResumeMayChange
-  @Option(names = "--checkpoint-every", defaultValue = "50", description = "Checkpoint every N updates, 0 = at epoch ends only (default: ${DEFAULT-VALUE}).")
-  int checkpointEvery;
-
   @Range(min = 0, max = 10_000_000)
   @ResumeMayChange
   @Option(names = "--sample-length", defaultValue = "300", description = "Characters of the sample printed at the end, 0 = none (default: ${DEFAULT-VALUE}).")
   int sampleLength;
-
-
 
   @Override
   public Integer call() throws IOException {
@@ -168,9 +156,9 @@ public final class GenerateTrainCommand implements Callable<Integer> {
     o.println("kernels: " + KernelProvider.get().name());
     // 3. fit, stateful (truncated BPTT over the streams)
     Path checkpoint = output.start("checkpoint.safetensors");
-    FitOptions options = FitOptions.builder().epochs(epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr))
-        .clipNorm(training.clipNorm).stateful(true).seed(training.seed).checkpoint(checkpoint).checkpointEvery(checkpointEvery)
-        .build();
+    FitOptions options = FitOptions.builder().epochs(stopping.epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr))
+        .clipNorm(training.clipNorm).stateful(true).seed(training.seed).checkpoint(checkpoint).checkpointEvery(checkpoints.checkpointEvery)
+        .earlyStopping(stopping.patience).restoreBest(stopping.patience > 0).build();
     long t0 = System.nanoTime();
     History history;
     try (ProgressListener progress = ProgressListener.forConsole()) {

@@ -110,7 +110,7 @@ public final class TuneClassifyCommand implements Callable<Integer> {
     }
     Study.Objective objective = trial -> score(trial, task, d);
     TuneRun.Outcome outcome = TuneRun.run(o, tune, space, defaults, objective, journal, output.resume,
-        task.epochs, 1, "validation loss", output.out, task.training.seed);
+        task.stopping.epochs, 1, "validation loss", output.out, task.training.seed);
     Map<String, Object> best = outcome.best().params();
     List<String> bestArgs = TuneRun.withSettings(trainArgs, taskLine.getCommandSpec(), Set.of(), best, OPTION_OF);
     o.println();

@@ -111,7 +111,7 @@ final class GlobalSparkTrain {
         .loss(Loss.MSE)
         .build(c.training.seed);
     Path checkpoint = c.output.start("checkpoint.safetensors");
-    FitOptions options = c.fitOptions().checkpoint(checkpoint).checkpointEvery(c.checkpointEvery).build();
+    FitOptions options = c.fitOptions().checkpoint(checkpoint).checkpointEvery(c.checkpoints.checkpointEvery).build();
     DistributedTrainer.Builder b = DistributedTrainer.builder().options(options).treeDepth(c.treeDepth);
     if (c.averageParameters()) {
       b.parameterAveraging(c.localSteps);

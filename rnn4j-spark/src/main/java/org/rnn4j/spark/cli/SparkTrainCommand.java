@@ -15,12 +15,14 @@ import org.apache.spark.sql.SparkSession;
 import org.rnn4j.Model;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.data.CsvSeriesReader;
+import org.rnn4j.cli.options.CheckpointOptions;
 import org.rnn4j.cli.options.InputFile;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OneOf;
 import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.Range;
 import org.rnn4j.cli.options.ResumeMayChange;
+import org.rnn4j.cli.options.StoppingOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.data.BaselineForecast;
 import org.rnn4j.data.Baselines;
@@ -76,6 +78,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
   TrainingOptions training = new TrainingOptions(32, 0.003f, 1f, 42);
 
   @Mixin
+  StoppingOptions stopping = new StoppingOptions(30, 6);
+
+  @Mixin
+  CheckpointOptions checkpoints = new CheckpointOptions(50);
+
+  @Mixin
   OutputOptions output = new OutputOptions("runs/spark-forecast");
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -121,9 +129,6 @@ public final class SparkTrainCommand implements Callable<Integer> {
   @Option(names = "--horizon", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
   int horizon;
 
-
-
-
   @Option(names = "--id-column", paramLabel = "COLUMN",
       description = {"Long-format data (id, date, value columns, read by Spark): one global model for every series,"
           + " each in its own frame fitted on its own training rows, as 'rnn4j train --id-column'; the model file"
@@ -143,33 +148,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
   @Range(min = 1, max = 1_000_000)
   @ResumeMayChange
-  @Option(names = "--epochs", defaultValue = "30", description = "Maximum passes over the training data (default: ${DEFAULT-VALUE}).")
-  int epochs;
-
-
-
-
-  @Range(min = 0, max = 1_000_000)
-  @ResumeMayChange
-  @Option(names = "--patience", defaultValue = "6", description = "Early stopping patience in epochs, 0 = off (default: ${DEFAULT-VALUE}).")
-  int patience;
-
-
-  @Range(min = 1, max = 1_000_000)
-  @ResumeMayChange
   @Option(names = "--every", defaultValue = "1", description = "Print every this many rounds (default: ${DEFAULT-VALUE}).")
   int every;
 
   @ResumeMayChange
   @Option(names = "--compare-single", description = "Also train on one machine (Trainer.fit, same settings) and compare the test MAE.")
   boolean compareSingle;
-
-
-
-  @Range(min = 0, max = 1_000_000_000)
-  @ResumeMayChange
-  @Option(names = "--checkpoint-every", defaultValue = "50", description = "Checkpoint every this many rounds (and at each epoch's end) (default: ${DEFAULT-VALUE}).")
-  int checkpointEvery;
 
   @Override
   public Integer call() throws Exception {
@@ -210,7 +194,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "model: %s %d x %d, %,d parameters (%,d bytes per vector)%n", cellType.name(),
           network.layers, network.hidden, model.parameterCount(), 4L * model.parameterCount());
       Path checkpoint = output.start("checkpoint.safetensors");
-      FitOptions options = fitOptions().checkpoint(checkpoint).checkpointEvery(checkpointEvery).build();
+      FitOptions options = fitOptions().checkpoint(checkpoint).checkpointEvery(checkpoints.checkpointEvery).build();
       DistributedTrainer.Builder b = DistributedTrainer.builder().options(options).treeDepth(treeDepth);
       if (averageParams) {
         b.parameterAveraging(localSteps);
@@ -312,9 +296,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
   }
 
   FitOptions.Builder fitOptions() {
-    return FitOptions.builder().epochs(epochs).batchSize(training.batchSize)
+    return FitOptions.builder().epochs(stopping.epochs).batchSize(training.batchSize)
         .optimizer(new Adam(training.lr, 0.9f, 0.999f, 1e-8f, 0f, false)).seed(training.seed).clipNorm(training.clipNorm)
-        .earlyStopping(patience).restoreBest(true);
+        .earlyStopping(stopping.patience).restoreBest(true);
   }
 
   private static void baselines(PrintWriter o, ForecastData fd) {
