@@ -17,10 +17,14 @@ import org.rnn4j.tune.TrialRecord;
 
 /**
  * The charts of a hyperparameter search: the optimization history (each complete trial's score and
- * the best so far) and the score against one parameter. Rendered as {@link Charts} renders (same
+ * the best so far) and the score against one parameter. Rendered in the {@link ChartStyle} (same
  * style, headless, written atomically). Stateless and thread-safe.
  */
 public final class TuneCharts {
+  static {
+    ChartStyle.headless();
+  }
+
   private TuneCharts() {
   }
 
@@ -53,21 +57,21 @@ public final class TuneCharts {
     XYSeriesCollection data = new XYSeriesCollection();
     data.addSeries(scores);
     data.addSeries(best);
-    XYLineAndShapeRenderer r = Charts.lineRenderer(true);
+    XYLineAndShapeRenderer r = ChartStyle.lineRenderer(true);
     r.setSeriesLinesVisible(0, false);
     r.setSeriesShapesVisible(1, false);
-    r.setSeriesPaint(0, Charts.BLUE);
-    r.setSeriesPaint(1, Charts.ORANGE);
-    NumberAxis x = Charts.numberAxis("trial");
+    r.setSeriesPaint(0, ChartStyle.BLUE);
+    r.setSeriesPaint(1, ChartStyle.ORANGE);
+    NumberAxis x = ChartStyle.numberAxis("trial");
     x.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
-    ValueAxis y = Charts.useLogScale(min, max) ? Charts.logAxis(metric) : Charts.valueAxis(metric, min, max);
-    XYPlot plot = Charts.plot(data, x, y, r);
-    JFreeChart chart = Charts.chart(title, plot);
+    ValueAxis y = ChartStyle.useLogScale(min, max) ? ChartStyle.logAxis(metric) : ChartStyle.valueAxis(metric, min, max);
+    XYPlot plot = ChartStyle.plot(data, x, y, r);
+    JFreeChart chart = ChartStyle.chart(title, plot);
     long pruned = trials.stream().filter(t -> t.state() == TrialRecord.State.PRUNED).count();
     long failed = trials.stream().filter(t -> t.state() == TrialRecord.State.FAILED).count();
-    Charts.subtitle(chart, String.format(Locale.ROOT, "%d complete, %d pruned, %d failed; best %s", scores.getItemCount(),
-        pruned, failed, Charts.number(bestSoFar)));
-    Charts.write(chart, png, Charts.LOSS_WIDTH, Charts.LOSS_HEIGHT);
+    ChartStyle.subtitle(chart, String.format(Locale.ROOT, "%d complete, %d pruned, %d failed; best %s", scores.getItemCount(),
+        pruned, failed, ChartStyle.number(bestSoFar)));
+    ChartStyle.write(chart, png, LossChart.WIDTH, LossChart.HEIGHT);
   }
 
   /**
@@ -96,9 +100,9 @@ public final class TuneCharts {
       throw new IllegalArgumentException("parameter chart: no complete trial has '" + param.name() + "'");
     }
     XYSeriesCollection data = new XYSeriesCollection(points);
-    XYLineAndShapeRenderer r = Charts.lineRenderer(true);
+    XYLineAndShapeRenderer r = ChartStyle.lineRenderer(true);
     r.setSeriesLinesVisible(0, false);
-    r.setSeriesPaint(0, Charts.BLUE);
+    r.setSeriesPaint(0, ChartStyle.BLUE);
     boolean log = param instanceof Param.IntRange ir ? ir.log() : param instanceof Param.RealRange rr && rr.log();
     ValueAxis x;
     if (choices != null) {
@@ -107,17 +111,17 @@ public final class TuneCharts {
       s.setRange(-0.5, choices.size() - 0.5);
       x = s;
     } else if (log) {
-      x = Charts.logAxis(param.name());
+      x = ChartStyle.logAxis(param.name());
     } else {
-      x = Charts.numberAxis(param.name());
+      x = ChartStyle.numberAxis(param.name());
       ((NumberAxis) x).setAutoRangeIncludesZero(false);
     }
-    ValueAxis y = Charts.useLogScale(min, max) ? Charts.logAxis(metric) : Charts.valueAxis(metric, min, max);
-    JFreeChart chart = Charts.chart(metric + " against " + param.name(), Charts.plot(data, x, y, r));
+    ValueAxis y = ChartStyle.useLogScale(min, max) ? ChartStyle.logAxis(metric) : ChartStyle.valueAxis(metric, min, max);
+    JFreeChart chart = ChartStyle.chart(metric + " against " + param.name(), ChartStyle.plot(data, x, y, r));
     chart.removeLegend();
-    Charts.subtitle(chart, String.format(Locale.ROOT, "%d complete trials%s", points.getItemCount(),
+    ChartStyle.subtitle(chart, String.format(Locale.ROOT, "%d complete trials%s", points.getItemCount(),
         Double.isNaN(importance) ? "" : String.format(Locale.ROOT, "; %.0f%% of the score ranks' variance lies"
             + " between its values", 100 * importance)));
-    Charts.write(chart, png, Charts.LOSS_WIDTH, Charts.LOSS_HEIGHT);
+    ChartStyle.write(chart, png, LossChart.WIDTH, LossChart.HEIGHT);
   }
 }

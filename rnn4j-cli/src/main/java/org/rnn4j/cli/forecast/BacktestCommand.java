@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.cli.UserInputException;
-import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.charts.ForecastChart;
 import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.OutputPath;
 import org.rnn4j.cli.options.Range;
@@ -233,7 +233,7 @@ public final class BacktestCommand implements Callable<Integer> {
       }
     }
     Path png = out.resolve("backtest.png");
-    Charts.forecastVsActual(dates, ca, cp, lo, hi, iv == null ? null : String.format(Locale.ROOT, "%.0f%% interval",
+    ForecastChart.forecastVsActual(dates, ca, cp, lo, hi, iv == null ? null : String.format(Locale.ROOT, "%.0f%% interval",
         100 * iv.nominal()), p.target() + " (backtest)", null, png);
     Path report = out.resolve("report.json");
     rep.writeJson(report, Map.of("data", p.source(), "target", p.target(), "folds", folds, "stride", step,

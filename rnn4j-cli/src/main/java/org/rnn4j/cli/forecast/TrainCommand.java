@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.Model;
 import org.rnn4j.cli.UserInputException;
-import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.charts.ForecastChart;
+import org.rnn4j.cli.charts.LossChart;
 import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.OutputPath;
 import org.rnn4j.cli.options.Range;
@@ -180,7 +181,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path historyCsv = output.out.resolve("history.csv");
     history.writeCsv(historyCsv);
     Path lossPng = output.out.resolve("loss.png");
-    Charts.lossCurves(history, lossPng, "Training history: " + cellName + " forecaster of " + targetName
+    LossChart.lossCurves(history, lossPng, "Training history: " + cellName + " forecaster of " + targetName
         + " (" + forecaster.frame().kind().id() + " frame, seed " + seed + ")");
     Path forecastPng = output.out.resolve("forecast.png");
     // horizon 1: every test window's forecast; longer horizons: the path from the first test origin (the
@@ -203,7 +204,7 @@ public final class TrainCommand implements Callable<Integer> {
         dates.add(table.date(horizon == 1 ? test.targetStart(i) : test.targetStart(0) + i));
       }
     }
-    Charts.forecastVsActual(dates, chartActual, chartPred, chartLower, chartUpper,
+    ForecastChart.forecastVsActual(dates, chartActual, chartPred, chartLower, chartUpper,
         intervalScores == null ? null : String.format(Locale.ROOT, "%.0f%% interval", 100 * intervalScores.nominal()),
         targetName, unit != null ? unit : embedded ? "°C" : null, forecastPng);
     if (report != null) {

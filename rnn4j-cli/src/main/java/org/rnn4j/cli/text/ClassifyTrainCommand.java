@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
-import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.charts.ConfusionChart;
+import org.rnn4j.cli.charts.LossChart;
 import org.rnn4j.cli.options.CombinedCheck;
 import org.rnn4j.cli.options.InputFile;
 import org.rnn4j.cli.options.ModelOptions;
@@ -209,10 +210,10 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
     Path historyCsv = output.out.resolve("history.csv");
     history.writeCsv(historyCsv);
     Path lossPng = output.out.resolve("loss.png");
-    Charts.lossCurves(history, lossPng, "Training history: " + cellType.name().replace("_TANH", "")
+    LossChart.lossCurves(history, lossPng, "Training history: " + cellType.name().replace("_TANH", "")
         + " text classifier");
     Path confusionPng = output.out.resolve("confusion.png");
-    Charts.heatmap(labels.toArray(new String[0]), confusion, confusionPng,
+    ConfusionChart.heatmap(labels.toArray(new String[0]), confusion, confusionPng,
         "Test confusion matrix (" + testLabels.length + " texts)");
     output.finish(checkpoint);
     o.println();

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
-import org.rnn4j.cli.charts.Charts;
+import org.rnn4j.cli.charts.LossChart;
 import org.rnn4j.cli.data.DataFiles;
 import org.rnn4j.cli.options.InputFile;
 import org.rnn4j.cli.options.CheckpointOptions;
@@ -191,7 +191,7 @@ public final class GenerateTrainCommand implements Callable<Integer> {
     Path historyCsv = output.out.resolve("history.csv");
     history.writeCsv(historyCsv);
     Path lossPng = output.out.resolve("loss.png");
-    Charts.lossCurves(history, lossPng, "Training history: character-level "
+    LossChart.lossCurves(history, lossPng, "Training history: character-level "
         + cellType.name().replace("_TANH", "") + " language model");
     output.finish(checkpoint);
     // 5. a sample

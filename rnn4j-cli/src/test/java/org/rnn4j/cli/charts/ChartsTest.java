@@ -39,23 +39,23 @@ class ChartsTest {
 
   @Test
   void headlessIsSetByTheClass() {
-    Charts.useLogScale(1, 2); // initializes the class
+    ChartStyle.useLogScale(1, 2); // initializes the class
     assertThat(System.getProperty("java.awt.headless")).isEqualTo("true");
   }
 
   @Test
   void lossCurvesWritesA1000x600Png() throws IOException {
     Path file = dir.resolve("history.png");
-    Charts.lossCurves(history(30, true), file, "LSTM: loss per epoch");
+    LossChart.lossCurves(history(30, true), file, "LSTM: loss per epoch");
     BufferedImage image = png(file);
-    assertThat(image.getWidth()).isEqualTo(Charts.LOSS_WIDTH).isEqualTo(1000);
-    assertThat(image.getHeight()).isEqualTo(Charts.LOSS_HEIGHT).isEqualTo(600);
+    assertThat(image.getWidth()).isEqualTo(LossChart.WIDTH).isEqualTo(1000);
+    assertThat(image.getHeight()).isEqualTo(LossChart.HEIGHT).isEqualTo(600);
   }
 
   @Test
   void lossCurvesWithoutValidationOrWithOneEpoch() throws IOException {
-    Charts.lossCurves(history(12, false), dir.resolve("train-only.png"), null);
-    Charts.lossCurves(history(1, true), dir.resolve("one.png"), " ");
+    LossChart.lossCurves(history(12, false), dir.resolve("train-only.png"), null);
+    LossChart.lossCurves(history(1, true), dir.resolve("one.png"), " ");
     assertThat(png(dir.resolve("train-only.png")).getWidth()).isEqualTo(1000);
     assertThat(png(dir.resolve("one.png")).getHeight()).isEqualTo(600);
   }
@@ -66,21 +66,21 @@ class ChartsTest {
     for (int e = 1; e <= 40; e++) {
       h.add(new History.Epoch(e, 10 * Math.pow(0.7, e), 12 * Math.pow(0.72, e), 1e-3, 1));
     }
-    Charts.lossCurves(h, dir.resolve("log.png"), null);
+    LossChart.lossCurves(h, dir.resolve("log.png"), null);
     assertThat(png(dir.resolve("log.png")).getWidth()).isEqualTo(1000);
-    assertThat(Charts.useLogScale(0.001, 1)).isTrue();
-    assertThat(Charts.useLogScale(0.02, 1)).isFalse();
-    assertThat(Charts.useLogScale(0, 1)).isFalse();
+    assertThat(ChartStyle.useLogScale(0.001, 1)).isTrue();
+    assertThat(ChartStyle.useLogScale(0.02, 1)).isFalse();
+    assertThat(ChartStyle.useLogScale(0, 1)).isFalse();
   }
 
   @Test
   void lossCurvesRejectAnEmptyHistory() {
-    assertThatThrownBy(() -> Charts.lossCurves(new History(), dir.resolve("x.png"), null))
+    assertThatThrownBy(() -> LossChart.lossCurves(new History(), dir.resolve("x.png"), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("lossCurves: expected a history with at least one epoch, got 0 epochs");
     History nan = new History();
     nan.add(new History.Epoch(1, Double.NaN, Double.NaN, 1e-3, 1));
-    assertThatThrownBy(() -> Charts.lossCurves(nan, dir.resolve("x.png"), null))
+    assertThatThrownBy(() -> LossChart.lossCurves(nan, dir.resolve("x.png"), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected at least one finite loss, got 1 epochs");
     assertThat(dir.resolve("x.png")).doesNotExist();
@@ -101,19 +101,19 @@ class ChartsTest {
       dates.add(LocalDate.of(2023, 6, 1).plusDays(i));
     }
     Path file = dir.resolve("forecast.png");
-    Charts.forecastVsActual(dates, wave(200, 0), wave(200, 1), "temp_max", "°C", file);
+    ForecastChart.forecastVsActual(dates, wave(200, 0), wave(200, 1), "temp_max", "°C", file);
     BufferedImage image = png(file);
-    assertThat(image.getWidth()).isEqualTo(Charts.FORECAST_WIDTH).isEqualTo(1200);
-    assertThat(image.getHeight()).isEqualTo(Charts.FORECAST_HEIGHT).isEqualTo(600);
+    assertThat(image.getWidth()).isEqualTo(ForecastChart.WIDTH).isEqualTo(1200);
+    assertThat(image.getHeight()).isEqualTo(ForecastChart.HEIGHT).isEqualTo(600);
   }
 
   @Test
   void forecastVsActualOnIndicesOrIsoText() throws IOException {
-    Charts.forecastVsActual(null, wave(50, 0), wave(50, 2), "sales", null, dir.resolve("i.png"));
-    Charts.forecastVsActual(List.of("2024-01-31T00:00", "2024-01-31T01:00", "2024-01-31T02:00"),
+    ForecastChart.forecastVsActual(null, wave(50, 0), wave(50, 2), "sales", null, dir.resolve("i.png"));
+    ForecastChart.forecastVsActual(List.of("2024-01-31T00:00", "2024-01-31T01:00", "2024-01-31T02:00"),
         new double[] {1, 2, Double.NaN}, new double[] {1.5, 2.5, 3}, "load", "MW",
         dir.resolve("h.png"));
-    Charts.forecastVsActual(List.of("2024-01-31"), new double[] {5}, new double[] {5},
+    ForecastChart.forecastVsActual(List.of("2024-01-31"), new double[] {5}, new double[] {5},
         "flat", "", dir.resolve("one.png"));
     for (String f : new String[] {"i.png", "h.png", "one.png"}) {
       BufferedImage image = png(dir.resolve(f));
@@ -125,23 +125,23 @@ class ChartsTest {
   @Test
   void forecastVsActualRejectsMismatchedOrEmptyInput() {
     Path file = dir.resolve("bad.png");
-    assertThatThrownBy(() -> Charts.forecastVsActual(null, new double[5], new double[4], "y", "",
+    assertThatThrownBy(() -> ForecastChart.forecastVsActual(null, new double[5], new double[4], "y", "",
         file)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("forecastVsActual: predicted must be as long as actual. Expected 5 values,"
             + " got 4");
-    assertThatThrownBy(() -> Charts.forecastVsActual(List.of(LocalDate.of(2024, 1, 1)),
+    assertThatThrownBy(() -> ForecastChart.forecastVsActual(List.of(LocalDate.of(2024, 1, 1)),
         new double[3], new double[3], "y", "", file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("forecastVsActual: expected one x value per point. Expected 3, got 1");
-    assertThatThrownBy(() -> Charts.forecastVsActual(null, new double[0], new double[0], "y", "",
+    assertThatThrownBy(() -> ForecastChart.forecastVsActual(null, new double[0], new double[0], "y", "",
         file)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("forecastVsActual: expected at least one point, got 0");
-    assertThatThrownBy(() -> Charts.forecastVsActual(List.of("2024-01-01", "31/01/2024"),
+    assertThatThrownBy(() -> ForecastChart.forecastVsActual(List.of("2024-01-01", "31/01/2024"),
         new double[2], new double[2], "y", "", file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected x values that are dates")
         .hasMessageContaining("got \"31/01/2024\" (String) at index 1");
-    assertThatThrownBy(() -> Charts.forecastVsActual(null, new double[] {Double.NaN},
+    assertThatThrownBy(() -> ForecastChart.forecastVsActual(null, new double[] {Double.NaN},
         new double[] {Double.NaN}, "y", "", file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected at least one finite value, got 1 points");
@@ -169,7 +169,7 @@ class ChartsTest {
   @Test
   void heatmapOf20ClassesHasSquareCellsOf44Pixels() throws IOException {
     int n = 20;
-    Charts.Heatmap h = Charts.heatmapChart(labels(n), confusion(n), null);
+    ConfusionChart.Heatmap h = ConfusionChart.heatmapChart(labels(n), confusion(n), null);
     assertThat(h.cell()).isEqualTo(44);
     ChartRenderingInfo info = new ChartRenderingInfo();
     h.chart().createBufferedImage(h.width(), h.height(), info);
@@ -178,7 +178,7 @@ class ChartsTest {
     assertThat(area.getHeight()).isCloseTo(n * 44.0, org.assertj.core.data.Offset.offset(1.0));
 
     Path file = dir.resolve("confusion.png");
-    Charts.heatmap(labels(n), confusion(n), file, "20 classes");
+    ConfusionChart.heatmap(labels(n), confusion(n), file, "20 classes");
     BufferedImage image = png(file);
     assertThat(image.getWidth()).isEqualTo(h.width());
     assertThat(image.getHeight()).isEqualTo(h.height());
@@ -189,31 +189,31 @@ class ChartsTest {
     int previous = 0;
     for (int n : new int[] {2, 12, 20, 40}) {
       Path file = dir.resolve("c" + n + ".png");
-      Charts.heatmap(labels(n), confusion(n), file, null);
+      ConfusionChart.heatmap(labels(n), confusion(n), file, null);
       BufferedImage image = png(file);
       assertThat(image.getHeight()).as("height for %d classes", n).isGreaterThan(previous);
       assertThat(image.getWidth()).isGreaterThanOrEqualTo(n * 22);
       previous = image.getHeight();
     }
-    Charts.heatmap(new String[] {"only"}, new long[][] {{0}}, dir.resolve("one.png"), null);
+    ConfusionChart.heatmap(new String[] {"only"}, new long[][] {{0}}, dir.resolve("one.png"), null);
     assertThat(png(dir.resolve("one.png")).getWidth()).isGreaterThan(440);
   }
 
   @Test
   void heatmapRejectsAMatrixThatDoesNotMatchTheLabels() {
     Path file = dir.resolve("bad.png");
-    assertThatThrownBy(() -> Charts.heatmap(new String[] {"a", "b"}, new long[3][2], file, null))
+    assertThatThrownBy(() -> ConfusionChart.heatmap(new String[] {"a", "b"}, new long[3][2], file, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("heatmap: expected a 2x2 matrix (one row per label), got 3 rows");
-    assertThatThrownBy(() -> Charts.heatmap(new String[] {"a", "b"},
+    assertThatThrownBy(() -> ConfusionChart.heatmap(new String[] {"a", "b"},
         new long[][] {{1, 2}, {3}}, file, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("heatmap: expected a 2x2 matrix (one column per label), got 1 columns in row 1");
-    assertThatThrownBy(() -> Charts.heatmap(new String[] {"a", "b"},
+    assertThatThrownBy(() -> ConfusionChart.heatmap(new String[] {"a", "b"},
         new long[][] {{1, -2}, {3, 4}}, file, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("heatmap: expected counts >= 0, got -2 at row 0, column 1");
-    assertThatThrownBy(() -> Charts.heatmap(new String[0], new long[0][0], file, null))
+    assertThatThrownBy(() -> ConfusionChart.heatmap(new String[0], new long[0][0], file, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("heatmap: expected at least one class label, got 0");
     assertThat(file).doesNotExist();
@@ -223,7 +223,7 @@ class ChartsTest {
   void writesAtomicallyOverAnExistingFileAndLeavesNoTemporaryFile() throws IOException {
     Path file = dir.resolve("history.png");
     Files.writeString(file, "not a png");
-    Charts.lossCurves(history(5, true), file, null);
+    LossChart.lossCurves(history(5, true), file, null);
     assertThat(png(file).getWidth()).isEqualTo(1000);
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("history.png");
@@ -233,19 +233,19 @@ class ChartsTest {
   @Test
   void aMissingFolderIsAnIoErrorNamingIt() {
     Path file = dir.resolve("no-such-folder").resolve("history.png");
-    assertThatThrownBy(() -> Charts.lossCurves(history(3, true), file, null))
+    assertThatThrownBy(() -> LossChart.lossCurves(history(3, true), file, null))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("no-such-folder");
   }
 
   @Test
   void numbersKeepThreeSignificantDigits() {
-    assertThat(Charts.number(0.043123)).isEqualTo("0.0431");
-    assertThat(Charts.number(1234.5)).isEqualTo("1230");
-    assertThat(Charts.number(0.001)).isEqualTo("0.001");
-    assertThat(Charts.number(2.5e-6)).isEqualTo("2.50e-06");
-    assertThat(Charts.niceStep(343.0 / 6)).isEqualTo(100);
-    assertThat(Charts.niceStep(9.0 / 6)).isEqualTo(2);
-    assertThat(Charts.niceStep(0.5)).isEqualTo(1);
+    assertThat(ChartStyle.number(0.043123)).isEqualTo("0.0431");
+    assertThat(ChartStyle.number(1234.5)).isEqualTo("1230");
+    assertThat(ChartStyle.number(0.001)).isEqualTo("0.001");
+    assertThat(ChartStyle.number(2.5e-6)).isEqualTo("2.50e-06");
+    assertThat(ConfusionChart.niceStep(343.0 / 6)).isEqualTo(100);
+    assertThat(ConfusionChart.niceStep(9.0 / 6)).isEqualTo(2);
+    assertThat(ConfusionChart.niceStep(0.5)).isEqualTo(1);
   }
 }
