@@ -6,14 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.rnn4j.Engine;
 import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.Tensor;
 import org.rnn4j.cli.options.OneOf;
 import org.rnn4j.cli.options.Range;
 import org.rnn4j.data.Dataset;
-import org.rnn4j.internal.kernels.KernelProvider;
-import org.rnn4j.internal.kernels.RowParallel;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Loss;
 import org.rnn4j.nn.Recurrent;
@@ -86,14 +85,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int pool = RowParallel.shared().threads();
+    int pool = Engine.threads();
     System.out.printf(Locale.ROOT, "# rnn4j kernels=%s cores=%d java=%s%n",
-        KernelProvider.get().name(), Runtime.getRuntime().availableProcessors(),
+        Engine.kernelName(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
     System.out.println("# name          cfg cell mode  thr  ms_median     ms_min     ms_max    n  seq_per_s  eff_GFLOPs");
     if (sweep) {
       for (int th : threads) {
-        RowParallel.shared().setThreads(checkThreads(th, pool));
+        Engine.setThreads(checkThreads(th, pool));
         for (int t : new int[] {25, 50, 100, 200}) {
           run(new Config("B/T=" + t, B.inputSize(), B.hidden(), 1, t, B.batch(), 0), CellType.LSTM, true, th);
         }
@@ -101,11 +100,11 @@ public final class BenchCommand implements Callable<Integer> {
           run(new Config("B/B=" + b, B.inputSize(), B.hidden(), 1, B.steps(), b, 0), CellType.LSTM, true, th);
         }
       }
-      RowParallel.shared().setThreads(pool);
+      Engine.setThreads(pool);
       return 0;
     }
     for (int th : threads) {
-      RowParallel.shared().setThreads(checkThreads(th, pool));
+      Engine.setThreads(checkThreads(th, pool));
       for (String cfgName : configs) {
         Config cfg = config(cfgName);
         List<CellType> cellTypes = new ArrayList<>();
@@ -130,7 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    RowParallel.shared().setThreads(pool);
+    Engine.setThreads(pool);
     return 0;
   }
 

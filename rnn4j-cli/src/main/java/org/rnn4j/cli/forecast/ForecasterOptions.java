@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.rnn4j.Engine;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.data.CsvSeriesReader;
@@ -26,7 +27,6 @@ import org.rnn4j.data.SeriesTable;
 import org.rnn4j.forecast.ForecastFrame;
 import org.rnn4j.forecast.Forecaster;
 import org.rnn4j.forecast.Frequency;
-import org.rnn4j.internal.kernels.KernelProvider;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Loss;
 import org.rnn4j.train.Adam;
@@ -425,7 +425,7 @@ public final class ForecasterOptions implements CombinedCheck {
   /** Prints the network's summary and the kernels in use. */
   void printNetwork(PrintWriter o, Forecaster.Settings settings) {
     o.print(settings.networks().apply(training.seed).summary());
-    o.println("kernels: " + KernelProvider.get().name());
+    o.println("kernels: " + Engine.kernelName());
   }
 
   /** One line per trained network instead of a progress bar per network. */

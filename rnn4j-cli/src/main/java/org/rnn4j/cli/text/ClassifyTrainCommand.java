@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.rnn4j.Engine;
 import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
@@ -31,7 +32,6 @@ import org.rnn4j.cli.options.StoppingOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.ui.ProgressListener;
 import org.rnn4j.data.Dataset;
-import org.rnn4j.internal.kernels.KernelProvider;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Loss;
 import org.rnn4j.nn.PoolingSpec;
@@ -170,7 +170,7 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
     CellType cellType = network.cellType();
     Model model = build(d, network, embedding, training.seed);
     o.print(model.summary());
-    o.println("kernels: " + KernelProvider.get().name());
+    o.println("kernels: " + Engine.kernelName());
     // 6. fit
     Path checkpoint = output.start("checkpoint.safetensors");
     FitOptions options = fitOptions(val, training, checkpoint);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.rnn4j.Engine;
 import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
@@ -23,7 +24,6 @@ import org.rnn4j.cli.options.StoppingOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.ui.ProgressListener;
 import org.rnn4j.data.Dataset;
-import org.rnn4j.internal.kernels.KernelProvider;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Loss;
 import org.rnn4j.text.Sampler;
@@ -153,7 +153,7 @@ public final class GenerateTrainCommand implements Callable<Integer> {
     }
     Model model = s.dense(vocab.size()).loss(Loss.CROSS_ENTROPY).build(training.seed);
     o.print(model.summary());
-    o.println("kernels: " + KernelProvider.get().name());
+    o.println("kernels: " + Engine.kernelName());
     // 3. fit, stateful (truncated BPTT over the streams)
     Path checkpoint = output.start("checkpoint.safetensors");
     FitOptions options = FitOptions.builder().epochs(stopping.epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr))

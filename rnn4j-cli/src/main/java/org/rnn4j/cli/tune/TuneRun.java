@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.rnn4j.Engine;
 import org.rnn4j.cli.Main;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.charts.TuneCharts;
-import org.rnn4j.internal.kernels.RowParallel;
 import org.rnn4j.io.AtomicFiles;
 import org.rnn4j.tune.Importance;
 import org.rnn4j.tune.Param;
@@ -89,8 +89,7 @@ public final class TuneRun {
     for (Param p : space.params()) {
       o.println("  " + describe(p));
     }
-    RowParallel pool = RowParallel.shared();
-    int threads = pool.threads();
+    int threads = Engine.threads();
     int each = Math.max(1, threads / opts.parallel);
     o.printf(Locale.ROOT, "trials: %d%s, %d at a time (%d kernel thread%s each); sampler %s, pruner %s%s%n",
         opts.trials, opts.budget() == null ? "" : " or " + opts.timeBudget, opts.parallel, each, each > 1 ? "s" : "",
@@ -113,7 +112,7 @@ public final class TuneRun {
       o.println("note: the default settings are outside the search space (" + space.problem(defaults)
           + "); they are not tried");
     }
-    pool.setThreads(each);
+    Engine.setThreads(each);
     try {
       study.optimize(objective, opts.trials, opts.budget(), opts.parallel, t -> {
         synchronized (o) {
@@ -122,7 +121,7 @@ public final class TuneRun {
         }
       });
     } finally {
-      pool.setThreads(threads);
+      Engine.setThreads(threads);
       study.close();
     }
     List<TrialRecord> trials = study.trials();

@@ -53,6 +53,11 @@ public final class RowParallel {
     return SHARED;
   }
 
+  /** The pool's size: the most threads {@link #setThreads} accepts. */
+  public int poolSize() {
+    return threads;
+  }
+
   /** Number of threads that take part in a split, the caller included. */
   public int threads() {
     return active;

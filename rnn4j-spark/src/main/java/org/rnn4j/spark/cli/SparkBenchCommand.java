@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.rnn4j.Engine;
 import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.Tensor;
@@ -17,8 +18,6 @@ import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.options.OneOf;
 import org.rnn4j.cli.options.Range;
 import org.rnn4j.data.Dataset;
-import org.rnn4j.internal.kernels.KernelProvider;
-import org.rnn4j.internal.kernels.RowParallel;
 import org.rnn4j.nn.Loss;
 import org.rnn4j.spark.DistributedDataset;
 import org.rnn4j.spark.DistributedTrainer;
@@ -128,7 +127,7 @@ public final class SparkBenchCommand implements Callable<Integer> {
       }
     }
     o.printf(Locale.ROOT, "# rnn4j spark-bench: kernels=%s, kernel threads per task=%d, cores=%d, java=%s%n",
-        KernelProvider.get().name(), RowParallel.shared().threads(), Runtime.getRuntime().availableProcessors(),
+        Engine.kernelName(), Engine.threads(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
     o.println("# config master     parts  params      bytes/round  round_ms  rounds/s  compute_ms  comm_ms  driver_ms"
         + "  single_step_ms");

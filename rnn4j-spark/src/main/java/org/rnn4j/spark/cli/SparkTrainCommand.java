@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.rnn4j.Engine;
 import org.rnn4j.Model;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.data.CsvSeriesReader;
@@ -28,7 +29,6 @@ import org.rnn4j.data.BaselineForecast;
 import org.rnn4j.data.Baselines;
 import org.rnn4j.data.ChronologicalSplit;
 import org.rnn4j.data.SeriesTable;
-import org.rnn4j.internal.kernels.KernelProvider;
 import org.rnn4j.io.ModelFiles;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.spark.DistributedDataset;
@@ -286,7 +286,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       o.printf(Locale.ROOT, "spark %s, master %s, %d cores by default; %d partitions; kernels: %s%n",
-          spark.version(), sc.master(), sc.defaultParallelism(), partitions, KernelProvider.get().name());
+          spark.version(), sc.master(), sc.defaultParallelism(), partitions, Engine.kernelName());
       return job.run(spark);
     } finally {
       if (ours) {
