@@ -15,6 +15,19 @@ import jdk.incubator.vector.VectorSpecies;
  * arithmetic, so an element's value does not depend on which path or thread computed it. Large
  * products split their rows between the cores through {@link RowParallel}. Thread-safe: the task
  * objects and packing buffers are per thread.
+ *
+ * <p><b>Why this file repeats itself.</b> Every repeat below was kept because folding it costs time
+ * on the hot path. The micro-kernels {@link #kernel8}, {@link #kernel4} and {@link #kernel1} keep
+ * their accumulators in named locals: a loop over an array of accumulators, or a helper per row,
+ * spills them to memory, and a vector-typed helper the JIT does not inline boxes its arguments. The
+ * exp of {@link #sigmoidRange} and {@link #tanhRange} is written out in each: folded into one
+ * vector-typed helper it measured 2x slower on the GRU forward rows (JMH {@code GateBenchmark}
+ * 64x256, 44 us against 22 us, twice alternating; BENCHMARKS.md, 2026-12-07); the likely cause, not
+ * profiled, is that the JIT leaves the helper as a call there. Each activation and gate function is its own loop (one body
+ * holding them all runs out of the JIT's inlining budget and falls back to the Vector API's boxed
+ * Java code, measured 10-100x slower), and each vector loop is followed by its scalar tail, which does
+ * the same arithmetic lane by lane so that results do not depend on the lane count. Array-typed
+ * helpers (the activation ranges) cost nothing when left as calls, and are used wherever they serve.
  */
 final class VectorKernels implements Kernels {
 
