@@ -82,14 +82,7 @@ public final class ModelFiles {
     if (members.size() > 1) {
       meta.put("rnn4j.members", Integer.toString(members.size()));
     }
-    if (extra != null) {
-      for (Map.Entry<String, String> e : extra.entrySet()) {
-        if (meta.containsKey(e.getKey()) || e.getKey().startsWith("rnn4j.")) {
-          throw new IllegalArgumentException("model file: metadata key '" + e.getKey() + "' is reserved");
-        }
-        meta.put(e.getKey(), e.getValue());
-      }
-    }
+    addExtra(meta, extra, "model file");
     List<SafeTensors.Tensor> tensors = new ArrayList<>();
     for (int k = 0; k < members.size(); k++) {
       String prefix = k == 0 ? "" : "member" + k + ".";
@@ -99,6 +92,47 @@ public final class ModelFiles {
       }
     }
     SafeTensors.write(file, meta, tensors);
+  }
+
+  /**
+   * Adds {@code extra} (may be null) to {@code meta}, refusing a key {@code meta} already holds or one
+   * of the {@code rnn4j.} keys this class writes: what a task's file adds cannot replace what makes it
+   * that task's file.
+   *
+   * @param what names the file kind in the message ("text classifier")
+   * @throws IllegalArgumentException naming the reserved key
+   */
+  public static void addExtra(Map<String, String> meta, Map<String, String> extra, String what) {
+    if (extra == null) {
+      return;
+    }
+    for (Map.Entry<String, String> e : extra.entrySet()) {
+      if (meta.containsKey(e.getKey()) || e.getKey().startsWith("rnn4j.")) {
+        throw new IllegalArgumentException(what + ": metadata key '" + e.getKey() + "' is reserved");
+      }
+      meta.put(e.getKey(), e.getValue());
+    }
+  }
+
+  /** The task a file's metadata records, for messages: {@code 'forecast'}, or "not recorded". */
+  public static String describeTask(Map<String, String> meta) {
+    String task = meta.get("task");
+    return task == null || task.isEmpty() ? "not recorded" : "'" + task + "'";
+  }
+
+  /**
+   * Loads a model file of one task ({@code task} in its metadata).
+   *
+   * @param what the task's files, for the message ("a text classifier")
+   * @throws IOException naming the file when it is not an rnn4j model file or holds another task
+   */
+  public static Loaded loadTask(Path file, String task, String what) throws IOException {
+    Loaded l = load(file);
+    if (!task.equals(l.metadata().get("task"))) {
+      throw new IOException(file + ": not " + what + " (its task is " + describeTask(l.metadata()) + ", expected '"
+          + task + "')");
+    }
+    return l;
   }
 
   /**

@@ -148,14 +148,7 @@ public final class TextClassifier {
     meta.put("task", TASK);
     meta.put("labels", Json.write(labels));
     meta.putAll(encoder.toMap(""));
-    if (extra != null) {
-      for (Map.Entry<String, String> e : extra.entrySet()) {
-        if (meta.containsKey(e.getKey())) {
-          throw new IllegalArgumentException("text classifier: metadata key '" + e.getKey() + "' is reserved");
-        }
-        meta.put(e.getKey(), e.getValue());
-      }
-    }
+    ModelFiles.addExtra(meta, extra, "text classifier");
     ModelFiles.save(model, file, meta);
   }
 
@@ -165,13 +158,8 @@ public final class TextClassifier {
    * @throws IOException naming the file when it is not a text classifier file or its metadata is bad
    */
   public static TextClassifier load(Path file) throws IOException {
-    ModelFiles.Loaded l = ModelFiles.load(file);
+    ModelFiles.Loaded l = ModelFiles.loadTask(file, TASK, "a text classifier");
     Map<String, String> meta = l.metadata();
-    if (!TASK.equals(meta.get("task"))) {
-      throw new IOException(file + ": not a text classifier (its task is "
-          + (meta.get("task") == null ? "not recorded" : "'" + meta.get("task") + "'") + ", expected '" + TASK
-          + "')");
-    }
     try {
       Object parsed = Json.parse(meta.getOrDefault("labels", "null"));
       if (!(parsed instanceof List<?> list)) {

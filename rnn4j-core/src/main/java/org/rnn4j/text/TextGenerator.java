@@ -173,14 +173,7 @@ public final class TextGenerator {
     meta.put("task", TASK);
     meta.put("tokenizer", tokenizer.description());
     meta.putAll(vocabulary.toMap("vocab."));
-    if (extra != null) {
-      for (Map.Entry<String, String> e : extra.entrySet()) {
-        if (meta.containsKey(e.getKey())) {
-          throw new IllegalArgumentException("text generator: metadata key '" + e.getKey() + "' is reserved");
-        }
-        meta.put(e.getKey(), e.getValue());
-      }
-    }
+    ModelFiles.addExtra(meta, extra, "text generator");
     ModelFiles.save(model, file, meta);
   }
 
@@ -190,13 +183,8 @@ public final class TextGenerator {
    * @throws IOException naming the file when it is not a character language model file
    */
   public static TextGenerator load(Path file) throws IOException {
-    ModelFiles.Loaded l = ModelFiles.load(file);
+    ModelFiles.Loaded l = ModelFiles.loadTask(file, TASK, "a character language model");
     Map<String, String> meta = l.metadata();
-    if (!TASK.equals(meta.get("task"))) {
-      throw new IOException(file + ": not a character language model (its task is "
-          + (meta.get("task") == null ? "not recorded" : "'" + meta.get("task") + "'") + ", expected '" + TASK
-          + "')");
-    }
     try {
       Tokenizer t = Tokenizer.parse(meta.getOrDefault("tokenizer", "char"));
       if (!(t instanceof CharTokenizer c)) {

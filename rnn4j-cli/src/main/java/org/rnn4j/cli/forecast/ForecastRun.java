@@ -99,7 +99,7 @@ public final class ForecastRun {
     Map<String, String> meta = loaded.metadata();
     if (!"forecast".equals(meta.get("task"))) {
       throw new UserInputException(modelFile + ": this model was not trained by 'rnn4j train' for forecasting"
-          + " (its task is " + (meta.get("task") == null ? "not recorded" : "'" + meta.get("task") + "'") + ")");
+          + " (its task is " + ModelFiles.describeTask(meta) + ")");
     }
     Model model = loaded.model();
     List<String> features = Arrays.asList(meta.get("features").split(","));

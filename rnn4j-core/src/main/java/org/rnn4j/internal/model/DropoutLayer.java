@@ -1,12 +1,11 @@
 package org.rnn4j.internal.model;
 
 import java.util.SplittableRandom;
-import org.rnn4j.internal.engine.ParameterStore;
 import org.rnn4j.internal.kernels.Kernels;
 import org.rnn4j.nn.DropoutSpec;
 
 /** Inverted dropout; the identity at inference (the input flow is passed through). Not thread-safe. */
-final class DropoutLayer extends Layer {
+final class DropoutLayer extends ParameterFreeLayer {
   private final float rate;
   private final Flow y = new Flow();
   private final Flow dx = new Flow();
@@ -19,22 +18,8 @@ final class DropoutLayer extends Layer {
   }
 
   @Override
-  public void register(ParameterStore s) {
-    store = s;
-  }
-
-  @Override
-  public void initialize(SplittableRandom random) {
-  }
-
-  @Override
   public boolean outputIsSequence(boolean sequenceIn) {
     return sequenceIn;
-  }
-
-  @Override
-  public int outputFeatures(int inFeatures) {
-    return inFeatures;
   }
 
   @Override

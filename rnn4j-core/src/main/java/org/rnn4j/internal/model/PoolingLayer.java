@@ -2,7 +2,6 @@ package org.rnn4j.internal.model;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.rnn4j.internal.engine.ParameterStore;
 import org.rnn4j.internal.kernels.Kernels;
 import org.rnn4j.nn.PoolingSpec;
 
@@ -12,7 +11,7 @@ import org.rnn4j.nn.PoolingSpec;
  * {@code dy / len} over the valid steps, the max sends {@code dy} to the step that held the maximum
  * (the first one on ties); padded steps get zero. Not thread-safe.
  */
-final class PoolingLayer extends Layer {
+final class PoolingLayer extends ParameterFreeLayer {
   private final PoolingSpec spec;
   private final Flow y = new Flow();
   private final Flow dx = new Flow();
@@ -29,22 +28,8 @@ final class PoolingLayer extends Layer {
   }
 
   @Override
-  public void register(ParameterStore s) {
-    store = s;
-  }
-
-  @Override
-  public void initialize(SplittableRandom random) {
-  }
-
-  @Override
   public boolean outputIsSequence(boolean sequenceIn) {
     return false;
-  }
-
-  @Override
-  public int outputFeatures(int inFeatures) {
-    return inFeatures;
   }
 
   private static int length(Flow in, int b) {
