@@ -56,25 +56,32 @@ public final class EpochPolicy {
 
   /**
    * Stops the run when an update's loss is not finite, or exceeds {@link FitOptions#explodeFactor()}
-   * times the first update's loss; the message says where ({@code where}, e.g. "epoch 3, update 7"),
-   * what the first update was called ({@code unit}: "batch", "round") and what to try.
+   * times the first update's loss. The message says where ("epoch 3, update 7": 1-based {@code epoch},
+   * {@code stepName} and 1-based {@code step}), what the first update was called ({@code firstName}:
+   * "batch", "round") and what to try; it is built only when the run stops.
    *
    * @throws Trainer.TrainingStoppedException when the loss is NaN, infinite or exploding
    */
-  public void checkLoss(double loss, String where, String unit, float rate) {
+  public void checkLoss(double loss, int epoch, int step, String stepName, String firstName, float rate) {
+    if (Double.isFinite(loss)) {
+      if (Double.isNaN(firstLoss)) {
+        firstLoss = loss;
+        return;
+      }
+      if (!(options.explodeFactor() > 0 && firstLoss > 0 && loss > options.explodeFactor() * firstLoss)) {
+        return;
+      }
+    }
+    String where = String.format(Locale.ROOT, "epoch %d, %s %d", epoch, stepName, step);
     String advice = String.format(Locale.ROOT, "lower the learning rate (now %.3g), turn on gradient clipping"
         + " (clipNorm, e.g. 1.0), or check the data for extreme or unscaled values", rate);
     if (!Double.isFinite(loss)) {
       throw new Trainer.TrainingStoppedException("training stopped: the loss is " + loss + " at " + where + "; "
           + advice);
     }
-    if (Double.isNaN(firstLoss)) {
-      firstLoss = loss;
-    } else if (options.explodeFactor() > 0 && firstLoss > 0 && loss > options.explodeFactor() * firstLoss) {
-      throw new Trainer.TrainingStoppedException(String.format(Locale.ROOT,
-          "training stopped: the loss is exploding (%.4g at %s, %.0fx the first %s's %.4g); %s", loss, where,
-          loss / firstLoss, unit, firstLoss, advice));
-    }
+    throw new Trainer.TrainingStoppedException(String.format(Locale.ROOT,
+        "training stopped: the loss is exploding (%.4g at %s, %.0fx the first %s's %.4g); %s", loss, where,
+        loss / firstLoss, firstName, firstLoss, advice));
   }
 
   /**

@@ -103,8 +103,7 @@ public final class Trainer {
         optimizer.setLearningRate(rate);
         // forward + loss + backward (gradients zeroed inside)
         double loss = model.computeGradients(train, order, from, count, mix(options.seed(), run.globalStep));
-        policy.checkLoss(loss, String.format(Locale.ROOT, "epoch %d, update %d", run.epoch + 1, run.stepInEpoch + 1),
-            "batch", rate);
+        policy.checkLoss(loss, run.epoch + 1, run.stepInEpoch + 1, "update", "batch", rate);
         if (options.clipNorm() > 0f) {
           GradientClipping.clipByGlobalNorm(grads, options.clipNorm());
         }

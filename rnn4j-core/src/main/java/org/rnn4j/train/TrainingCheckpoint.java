@@ -62,6 +62,17 @@ public final class TrainingCheckpoint {
   public static SafeTensors.Contents read(Path file, String format, int version, Model model, Optimizer optimizer,
       EpochPolicy policy) throws IOException {
     SafeTensors.Contents c = SafeTensors.read(file);
+    restore(file, c, format, version, model, optimizer, policy);
+    return c;
+  }
+
+  /**
+   * {@link #read} on contents already read from {@code file} (a loop that checks its own keys first).
+   *
+   * @throws IOException as {@link #read}
+   */
+  public static void restore(Path file, SafeTensors.Contents c, String format, int version, Model model,
+      Optimizer optimizer, EpochPolicy policy) throws IOException {
     Map<String, String> m = c.metadata();
     if (!format.equals(m.get("format"))) {
       throw new IOException(file + ": expected a checkpoint of format " + format + ", got format " + m.get("format"));
@@ -88,6 +99,5 @@ public final class TrainingCheckpoint {
     }
     optimizer.setStepCount(Long.parseLong(m.get("optimizer_steps")));
     policy.readState(c);
-    return c;
   }
 }

@@ -118,14 +118,14 @@ class EpochPolicyTest {
   @Test
   void aNonFiniteOrExplodingLossStopsTheRunWithWhereAndWhatToTry() {
     EpochPolicy p = new EpochPolicy(FitOptions.builder().explodeFactor(10f).build());
-    p.checkLoss(2.0, "epoch 1, update 1", "batch", 0.1f);
-    p.checkLoss(19.9, "epoch 1, update 2", "batch", 0.1f);
-    assertThatThrownBy(() -> p.checkLoss(20.1, "epoch 1, update 3", "batch", 0.1f))
+    p.checkLoss(2.0, 1, 1, "update", "batch", 0.1f);
+    p.checkLoss(19.9, 1, 2, "update", "batch", 0.1f);
+    assertThatThrownBy(() -> p.checkLoss(20.1, 1, 3, "update", "batch", 0.1f))
         .isInstanceOf(Trainer.TrainingStoppedException.class)
         .hasMessageStartingWith("training stopped: the loss is exploding (20.10 at epoch 1, update 3, 10x the first"
             + " batch's 2.000)")
         .hasMessageContaining("lower the learning rate (now 0.100)");
-    assertThatThrownBy(() -> p.checkLoss(Double.NaN, "epoch 2, round 1", "round", 0.1f))
+    assertThatThrownBy(() -> p.checkLoss(Double.NaN, 2, 1, "round", "round", 0.1f))
         .isInstanceOf(Trainer.TrainingStoppedException.class)
         .hasMessageStartingWith("training stopped: the loss is NaN at epoch 2, round 1; ");
   }
@@ -136,7 +136,7 @@ class EpochPolicyTest {
         .schedule(new LrSchedule.ReduceOnPlateau(0.5f, 0, 0f)).explodeFactor(4f).build();
     EpochPolicy original = new EpochPolicy(o);
     float[] params = {1f, 2f};
-    original.checkLoss(1.0, "epoch 1, update 1", "batch", 0.1f);
+    original.checkLoss(1.0, 1, 1, "update", "batch", 0.1f);
     original.epochFinished(epoch(1, 1, 0.7), params, QUIET);
     params[0] = 9f;
     original.epochFinished(epoch(2, 1, 0.9), params, QUIET);
@@ -152,7 +152,7 @@ class EpochPolicyTest {
     assertThat(resumed.plateauFactor()).isEqualTo(0.5f);
     assertThat(resumed.history().toCsv()).isEqualTo(original.history().toCsv());
     // the first loss survives: 4.1 explodes against it in both
-    assertThatThrownBy(() -> resumed.checkLoss(4.1, "epoch 3, update 1", "batch", 0.1f))
+    assertThatThrownBy(() -> resumed.checkLoss(4.1, 3, 1, "update", "batch", 0.1f))
         .isInstanceOf(Trainer.TrainingStoppedException.class);
     // two more bad epochs stop both, at the same epoch, and both restore epoch 1's parameters
     for (EpochPolicy p : List.of(original, resumed)) {

@@ -331,8 +331,7 @@ public final class DistributedTrainer {
           }
           long driverStart = System.nanoTime();
           double loss = total.lossSum() / total.count();
-          policy.checkLoss(loss, String.format(Locale.ROOT, "epoch %d, round %d", run.epoch + 1,
-              run.roundInEpoch + 1), "round", rate);
+          policy.checkLoss(loss, run.epoch + 1, run.roundInEpoch + 1, "round", "round", rate);
           // 4. the update, on the driver
           if (mode == Mode.GRADIENT_AVERAGING) {
             float[] grads = total.mean(0);
@@ -450,16 +449,16 @@ public final class DistributedTrainer {
 
   private void loadCheckpoint(Path file, Model model, Optimizer opt, EpochPolicy policy, Run run)
       throws IOException {
+    SafeTensors.Contents c = SafeTensors.read(file);
+    Map<String, String> m = c.metadata();
     // the mode is checked before anything is read into the model
-    Map<String, String> saved = SafeTensors.read(file).metadata();
     String how = mode.name() + " with " + localSteps + " local steps";
-    String was = saved.get("mode") + " with " + saved.get("local_steps") + " local steps";
-    if (CHECKPOINT_FORMAT.equals(saved.get("format")) && !how.equals(was)) {
+    String was = m.get("mode") + " with " + m.get("local_steps") + " local steps";
+    if (CHECKPOINT_FORMAT.equals(m.get("format")) && !how.equals(was)) {
       throw new IOException(file + ": expected a checkpoint of " + how + ", got one of " + was
           + "; resume with the same settings or delete it");
     }
-    Map<String, String> m = TrainingCheckpoint.read(file, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, model, opt, policy)
-        .metadata();
+    TrainingCheckpoint.restore(file, c, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, model, opt, policy);
     run.epoch = Integer.parseInt(m.get("epoch"));
     run.roundInEpoch = Integer.parseInt(m.get("round_in_epoch"));
     run.globalRound = Long.parseLong(m.get("global_round"));
