@@ -203,17 +203,7 @@ public final class TuneForecastCommand implements Callable<Integer> {
     all.put("batch_size", String.valueOf(opts.training.batchSize));
     all.put("lookback", look);
     all.put("transform", ForecastSetup.frames(opts.transform).get(0).id());
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Param param : space.params()) {
-      Object v = all.get(param.name());
-      if (param instanceof Param.IntRange && v instanceof String s) {
-        v = Integer.parseInt(s);
-      } else if (param instanceof Param.Choice && v != null) {
-        v = String.valueOf(v);
-      }
-      out.put(param.name(), v);
-    }
-    return out;
+    return TuneRun.defaultsIn(space, all);
   }
 
   /**

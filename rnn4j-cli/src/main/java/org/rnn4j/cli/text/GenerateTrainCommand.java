@@ -108,35 +108,12 @@ public final class GenerateTrainCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter o = spec.commandLine().getOut();
     boolean embedded = data == null;
-    // 1. the text, read as Python reads it (UTF-8, universal newlines)
-    String text;
-    if (embedded) {
-      text = TextTableReader.embeddedText(EMBEDDED);
-    } else {
-      text = TextTableReader.decode(DataFiles.readAll(data), data.toString());
-    }
-    text = TextStreams.universalNewlines(text);
-    if (text.isEmpty()) {
-      throw new UserInputException(sourceName() + ": the text is empty; expected some text to learn from");
-    }
-    Vocabulary vocab = TextStreams.characterVocabulary(text);
-    int[] ids = TextStreams.encodeCharacters(text, vocab);
-    int cut = (int) (ids.length * (1.0 - validationFraction));
-    Dataset train;
-    Dataset val;
-    try {
-      train = TextStreams.of(Arrays.copyOfRange(ids, 0, cut), training.batchSize, seqLength);
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException(sourceName() + ": the training part (" + cut + " characters) is too short: "
-          + e.getMessage().replace("text streams: ", ""));
-    }
-    try {
-      val = TextStreams.of(Arrays.copyOfRange(ids, cut, ids.length), training.batchSize, seqLength);
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException(sourceName() + ": the validation part (" + (ids.length - cut)
-          + " characters) is too short: " + e.getMessage().replace("text streams: ", "")
-          + "; or raise --validation-fraction");
-    }
+    Prepared d = prepare();
+    Vocabulary vocab = d.vocab();
+    int[] ids = d.ids();
+    int cut = d.cut();
+    Dataset train = d.train();
+    Dataset val = d.val();
     int updates = train.size() / training.batchSize;
     o.printf(Locale.ROOT, "data: %s: %,d characters, %d distinct%n",
         embedded ? "embedded Moby Dick (" + EMBEDDED + ", see its NOTICE)" : data.toString(), ids.length,
@@ -145,20 +122,12 @@ public final class GenerateTrainCommand implements Callable<Integer> {
         + " characters (%d batches)%n", training.batchSize, seqLength, cut, updates, ids.length - cut, val.size() / training.batchSize);
     // 2. model: Embedding(V, E) -> recurrent x L -> Linear(H, V)
     CellType cellType = network.cellType();
-    float between = network.layers > 1 ? network.dropout : 0f;
-    Sequential s = Sequential.embedding(vocab.size(), embedding)
-        .recurrent(cellType, network.hidden, r -> r.numLayers(network.layers).dropout(between).returnSequences(true));
-    if (network.dropout > 0f) {
-      s.dropout(network.dropout);
-    }
-    Model model = s.dense(vocab.size()).loss(Loss.CROSS_ENTROPY).build(training.seed);
+    Model model = build(vocab.size(), network, embedding, training.seed);
     o.print(model.summary());
     o.println("kernels: " + Engine.kernelName());
     // 3. fit, stateful (truncated BPTT over the streams)
     Path checkpoint = output.start("checkpoint.safetensors");
-    FitOptions options = FitOptions.builder().epochs(stopping.epochs).batchSize(training.batchSize).optimizer(Adam.of(training.lr))
-        .clipNorm(training.clipNorm).stateful(true).seed(training.seed).checkpoint(checkpoint).checkpointEvery(checkpoints.checkpointEvery)
-        .earlyStopping(stopping.patience).restoreBest(stopping.patience > 0).build();
+    FitOptions options = fitOptions(training, checkpoint);
     long t0 = System.nanoTime();
     History history;
     try (ProgressListener progress = ProgressListener.forConsole()) {
@@ -175,7 +144,10 @@ public final class GenerateTrainCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "  %5d %12.4f %12.4f %12.4f %10.1f%n", e.epoch(), e.trainLoss(), e.validationLoss(),
           Metrics.bitsPerCharacter(e.validationLoss()), e.seconds());
     }
-    History.Epoch last = history.epochs().get(history.epochs().size() - 1);
+    // the saved model's epoch: the best one when early stopping restored it, else the last
+    History.Epoch last = stopping.patience > 0
+        ? history.epochs().stream().min(java.util.Comparator.comparingDouble(History.Epoch::validationLoss)).orElseThrow()
+        : history.epochs().get(history.epochs().size() - 1);
     double bpc = Metrics.bitsPerCharacter(last.validationLoss());
     o.printf(Locale.ROOT, "validation: loss %.4f nats per character, %.4f bits per character%n",
         last.validationLoss(), bpc);
@@ -207,6 +179,70 @@ public final class GenerateTrainCommand implements Callable<Integer> {
     OutputOptions.printWritten(o, "model", modelFile, "history", historyCsv, "chart", lossPng);
     o.println("generate text with: rnn4j generate --model " + modelFile + " --prime \"Call me\" --length 500");
     return 0;
+  }
+
+  /**
+   * The text as the model sees it: its vocabulary and ids, and the streams of the training part (the
+   * first {@code 1 - validation fraction} of the characters) and of the validation part (the rest).
+   *
+   * @param ids     every character's id
+   * @param cut     the first validation character
+   */
+  record Prepared(Vocabulary vocab, int[] ids, int cut, Dataset train, Dataset val) {
+  }
+
+  /** Reads the text and cuts it into the training and validation streams. */
+  Prepared prepare() throws IOException {
+    // the text, read as Python reads it (UTF-8, universal newlines)
+    String text;
+    if (data == null) {
+      text = TextTableReader.embeddedText(EMBEDDED);
+    } else {
+      text = TextTableReader.decode(DataFiles.readAll(data), data.toString());
+    }
+    text = TextStreams.universalNewlines(text);
+    if (text.isEmpty()) {
+      throw new UserInputException(sourceName() + ": the text is empty; expected some text to learn from");
+    }
+    Vocabulary vocab = TextStreams.characterVocabulary(text);
+    int[] ids = TextStreams.encodeCharacters(text, vocab);
+    int cut = (int) (ids.length * (1.0 - validationFraction));
+    return new Prepared(vocab, ids, cut, streams(ids, 0, cut, training.batchSize, seqLength, "training part", ""),
+        streams(ids, cut, ids.length, training.batchSize, seqLength, "validation part",
+            "; or raise --validation-fraction"));
+  }
+
+  /** Characters [from, to) of {@code ids} as B streams of T-step batches, or one line naming the part. */
+  Dataset streams(int[] ids, int from, int to, int batch, int steps, String part, String advice) {
+    try {
+      return TextStreams.of(Arrays.copyOfRange(ids, from, to), batch, steps);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(sourceName() + ": the " + part + " (" + (to - from) + " characters) is too short: "
+          + e.getMessage().replace("text streams: ", "") + advice);
+    }
+  }
+
+  /** Embedding(V, E) -> recurrent x L (dropout between layers) -> [dropout] -> Linear(H, V), cross-entropy. */
+  static Model build(int vocabSize, ModelOptions network, int embedding, long seed) {
+    float between = network.layers > 1 ? network.dropout : 0f;
+    Sequential s = Sequential.embedding(vocabSize, embedding)
+        .recurrent(network.cellType(), network.hidden, r -> r.numLayers(network.layers).dropout(between)
+            .returnSequences(true));
+    if (network.dropout > 0f) {
+      s.dropout(network.dropout);
+    }
+    return s.dense(vocabSize).loss(Loss.CROSS_ENTROPY).build(seed);
+  }
+
+  /** Stateful truncated BPTT with Adam and clipping; checkpoints to {@code checkpoint} when not null. */
+  FitOptions fitOptions(TrainingOptions training, Path checkpoint) {
+    FitOptions.Builder b = FitOptions.builder().epochs(stopping.epochs).batchSize(training.batchSize)
+        .optimizer(Adam.of(training.lr)).clipNorm(training.clipNorm).stateful(true).seed(training.seed)
+        .earlyStopping(stopping.patience).restoreBest(stopping.patience > 0);
+    if (checkpoint != null) {
+      b.checkpoint(checkpoint).checkpointEvery(checkpoints.checkpointEvery);
+    }
+    return b.build();
   }
 
   private String sourceName() {

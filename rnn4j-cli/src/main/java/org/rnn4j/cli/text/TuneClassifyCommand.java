@@ -4,26 +4,18 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.rnn4j.Model;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.options.ModelOptions;
-import org.rnn4j.cli.options.OptionChecks;
 import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.tune.TuneOptions;
 import org.rnn4j.cli.tune.TuneRun;
-import org.rnn4j.train.FitOptions;
-import org.rnn4j.train.History;
-import org.rnn4j.train.Trainer;
-import org.rnn4j.train.TrainingListener;
 import org.rnn4j.tune.Param;
 import org.rnn4j.tune.SearchSpace;
 import org.rnn4j.tune.Study;
@@ -75,23 +67,9 @@ public final class TuneClassifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     ClassifyTrainCommand task = new ClassifyTrainCommand();
-    CommandLine taskLine = new CommandLine(task);
-    try {
-      OptionChecks.check(taskLine.parseArgs(trainArgs.toArray(String[]::new)));
-    } catch (CommandLine.ParameterException e) {
-      throw new UserInputException(e.getMessage() + " (an option of 'rnn4j classify train'; see its --help)");
-    }
-    String combined = task.problem();
-    if (combined != null) {
-      throw new UserInputException(combined);
-    }
+    CommandLine taskLine = TuneRun.parseTask(task, trainArgs, "classify train");
     SearchSpace space = tune.space(defaultSpace());
     TuneRun.requireKnown(space, OPTION_OF, "classifier");
-    for (String a : trainArgs) {
-      if (a.equals("--out") || a.startsWith("--out=") || a.equals("--resume")) {
-        throw new UserInputException("tune classify: " + a + " is the search's own option; give it once");
-      }
-    }
     ClassifyTrainCommand.Prepared d = task.prepare(o);
     if (d.val() == null) {
       throw new UserInputException("tune compares trials on the validation part, and --validation-fraction leaves"
@@ -99,33 +77,14 @@ public final class TuneClassifyCommand implements Callable<Integer> {
     }
     // a resume must also match classify train's options and data (its fingerprint; --out is not in it)
     Path journal = output.start("study.jsonl", task.output.fingerprint());
-    Map<String, Object> defaults = new LinkedHashMap<>();
-    Map<String, Object> all = Map.of("cell", task.network.cell, "hidden", task.network.hidden,
-        "layers", task.network.layers, "dropout", (double) task.network.dropout, "embedding", task.embedding,
-        "lr", (double) task.training.lr, "batch_size", String.valueOf(task.training.batchSize));
-    for (Param p : space.params()) {
-      Object v = all.get(p.name());
-      defaults.put(p.name(), p instanceof Param.Choice ? String.valueOf(v)
-          : p instanceof Param.IntRange && v instanceof String str ? Integer.parseInt(str) : v);
-    }
+    Map<String, Object> defaults = TuneRun.defaultsIn(space, Map.of("cell", task.network.cell, "hidden",
+        task.network.hidden, "layers", task.network.layers, "dropout", (double) task.network.dropout, "embedding",
+        task.embedding, "lr", (double) task.training.lr, "batch_size", String.valueOf(task.training.batchSize)));
     Study.Objective objective = trial -> score(trial, task, d);
     TuneRun.Outcome outcome = TuneRun.run(o, tune, space, defaults, objective, journal, output.resume,
         task.stopping.epochs, 1, "validation loss", output.out, task.training.seed);
-    Map<String, Object> best = outcome.best().params();
-    List<String> bestArgs = TuneRun.withSettings(trainArgs, taskLine.getCommandSpec(), Set.of(), best, OPTION_OF);
-    o.println();
-    o.printf(Locale.ROOT, "best: trial %d, validation loss %.4f%n", outcome.best().number(), outcome.best().value());
-    o.println("reproduce with: rnn4j classify train " + String.join(" ", TuneRun.quoted(bestArgs)));
-    double bestAccuracy = train(o, bestArgs, output.out.resolve("best"));
-    double defaultAccuracy = train(o, trainArgs, output.out.resolve("defaults"));
-    o.println();
-    o.println("test part (scored once for each):");
-    o.printf(Locale.ROOT, "  best settings     accuracy %.4f%n", bestAccuracy);
-    o.printf(Locale.ROOT, "  default settings  accuracy %.4f%n", defaultAccuracy);
-    o.println();
-    OutputOptions.printWritten(o, "model", output.out.resolve("best").resolve("model.rnn4j") + " (best settings;"
-        + " defaults: " + output.out.resolve("defaults").resolve("model.rnn4j") + ")",
-        "journal", journal + " (continue the search: the same command with --resume and more --trials)");
+    TuneRun.trainBestAndDefaults(o, outcome, ClassifyTrainCommand::new, "classify train", taskLine.getCommandSpec(),
+        trainArgs, OPTION_OF, output.out, journal, TuneClassifyCommand::accuracy, "accuracy", "test part (scored once for each)");
     return 0;
   }
 
@@ -142,40 +101,12 @@ public final class TuneClassifyCommand implements Callable<Integer> {
     ModelOptions network = TuneRun.network(trial, task.network);
     TrainingOptions training = TuneRun.training(trial, task.training);
     Model model = task.build(d, network, TuneRun.intSetting(trial, "embedding", task.embedding), training.seed);
-    FitOptions options = task.fitOptions(d.val(), training, null);
-    boolean[] stop = {false};
-    History h;
-    try {
-      h = Trainer.fit(model, d.train(), d.val(), options, new TrainingListener() {
-        @Override
-        public void epochFinished(History.Epoch e) {
-          stop[0] = trial.report(e.epoch(), e.validationLoss());
-        }
-
-        @Override
-        public boolean stopRequested() {
-          return stop[0];
-        }
-      });
-    } catch (Trainer.TrainingStoppedException e) {
-      throw new UserInputException(e.getMessage());
-    }
-    if (stop[0]) {
-      throw new Trial.Pruned(h.epochs().size());
-    }
-    return h.epochs().stream().mapToDouble(History.Epoch::validationLoss).min().orElse(Double.NaN);
+    return TuneRun.fitTrial(trial, model, d.train(), d.val(), task.fitOptions(d.val(), training, null));
   }
 
-  /** Runs {@code rnn4j classify train} with {@code args} into {@code dir}; returns its test accuracy. */
-  private static double train(PrintWriter o, List<String> args, Path dir) throws IOException {
-    String text = TuneRun.runInto(o, new ClassifyTrainCommand(), "classify train", args, dir);
-    Matcher m = ACCURACY.matcher(text);
-    if (!m.find()) {
-      throw new UserInputException("training " + dir.getFileName() + ": no test accuracy in its output (see "
-          + dir.resolve("train.log") + ")");
-    }
-    return Double.parseDouble(m.group(1));
+  /** The test accuracy {@code classify train} prints, or null. */
+  private static Double accuracy(String output) {
+    Matcher m = ACCURACY.matcher(output);
+    return m.find() ? Double.parseDouble(m.group(1)) : null;
   }
-
-
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tune", mixinStandardHelpOptions = true,
     description = "Search a model's settings: trials scored on the validation part, poor ones stopped early,"
         + " the best trained and scored once on the test part.",
-    subcommands = {org.rnn4j.cli.forecast.TuneForecastCommand.class, org.rnn4j.cli.text.TuneClassifyCommand.class})
+    subcommands = {org.rnn4j.cli.forecast.TuneForecastCommand.class, org.rnn4j.cli.text.TuneClassifyCommand.class,
+        org.rnn4j.cli.text.TuneGenerateCommand.class})
 public final class TuneCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -15,6 +16,6 @@ public final class TuneCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "rnn4j tune: missing a task: forecast or classify (try 'rnn4j tune --help')");
+        "rnn4j tune: missing a task: forecast, classify or generate (try 'rnn4j tune --help')");
   }
 }

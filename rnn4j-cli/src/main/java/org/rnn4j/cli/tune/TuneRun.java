@@ -15,9 +15,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.rnn4j.Engine;
+import org.rnn4j.Model;
+import org.rnn4j.data.Dataset;
+import org.rnn4j.train.FitOptions;
+import org.rnn4j.train.History;
+import org.rnn4j.train.Trainer;
+import org.rnn4j.train.TrainingListener;
 import org.rnn4j.cli.Main;
 import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.options.CombinedCheck;
 import org.rnn4j.cli.options.ModelOptions;
+import org.rnn4j.cli.options.OptionChecks;
+import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.charts.TuneCharts;
 import org.rnn4j.io.AtomicFiles;
@@ -27,6 +36,7 @@ import org.rnn4j.tune.SearchSpace;
 import org.rnn4j.tune.Study;
 import org.rnn4j.tune.Trial;
 import org.rnn4j.tune.TrialRecord;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -64,6 +74,124 @@ public final class TuneRun {
             + optionOf.keySet());
       }
     }
+  }
+
+  /**
+   * Reads the options a {@code tune} task passes on to its training command: parsed into {@code
+   * task}, their range checks and combined check run, and the search's own {@code --out} and {@code
+   * --resume} refused there.
+   *
+   * @param name the training command ("classify train"), for the messages
+   * @return the parsed command line (its spec rewrites the arguments for the best settings)
+   */
+  public static CommandLine parseTask(Object task, List<String> args, String name) {
+    CommandLine line = new CommandLine(task);
+    try {
+      OptionChecks.check(line.parseArgs(args.toArray(String[]::new)));
+    } catch (CommandLine.ParameterException e) {
+      throw new UserInputException(e.getMessage() + " (an option of 'rnn4j " + name + "'; see its --help)");
+    }
+    if (task instanceof CombinedCheck c && c.problem() != null) {
+      throw new UserInputException(c.problem());
+    }
+    for (String a : args) {
+      if (a.equals("--out") || a.startsWith("--out=") || a.equals("--resume")) {
+        throw new UserInputException("tune " + name.split(" ")[0] + ": " + a + " is the search's own option;"
+            + " give it once");
+      }
+    }
+    return line;
+  }
+
+  /**
+   * The task's own settings for the parameters of {@code space}, each in the parameter's type (a
+   * choice's text, an int range's number), from {@code all} (every setting the task has).
+   */
+  public static Map<String, Object> defaultsIn(SearchSpace space, Map<String, Object> all) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    for (Param param : space.params()) {
+      Object v = all.get(param.name());
+      if (param instanceof Param.IntRange && v instanceof String s) {
+        v = Integer.parseInt(s);
+      } else if (param instanceof Param.Choice && v != null) {
+        v = String.valueOf(v);
+      }
+      out.put(param.name(), v);
+    }
+    return out;
+  }
+
+  /**
+   * Trains one trial's model, reporting its validation loss to the pruner after each epoch.
+   *
+   * @return the lowest validation loss of its epochs
+   * @throws Trial.Pruned when the pruner stopped it
+   * @throws UserInputException when the training guard stopped it (NaN or exploding loss)
+   */
+  public static double fitTrial(Trial trial, Model model, Dataset train, Dataset val, FitOptions options)
+      throws IOException {
+    boolean[] stop = {false};
+    History h;
+    try {
+      h = Trainer.fit(model, train, val, options, new TrainingListener() {
+        @Override
+        public void epochFinished(History.Epoch e) {
+          stop[0] = trial.report(e.epoch(), e.validationLoss());
+        }
+
+        @Override
+        public boolean stopRequested() {
+          return stop[0];
+        }
+      });
+    } catch (Trainer.TrainingStoppedException e) {
+      throw new UserInputException(e.getMessage());
+    }
+    if (stop[0]) {
+      throw new Trial.Pruned(h.epochs().size());
+    }
+    return h.epochs().stream().mapToDouble(History.Epoch::validationLoss).min().orElse(Double.NaN);
+  }
+
+  /**
+   * The best settings and the defaults, each trained by the task's own command into {@code out/best}
+   * and {@code out/defaults} and scored once on the part no trial saw; prints them side by side and
+   * where the files are.
+   *
+   * @param command makes a fresh training command
+   * @param score   reads the held-out score from a training command's output (null when absent)
+   * @param scoreName the score's name ("accuracy")
+   * @param part    the heading of the held-out scores ("test part (scored once for each)")
+   */
+  public static void trainBestAndDefaults(PrintWriter o, Outcome outcome, java.util.function.Supplier<Object> command,
+      String name, CommandSpec spec, List<String> args, Map<String, String> optionOf, Path out, Path journal,
+      java.util.function.Function<String, Double> score, String scoreName, String part) throws IOException {
+    List<String> bestArgs = withSettings(args, spec, Set.of(), outcome.best().params(), optionOf);
+    o.println();
+    o.printf(Locale.ROOT, "best: trial %d, validation loss %.4f%n", outcome.best().number(), outcome.best().value());
+    o.println("reproduce with: rnn4j " + name + " " + String.join(" ", quoted(bestArgs)));
+    double best = scored(o, command, name, bestArgs, out.resolve("best"), score, scoreName);
+    double defaults = scored(o, command, name, args, out.resolve("defaults"), score, scoreName);
+    o.println();
+    o.println(part + ":");
+    o.printf(Locale.ROOT, "  best settings     %s %.4f%n", scoreName, best);
+    o.printf(Locale.ROOT, "  default settings  %s %.4f%n", scoreName, defaults);
+    o.println();
+    OutputOptions.printWritten(o, "model", out.resolve("best").resolve("model.rnn4j") + " (best settings;"
+        + " defaults: " + out.resolve("defaults").resolve("model.rnn4j") + ")",
+        "journal", journal + " (continue the search: the same command with --resume and more --trials)");
+  }
+
+  private static double scored(PrintWriter o, java.util.function.Supplier<Object> command, String name,
+      List<String> args, Path dir, java.util.function.Function<String, Double> score, String scoreName)
+      throws IOException {
+    String text = runInto(o, command.get(), name, args, dir);
+    Double v = score.apply(text);
+    if (v == null) {
+      throw new UserInputException("training " + dir.getFileName() + ": no " + scoreName + " in its output (see "
+          + dir.resolve("train.log") + ")");
+    }
+    return v;
   }
 
   /** Leaderboard rows printed at the end. */

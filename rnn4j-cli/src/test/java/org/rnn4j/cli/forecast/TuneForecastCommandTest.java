@@ -100,7 +100,7 @@ class TuneForecastCommandTest {
     assertThat(r.out()).contains("4, 2 at a time (" + Math.max(1, threads / 2) + " kernel thread");
     assertThat(r.out().lines().filter(l -> l.startsWith("  trial ")).count()).isEqualTo(4);
     assertThat(org.rnn4j.internal.kernels.RowParallel.shared().threads()).as("restored").isEqualTo(threads);
-    assertThat(rnn4j("tune").err().strip()).isEqualTo("rnn4j tune: missing a task: forecast or classify (try 'rnn4j tune --help')");
+    assertThat(rnn4j("tune").err().strip()).isEqualTo("rnn4j tune: missing a task: forecast, classify or generate (try 'rnn4j tune --help')");
   }
 
   @Test
