@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
         "Example:",
         "  rnn4j tune forecast --data sales.csv --target units --test-rows 12 \\",
         "      --trials 30 --time-budget 10m"})
-public final class TuneForecastCommand implements Callable<Integer> {
+public final class TuneForecastCommand implements Callable<Integer>, TuneRun.Task {
 
   /** Each searchable parameter and the train option it sets. */
   static final Map<String, String> OPTION_OF = TuneRun.options(Map.of("lookback", "--lookback",
@@ -81,15 +81,23 @@ public final class TuneForecastCommand implements Callable<Integer> {
           + " else 3).")
   Integer validationFolds;
 
+  /** The rows of the search, for the finish. */
+  private ChronologicalSplit.RowRanges ranges;
+
   @Override
   public Integer call() throws Exception {
-    PrintWriter o = spec.commandLine().getOut();
+    return TuneRun.execute(spec.commandLine().getOut(), this, java.util.function.UnaryOperator.identity());
+  }
+
+  @Override
+  public TuneRun.Search search(PrintWriter o) throws IOException {
     opts.check();
     split.check();
     ForecasterOptions.Plan plan = opts.plan(o, split);
     ForecasterOptions.Prepared p = plan.data();
     int horizon = opts.horizon;
     ChronologicalSplit.RowRanges ranges = plan.ranges();
+    this.ranges = ranges;
     int look = plan.lookback();
     if (ranges.validationRows() == 0) {
       throw new UserInputException("tune compares trials on the validation part, and these " + ranges.trainRows()
@@ -101,7 +109,6 @@ public final class TuneForecastCommand implements Callable<Integer> {
     TuneRun.requireKnown(space, OPTION_OF, "forecaster");
     Map<String, Object> defaults = defaults(space, look);
     Forecaster.Settings base = opts.settings(p, look, ranges.trainTo(), null);
-    Path journal = output.start("study.jsonl");
     int windows = ranges.validationRows() - horizon + 1;
     int folds = validationFolds != null ? validationFolds : windows >= ForecasterOptions.MIN_CHOICE_WINDOWS ? 1 : 3;
     int stride = Math.max(1, horizon / 3);
@@ -131,9 +138,27 @@ public final class TuneForecastCommand implements Callable<Integer> {
       }
       return sum / origins.size();
     };
-    TuneRun.Outcome outcome = TuneRun.run(o, tune, space, defaults, objective, journal, output.resume,
-        base.fit().epochs(), base.fit().patience(), "validation MAE", output.out, opts.training.seed);
+    return new TuneRun.Search(space, defaults, objective, base.fit().epochs(), base.fit().patience(),
+        "validation MAE", opts.training.seed);
+  }
 
+  @Override
+  public Path startJournal() throws IOException {
+    return output.start("study.jsonl");
+  }
+
+  @Override
+  public TuneOptions tuneOptions() {
+    return tune;
+  }
+
+  @Override
+  public OutputOptions output() {
+    return output;
+  }
+
+  @Override
+  public void finish(PrintWriter o, TuneRun.Outcome outcome, Path journal) throws IOException {
     // the best settings and the defaults, each trained as `rnn4j train` trains them, scored on the test part
     Map<String, Object> best = outcome.best().params();
     List<String> bestArgs = trainArgs(best);
@@ -161,7 +186,6 @@ public final class TuneForecastCommand implements Callable<Integer> {
     OutputOptions.printWritten(o, "model", bestDir.resolve("model.rnn4j") + " (best settings; defaults: "
         + defaultDir.resolve("model.rnn4j") + ")",
         "journal", journal + " (continue the search: the same command with --resume and more --trials)");
-    return 0;
   }
 
   private static void row(PrintWriter o, int width, String name, JsonNode m) {

@@ -44,7 +44,7 @@ import picocli.CommandLine.Unmatched;
         "",
         "Example (the embedded language identification):",
         "  rnn4j tune classify --trials 20 --time-budget 15m"})
-public final class TuneClassifyCommand implements Callable<Integer> {
+public final class TuneClassifyCommand implements Callable<Integer>, TuneRun.Task {
 
   /** Each searchable parameter and the classify train option it sets. */
   static final Map<String, String> OPTION_OF = TuneRun.options(Map.of("embedding", "--embedding"));
@@ -63,11 +63,18 @@ public final class TuneClassifyCommand implements Callable<Integer> {
   @Unmatched
   List<String> trainArgs = new ArrayList<>();
 
+  private ClassifyTrainCommand task;
+  private CommandLine taskLine;
+
   @Override
   public Integer call() throws Exception {
-    PrintWriter o = spec.commandLine().getOut();
-    ClassifyTrainCommand task = new ClassifyTrainCommand();
-    CommandLine taskLine = TuneRun.parseTask(task, trainArgs, "classify train");
+    return TuneRun.execute(spec.commandLine().getOut(), this, java.util.function.UnaryOperator.identity());
+  }
+
+  @Override
+  public TuneRun.Search search(PrintWriter o) throws IOException {
+    task = new ClassifyTrainCommand();
+    taskLine = TuneRun.parseTask(task, trainArgs, "classify train");
     SearchSpace space = tune.space(defaultSpace());
     TuneRun.requireKnown(space, OPTION_OF, "classifier");
     ClassifyTrainCommand.Prepared d = task.prepare(o);
@@ -75,17 +82,35 @@ public final class TuneClassifyCommand implements Callable<Integer> {
       throw new UserInputException("tune compares trials on the validation part, and --validation-fraction leaves"
           + " none; use --validation-fraction 0.1 or more");
     }
-    // a resume must also match classify train's options and data (its fingerprint; --out is not in it)
-    Path journal = output.start("study.jsonl", task.output.fingerprint());
     Map<String, Object> defaults = TuneRun.defaultsIn(space, Map.of("cell", task.network.cell, "hidden",
         task.network.hidden, "layers", task.network.layers, "dropout", (double) task.network.dropout, "embedding",
         task.embedding, "lr", (double) task.training.lr, "batch_size", String.valueOf(task.training.batchSize)));
-    Study.Objective objective = trial -> score(trial, task, d);
-    TuneRun.Outcome outcome = TuneRun.run(o, tune, space, defaults, objective, journal, output.resume,
-        task.stopping.epochs, 1, "validation loss", output.out, task.training.seed);
+    ClassifyTrainCommand t = task;
+    return new TuneRun.Search(space, defaults, trial -> score(trial, t, d), task.stopping.epochs, 1,
+        "validation loss", task.training.seed);
+  }
+
+  @Override
+  public Path startJournal() throws IOException {
+    // a resume must also match classify train's options and data (its fingerprint; --out is not in it)
+    return output.start("study.jsonl", task.output.fingerprint());
+  }
+
+  @Override
+  public void finish(PrintWriter o, TuneRun.Outcome outcome, Path journal) throws IOException {
     TuneRun.trainBestAndDefaults(o, outcome, ClassifyTrainCommand::new, "classify train", taskLine.getCommandSpec(),
-        trainArgs, OPTION_OF, output.out, journal, TuneClassifyCommand::accuracy, "accuracy", "test part (scored once for each)");
-    return 0;
+        trainArgs, OPTION_OF, output.out, journal, TuneClassifyCommand::accuracy, "accuracy",
+        "test part (scored once for each)");
+  }
+
+  @Override
+  public TuneOptions tuneOptions() {
+    return tune;
+  }
+
+  @Override
+  public OutputOptions output() {
+    return output;
   }
 
   /** The classifier's space around its defaults. */

@@ -1,5 +1,6 @@
 package org.rnn4j.cli.text;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Unmatched;
         "",
         "Example (the embedded Moby Dick, 3 epochs a trial):",
         "  rnn4j tune generate --trials 20 --time-budget 30m --epochs 3"})
-public final class TuneGenerateCommand implements Callable<Integer> {
+public final class TuneGenerateCommand implements Callable<Integer>, TuneRun.Task {
 
   /** Each searchable parameter and the generate train option it sets. */
   static final Map<String, String> OPTION_OF = TuneRun.options(Map.of("embedding", "--embedding", "seq_length",
@@ -70,14 +71,23 @@ public final class TuneGenerateCommand implements Callable<Integer> {
   @Unmatched
   List<String> trainArgs = new ArrayList<>();
 
+  private GenerateTrainCommand task;
+  private CommandLine taskLine;
+  private GenerateTrainCommand.Prepared prepared;
+
   @Override
   public Integer call() throws Exception {
-    PrintWriter o = spec.commandLine().getOut();
-    GenerateTrainCommand task = new GenerateTrainCommand();
-    CommandLine taskLine = TuneRun.parseTask(task, trainArgs, "generate train");
+    return TuneRun.execute(spec.commandLine().getOut(), this, java.util.function.UnaryOperator.identity());
+  }
+
+  @Override
+  public TuneRun.Search search(PrintWriter o) throws IOException {
+    task = new GenerateTrainCommand();
+    taskLine = TuneRun.parseTask(task, trainArgs, "generate train");
     SearchSpace space = tune.space(defaultSpace());
     TuneRun.requireKnown(space, OPTION_OF, "language model");
     GenerateTrainCommand.Prepared d = task.prepare();
+    prepared = d;
     // the trials' text: generate train's training part, its own last fraction kept for their validation
     int trialCut = (int) (d.cut() * (1.0 - task.validationFraction));
     o.printf(Locale.ROOT, "text: %,d characters, %d distinct; trials train on %,d and are scored on the next %,d;"
@@ -91,20 +101,37 @@ public final class TuneGenerateCommand implements Callable<Integer> {
       o.println("note: a trial trains " + task.stopping.epochs + " epoch, so none can be stopped early; give"
           + " --epochs 2 or more for the pruner to act");
     }
-    // a resume must also match generate train's options and data (its fingerprint; --out is not in it)
-    Path journal = output.start("study.jsonl", task.output.fingerprint());
     Map<String, Object> defaults = TuneRun.defaultsIn(space, Map.of("cell", task.network.cell, "hidden",
         task.network.hidden, "layers", task.network.layers, "dropout", (double) task.network.dropout, "embedding",
         task.embedding, "lr", (double) task.training.lr, "batch_size", String.valueOf(task.training.batchSize),
         "seq_length", String.valueOf(task.seqLength)));
-    Study.Objective objective = trial -> score(trial, task, d, trialCut);
-    TuneRun.Outcome outcome = TuneRun.run(o, tune, space, defaults, objective, journal, output.resume,
-        task.stopping.epochs, 1, "validation loss", output.out, task.training.seed);
+    GenerateTrainCommand t = task;
+    return new TuneRun.Search(space, defaults, trial -> score(trial, t, d, trialCut), task.stopping.epochs, 1,
+        "validation loss", task.training.seed);
+  }
+
+  @Override
+  public Path startJournal() throws IOException {
+    // a resume must also match generate train's options and data (its fingerprint; --out is not in it)
+    return output.start("study.jsonl", task.output.fingerprint());
+  }
+
+  @Override
+  public void finish(PrintWriter o, TuneRun.Outcome outcome, Path journal) throws IOException {
     TuneRun.trainBestAndDefaults(o, outcome, GenerateTrainCommand::new, "generate train", taskLine.getCommandSpec(),
         trainArgs, OPTION_OF, output.out, journal, TuneGenerateCommand::bitsPerCharacter, "bits per character",
         String.format(Locale.ROOT, "held-out part (the last %,d characters, generate train's validation part; scored"
-            + " once for each)", d.ids().length - d.cut()));
-    return 0;
+            + " once for each)", prepared.ids().length - prepared.cut()));
+  }
+
+  @Override
+  public TuneOptions tuneOptions() {
+    return tune;
+  }
+
+  @Override
+  public OutputOptions output() {
+    return output;
   }
 
   /** The language model's space around its defaults. */

@@ -194,6 +194,59 @@ public final class TuneRun {
     return v;
   }
 
+  /**
+   * A {@code tune} task: its data read and checked, its search built, then, after the search, the best
+   * settings and the defaults trained and scored once. {@link #execute} runs the three in order, here
+   * or (with a trial runner) with the trials elsewhere, such as on Spark, where each trial's JVM
+   * builds the same task from the same arguments and evaluates its objective.
+   */
+  public interface Task {
+    /** Reads and checks the data and builds the search; prints what it read. No files are written. */
+    Search search(PrintWriter o) throws IOException;
+
+    /** Starts the journal in the output folder (bound to the task's inputs for a resume). */
+    Path startJournal() throws IOException;
+
+    /** After the search: trains the best settings and the defaults, and scores each once. */
+    void finish(PrintWriter o, Outcome outcome, Path journal) throws IOException;
+
+    /** The search's options. */
+    TuneOptions tuneOptions();
+
+    /** The output folder's options. */
+    OutputOptions output();
+  }
+
+  /**
+   * What a task searches.
+   *
+   * @param defaults  the task's default settings, tried first (when they fit the space)
+   * @param objective scores a trial on the validation part only
+   * @param maxEpochs the most epochs a trial trains
+   * @param grace     the task's grace period in epochs (when --grace-period is not given)
+   * @param metric    the score's name ("validation MAE")
+   */
+  public record Search(SearchSpace space, Map<String, Object> defaults, Study.Objective objective, int maxEpochs,
+      int grace, String metric, long seed) {
+  }
+
+  /**
+   * Runs a task: its search, the journal, the trials (each through {@code runner}, which may run it
+   * elsewhere), the leaderboard, then the task's finish.
+   *
+   * @param runner wraps the task's objective (the identity runs each trial in this JVM)
+   * @return the exit status, 0
+   */
+  public static int execute(PrintWriter o, Task task, java.util.function.UnaryOperator<Study.Objective> runner)
+      throws IOException, InterruptedException {
+    Search s = task.search(o);
+    Path journal = task.startJournal();
+    Outcome outcome = run(o, task.tuneOptions(), s.space(), s.defaults(), runner.apply(s.objective()), journal,
+        task.output().resume, s.maxEpochs(), s.grace(), s.metric(), task.output().out, s.seed());
+    task.finish(o, outcome, journal);
+    return 0;
+  }
+
   /** Leaderboard rows printed at the end. */
   static final int LEADERBOARD = 10;
 
