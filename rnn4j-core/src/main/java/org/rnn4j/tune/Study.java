@@ -71,6 +71,48 @@ public final class Study {
   }
 
   /**
+   * A stand-in for a study that runs one of its trials in another process or on another machine (a
+   * Spark task): it holds {@code others}, the study's records when the trial started, so that the
+   * trial's reports meet the pruner's rule there as they would in the study, against the other trials'
+   * values known at the start. Run the trial with {@link #runElsewhere} and send its record back, for
+   * the study to replay with {@link Trial#replay}. In memory only.
+   */
+  public static Study replica(SearchSpace space, Pruner pruner, List<TrialRecord> others) {
+    Study s = new Study(space, Sampler.random(), pruner, 0, null);
+    for (TrialRecord t : others) {
+      s.trials.add(t);
+      s.nextNumber = Math.max(s.nextNumber, t.number() + 1);
+    }
+    return s;
+  }
+
+  /**
+   * Runs trial {@code number} with {@code params} in this replica: the objective's reports go to the
+   * pruner; a {@link Trial.Pruned} prunes it, an exception fails it (its message kept).
+   *
+   * @return the trial's record: its state, value, reports and note
+   * @throws IllegalArgumentException when trial {@code number} has already finished in the replica
+   */
+  public TrialRecord runElsewhere(Objective objective, int number, Map<String, Object> params) throws IOException {
+    Trial t;
+    synchronized (this) {
+      for (int i = trials.size() - 1; i >= 0; i--) {
+        if (trials.get(i).number() == number) {
+          if (trials.get(i).finished()) {
+            throw new IllegalArgumentException("trial " + number + " has already finished in this replica");
+          }
+          trials.remove(i); // the study's own record of it, running
+        }
+      }
+      trials.add(new TrialRecord(number, params, TrialRecord.State.RUNNING, Double.NaN, new java.util.TreeMap<>(),
+          0, ""));
+      t = new Trial(this, number, params);
+    }
+    runOne(objective, t);
+    return trialRecord(number);
+  }
+
+  /**
    * A study journaled to {@code file}: a new one if the file does not exist, else the search it holds,
    * resumed (it must have been written for the same space).
    *

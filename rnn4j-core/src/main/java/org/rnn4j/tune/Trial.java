@@ -82,6 +82,34 @@ public final class Trial {
     }
   }
 
+  /** Every trial of its study as the study knows them now (this one included), in the order asked. */
+  public java.util.List<TrialRecord> studyTrials() {
+    return study.trials();
+  }
+
+  /**
+   * Takes the outcome of this trial run elsewhere ({@link Study#runElsewhere}): its reports are
+   * recorded (and journaled) in order, then its end is returned as an objective ends: the value of a
+   * complete trial, {@link Pruned} for a pruned one, an exception with the note for a failed one.
+   * The study's pruner is not asked again: the replica's decision stands.
+   *
+   * @throws IllegalArgumentException when {@code done} is another trial's or has not finished
+   */
+  public double replay(TrialRecord done) {
+    if (done.number() != number || !done.finished()) {
+      throw new IllegalArgumentException("replay: expected the finished record of trial " + number + ", got trial "
+          + done.number() + " " + done.state());
+    }
+    for (Map.Entry<Integer, Double> e : done.intermediate().entrySet()) {
+      study.report(this, e.getKey(), e.getValue());
+    }
+    return switch (done.state()) {
+      case COMPLETE -> done.value();
+      case PRUNED -> throw new Pruned(done.lastStep());
+      default -> throw new IllegalStateException(done.note());
+    };
+  }
+
   @Override
   public String toString() {
     return "trial " + number + " " + params;

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 /**
  * What a study knows of one trial: its settings, its state, the metric it reported after each step
  * (epoch) and its final value (lower is better). Immutable and thread-safe: a study replaces a
- * trial's record instead of changing it.
+ * trial's record instead of changing it. Serializable, for a trial that runs on another machine.
  *
  * @param number       0-based, in the order trials were asked
  * @param params       the active parameters' values ({@code String}, {@code Integer} or {@code Double})
@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * @param note         why a trial failed or was pruned, else empty
  */
 public record TrialRecord(int number, Map<String, Object> params, State state, double value,
-    SortedMap<Integer, Double> intermediate, double seconds, String note) {
+    SortedMap<Integer, Double> intermediate, double seconds, String note) implements java.io.Serializable {
 
   /** A trial's state. */
   public enum State {

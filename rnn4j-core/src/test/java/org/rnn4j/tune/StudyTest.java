@@ -129,6 +129,70 @@ class StudyTest {
   }
 
   @Test
+  void aTrialRunElsewhereMeetsThePrunerAsInTheStudyAndIsReplayedIntoItsJournal(@TempDir Path dir)
+      throws Exception {
+    Pruner asha = Pruner.asha(1, 4, 16);
+    Path journal = dir.resolve("study.jsonl");
+    Study study = Study.open(journal, ONE_D, Sampler.random(), asha, 7);
+    // four finished trials whose values at rung 1 are 1, 2, 3, 4 (25th percentile 1.75)
+    for (int i = 0; i < 4; i++) {
+      Trial t = study.ask();
+      t.report(1, 1.0 + i);
+      study.tell(t, 1.0 + i);
+    }
+    Study.Objective objective = t -> {
+      for (int step = 1; step <= 4; step++) {
+        t.reportOrStop(step, t.number() == 4 ? 1.5 : 2.5); // trial 4 is in the best quarter, 5 is not
+      }
+      return t.number() == 4 ? 1.25 : 2.5;
+    };
+    for (int n = 4; n <= 5; n++) {
+      Trial here = study.ask();
+      // the other machine gets the study's records and the trial, as bytes (a Spark task's closure)
+      byte[] shipped = serialize(new ArrayList<>(here.studyTrials()));
+      @SuppressWarnings("unchecked")
+      List<TrialRecord> others = (List<TrialRecord>) deserialize(shipped);
+      TrialRecord done = Study.replica(ONE_D, asha, others).runElsewhere(objective, here.number(), here.params());
+      done = (TrialRecord) deserialize(serialize(done));
+      if (n == 4) {
+        assertThat(done.state()).isEqualTo(TrialRecord.State.COMPLETE);
+        assertThat(done.intermediate()).containsOnlyKeys(1, 2, 3, 4);
+        assertThat(here.replay(done)).isEqualTo(1.25);
+        study.tell(here, 1.25);
+      } else {
+        assertThat(done.state()).as("outside the best quarter at rung 1").isEqualTo(TrialRecord.State.PRUNED);
+        assertThat(done.intermediate()).containsOnlyKeys(1);
+        TrialRecord pruned = done;
+        assertThatThrownBy(() -> here.replay(pruned)).isInstanceOf(Trial.Pruned.class);
+        study.tellPruned(here);
+      }
+    }
+    study.close();
+    Study back = Study.open(journal, ONE_D, Sampler.random(), asha, 7);
+    assertThat(back.trials().get(4).intermediate()).containsOnlyKeys(1, 2, 3, 4);
+    assertThat(back.trials().get(4).value()).isEqualTo(1.25);
+    assertThat(back.trials().get(5).state()).isEqualTo(TrialRecord.State.PRUNED);
+    assertThat(back.trials().get(5).intermediate()).containsEntry(1, 2.5);
+    TrialRecord other = back.trials().get(0);
+    assertThatThrownBy(() -> back.ask().replay(other)).hasMessageContaining("expected the finished record of trial");
+    back.close();
+  }
+
+  private static byte[] serialize(Object o) throws java.io.IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
+      out.writeObject(o);
+    }
+    return b.toByteArray();
+  }
+
+  private static Object deserialize(byte[] bytes) throws Exception {
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      return in.readObject();
+    }
+  }
+
+  @Test
   void aKilledSearchResumesFromItsJournalWithoutRepeatingFinishedTrials(@TempDir Path dir) throws Exception {
     Path journal = dir.resolve("study.jsonl");
     Study s = Study.open(journal, ONE_D, Sampler.random(), Pruner.none(), 5);
