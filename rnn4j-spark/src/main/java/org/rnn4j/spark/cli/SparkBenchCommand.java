@@ -207,12 +207,7 @@ public final class SparkBenchCommand implements Callable<Integer> {
 
   /** Entry point (the launcher runs it for {@code ./rnn4j spark-bench}). */
   public static void main(String[] args) {
-    if (System.getProperty("log4j2.configurationFile") == null) {
-      java.net.URL quiet = SparkBenchCommand.class.getResource("log4j2-spark-train.properties");
-      if (quiet != null) {
-        System.setProperty("log4j2.configurationFile", quiet.toString());
-      }
-    }
+    SparkTrainCommand.quietSparkLogs();
     System.exit(run(System.out, System.err, args));
   }
 

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.rnn4j.Engine;
@@ -259,40 +258,14 @@ public final class SparkTrainCommand implements Callable<Integer> {
     };
   }
 
-  /** A job on the Spark session. */
-  @FunctionalInterface
-  interface SparkJob {
-    int run(SparkSession spark) throws Exception;
-  }
-
-  /**
-   * Runs {@code job} on the session that spark-submit or an in-process caller set up, else on a new
-   * one ({@code --master}, default local[*]) that is stopped afterwards.
-   */
-  int withSpark(PrintWriter o, SparkJob job) throws Exception {
-    SparkConf conf = new SparkConf().setAppName("rnn4j spark-train");
-    if (master != null) {
-      conf.setMaster(master);
-    } else if (!conf.contains("spark.master")) {
-      conf.setMaster("local[*]");
-    }
-    conf.setIfMissing("spark.ui.enabled", "false");
-    String jar = ownJar();
-    if (jar != null && !conf.get("spark.master").startsWith("local") && !conf.contains("spark.jars")) {
-      conf.set("spark.jars", jar); // a cluster's executors load rnn4j from this jar
-    }
-    boolean ours = SparkSession.getDefaultSession().isEmpty(); // in-process callers may own one already
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-    try {
+  /** Runs {@code job} on the Spark session ({@link SparkSessions}), after a line naming it. */
+  int withSpark(PrintWriter o, SparkSessions.SparkJob job) throws Exception {
+    return SparkSessions.with(master, "rnn4j spark-train", spark -> {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       o.printf(Locale.ROOT, "spark %s, master %s, %d cores by default; %d partitions; kernels: %s%n",
           spark.version(), sc.master(), sc.defaultParallelism(), partitions, Engine.kernelName());
       return job.run(spark);
-    } finally {
-      if (ours) {
-        spark.stop();
-      }
-    }
+    });
   }
 
   FitOptions.Builder fitOptions() {
@@ -312,20 +285,6 @@ public final class SparkTrainCommand implements Callable<Integer> {
       }
       o.printf(Locale.ROOT, "  %-42s %10.4f %10.4f%n", b.name(), Baselines.mae(b.predictions(), actual, h,
           b.available()), Baselines.rmse(b.predictions(), actual, h, b.available()));
-    }
-  }
-
-  /** The jar this class was loaded from (null when run from classes). */
-  private static String ownJar() {
-    try {
-      java.security.CodeSource cs = SparkTrainCommand.class.getProtectionDomain().getCodeSource();
-      if (cs == null) {
-        return null;
-      }
-      String p = Path.of(cs.getLocation().toURI()).toString();
-      return p.endsWith(".jar") ? p : null;
-    } catch (Exception e) {
-      return null;
     }
   }
 
@@ -385,15 +344,21 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
   /** Entry point of the shaded jar (the launcher and spark-submit call it). */
   public static void main(String[] args) {
-    // Outside spark-submit, Spark would log at INFO (hundreds of lines): warnings only, unless the user
-    // chose a log4j2 configuration.
+    quietSparkLogs();
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /**
+   * Outside spark-submit, Spark would log at INFO (hundreds of lines): warnings only, unless the user
+   * chose a log4j2 configuration. Called first by every Spark command's main.
+   */
+  static void quietSparkLogs() {
     if (System.getProperty("SPARK_SUBMIT") == null && System.getProperty("log4j2.configurationFile") == null) {
       java.net.URL quiet = SparkTrainCommand.class.getResource("log4j2-spark-train.properties");
       if (quiet != null) {
         System.setProperty("log4j2.configurationFile", quiet.toString());
       }
     }
-    System.exit(run(System.out, System.err, args));
   }
 
   /** Runs the command in-process; returns the exit status (2 for a user error, one line on stderr). */
