@@ -6,18 +6,16 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.TrainingOptions;
-import org.rnn4j.cli.tune.TuneOptions;
 import org.rnn4j.cli.tune.TuneRun;
+import org.rnn4j.cli.tune.TuneTaskCommand;
 import org.rnn4j.data.ChronologicalSplit;
 import org.rnn4j.data.DataException;
 import org.rnn4j.forecast.ForecastFrame;
@@ -32,7 +30,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code rnn4j tune forecast}: searches the forecaster's settings on the validation part, then trains
@@ -52,14 +49,12 @@ import picocli.CommandLine.Spec;
         "Example:",
         "  rnn4j tune forecast --data sales.csv --target units --test-rows 12 \\",
         "      --trials 30 --time-budget 10m"})
-public final class TuneForecastCommand implements Callable<Integer>, TuneRun.Task {
+public final class TuneForecastCommand extends TuneTaskCommand {
 
   /** Each searchable parameter and the train option it sets. */
   static final Map<String, String> OPTION_OF = TuneRun.options(Map.of("lookback", "--lookback",
       "transform", "--transform"));
 
-  @Spec
-  CommandSpec spec;
 
   @Mixin
   ForecasterOptions opts;
@@ -67,11 +62,7 @@ public final class TuneForecastCommand implements Callable<Integer>, TuneRun.Tas
   @Mixin
   SplitOptions split = new SplitOptions();
 
-  @Mixin
-  TuneOptions tune;
 
-  @Mixin
-  OutputOptions output = new OutputOptions("runs/tune-forecast");
 
   @org.rnn4j.cli.options.Range(min = 1, max = 20)
   @picocli.CommandLine.Option(names = "--validation-folds", paramLabel = "K",
@@ -84,9 +75,9 @@ public final class TuneForecastCommand implements Callable<Integer>, TuneRun.Tas
   /** The rows of the search, for the finish. */
   private ChronologicalSplit.RowRanges ranges;
 
-  @Override
-  public Integer call() throws Exception {
-    return TuneRun.execute(spec.commandLine().getOut(), this, java.util.function.UnaryOperator.identity());
+
+  public TuneForecastCommand() {
+    super("runs/tune-forecast");
   }
 
   @Override
@@ -147,15 +138,7 @@ public final class TuneForecastCommand implements Callable<Integer>, TuneRun.Tas
     return output.start("study.jsonl");
   }
 
-  @Override
-  public TuneOptions tuneOptions() {
-    return tune;
-  }
 
-  @Override
-  public OutputOptions output() {
-    return output;
-  }
 
   @Override
   public void finish(PrintWriter o, TuneRun.Outcome outcome, Path journal) throws IOException {
@@ -218,13 +201,7 @@ public final class TuneForecastCommand implements Callable<Integer>, TuneRun.Tas
 
   /** The command line's own settings, for the parameters of the space. */
   Map<String, Object> defaults(SearchSpace space, int look) {
-    Map<String, Object> all = new LinkedHashMap<>();
-    all.put("cell", opts.network.cell);
-    all.put("hidden", opts.network.hidden);
-    all.put("layers", opts.network.layers);
-    all.put("dropout", (double) opts.network.dropout);
-    all.put("lr", (double) opts.training.lr);
-    all.put("batch_size", String.valueOf(opts.training.batchSize));
+    Map<String, Object> all = TuneRun.networkDefaults(opts.network, opts.training);
     all.put("lookback", look);
     all.put("transform", ForecastSetup.frames(opts.transform).get(0).id());
     return TuneRun.defaultsIn(space, all);

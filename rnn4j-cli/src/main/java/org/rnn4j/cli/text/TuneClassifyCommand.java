@@ -6,16 +6,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.rnn4j.Model;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.options.ModelOptions;
-import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.TrainingOptions;
-import org.rnn4j.cli.tune.TuneOptions;
 import org.rnn4j.cli.tune.TuneRun;
+import org.rnn4j.cli.tune.TuneTaskCommand;
 import org.rnn4j.tune.Param;
 import org.rnn4j.tune.SearchSpace;
 import org.rnn4j.tune.Study;
@@ -23,7 +21,6 @@ import org.rnn4j.tune.Trial;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -44,21 +41,15 @@ import picocli.CommandLine.Unmatched;
         "",
         "Example (the embedded language identification):",
         "  rnn4j tune classify --trials 20 --time-budget 15m"})
-public final class TuneClassifyCommand implements Callable<Integer>, TuneRun.Task {
+public final class TuneClassifyCommand extends TuneTaskCommand {
 
   /** Each searchable parameter and the classify train option it sets. */
   static final Map<String, String> OPTION_OF = TuneRun.options(Map.of("embedding", "--embedding"));
 
   private static final Pattern ACCURACY = Pattern.compile("(?m)^\\s+accuracy\\s+([0-9.]+)");
 
-  @Spec
-  CommandLine.Model.CommandSpec spec;
 
-  @Mixin
-  TuneOptions tune;
 
-  @Mixin
-  OutputOptions output = new OutputOptions("runs/tune-classify");
 
   @Unmatched
   List<String> trainArgs = new ArrayList<>();
@@ -66,9 +57,9 @@ public final class TuneClassifyCommand implements Callable<Integer>, TuneRun.Tas
   private ClassifyTrainCommand task;
   private CommandLine taskLine;
 
-  @Override
-  public Integer call() throws Exception {
-    return TuneRun.execute(spec.commandLine().getOut(), this, java.util.function.UnaryOperator.identity());
+
+  public TuneClassifyCommand() {
+    super("runs/tune-classify");
   }
 
   @Override
@@ -82,9 +73,9 @@ public final class TuneClassifyCommand implements Callable<Integer>, TuneRun.Tas
       throw new UserInputException("tune compares trials on the validation part, and --validation-fraction leaves"
           + " none; use --validation-fraction 0.1 or more");
     }
-    Map<String, Object> defaults = TuneRun.defaultsIn(space, Map.of("cell", task.network.cell, "hidden",
-        task.network.hidden, "layers", task.network.layers, "dropout", (double) task.network.dropout, "embedding",
-        task.embedding, "lr", (double) task.training.lr, "batch_size", String.valueOf(task.training.batchSize)));
+    Map<String, Object> all = TuneRun.networkDefaults(task.network, task.training);
+    all.put("embedding", task.embedding);
+    Map<String, Object> defaults = TuneRun.defaultsIn(space, all);
     ClassifyTrainCommand t = task;
     return new TuneRun.Search(space, defaults, trial -> score(trial, t, d), task.stopping.epochs, 1,
         "validation loss", task.training.seed);
@@ -103,15 +94,7 @@ public final class TuneClassifyCommand implements Callable<Integer>, TuneRun.Tas
         "test part (scored once for each)");
   }
 
-  @Override
-  public TuneOptions tuneOptions() {
-    return tune;
-  }
 
-  @Override
-  public OutputOptions output() {
-    return output;
-  }
 
   /** The classifier's space around its defaults. */
   static SearchSpace defaultSpace() {

@@ -7,15 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.rnn4j.Model;
 import org.rnn4j.cli.options.ModelOptions;
-import org.rnn4j.cli.options.OutputOptions;
 import org.rnn4j.cli.options.TrainingOptions;
-import org.rnn4j.cli.tune.TuneOptions;
 import org.rnn4j.cli.tune.TuneRun;
+import org.rnn4j.cli.tune.TuneTaskCommand;
 import org.rnn4j.data.Dataset;
 import org.rnn4j.tune.Param;
 import org.rnn4j.tune.SearchSpace;
@@ -24,7 +22,6 @@ import org.rnn4j.tune.Trial;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -50,7 +47,7 @@ import picocli.CommandLine.Unmatched;
         "",
         "Example (the embedded Moby Dick, 3 epochs a trial):",
         "  rnn4j tune generate --trials 20 --time-budget 30m --epochs 3"})
-public final class TuneGenerateCommand implements Callable<Integer>, TuneRun.Task {
+public final class TuneGenerateCommand extends TuneTaskCommand {
 
   /** Each searchable parameter and the generate train option it sets. */
   static final Map<String, String> OPTION_OF = TuneRun.options(Map.of("embedding", "--embedding", "seq_length",
@@ -59,14 +56,8 @@ public final class TuneGenerateCommand implements Callable<Integer>, TuneRun.Tas
   private static final Pattern BPC = Pattern.compile("(?m)^validation: loss [0-9.]+ nats per character, ([0-9.]+)"
       + " bits per character");
 
-  @Spec
-  CommandLine.Model.CommandSpec spec;
 
-  @Mixin
-  TuneOptions tune;
 
-  @Mixin
-  OutputOptions output = new OutputOptions("runs/tune-generate");
 
   @Unmatched
   List<String> trainArgs = new ArrayList<>();
@@ -75,9 +66,9 @@ public final class TuneGenerateCommand implements Callable<Integer>, TuneRun.Tas
   private CommandLine taskLine;
   private GenerateTrainCommand.Prepared prepared;
 
-  @Override
-  public Integer call() throws Exception {
-    return TuneRun.execute(spec.commandLine().getOut(), this, java.util.function.UnaryOperator.identity());
+
+  public TuneGenerateCommand() {
+    super("runs/tune-generate");
   }
 
   @Override
@@ -101,10 +92,10 @@ public final class TuneGenerateCommand implements Callable<Integer>, TuneRun.Tas
       o.println("note: a trial trains " + task.stopping.epochs + " epoch, so none can be stopped early; give"
           + " --epochs 2 or more for the pruner to act");
     }
-    Map<String, Object> defaults = TuneRun.defaultsIn(space, Map.of("cell", task.network.cell, "hidden",
-        task.network.hidden, "layers", task.network.layers, "dropout", (double) task.network.dropout, "embedding",
-        task.embedding, "lr", (double) task.training.lr, "batch_size", String.valueOf(task.training.batchSize),
-        "seq_length", String.valueOf(task.seqLength)));
+    Map<String, Object> all = TuneRun.networkDefaults(task.network, task.training);
+    all.put("embedding", task.embedding);
+    all.put("seq_length", String.valueOf(task.seqLength));
+    Map<String, Object> defaults = TuneRun.defaultsIn(space, all);
     GenerateTrainCommand t = task;
     return new TuneRun.Search(space, defaults, trial -> score(trial, t, d, trialCut), task.stopping.epochs, 1,
         "validation loss", task.training.seed);
@@ -124,15 +115,7 @@ public final class TuneGenerateCommand implements Callable<Integer>, TuneRun.Tas
             + " once for each)", prepared.ids().length - prepared.cut()));
   }
 
-  @Override
-  public TuneOptions tuneOptions() {
-    return tune;
-  }
 
-  @Override
-  public OutputOptions output() {
-    return output;
-  }
 
   /** The language model's space around its defaults. */
   static SearchSpace defaultSpace() {

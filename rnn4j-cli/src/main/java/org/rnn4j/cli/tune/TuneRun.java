@@ -85,6 +85,23 @@ public final class TuneRun {
    * @return the parsed command line (its spec rewrites the arguments for the best settings)
    */
   public static CommandLine parseTask(Object task, List<String> args, String name) {
+    CommandLine line = parse(task, args, name);
+    for (String a : args) {
+      if (a.equals("--out") || a.startsWith("--out=") || a.equals("--resume")) {
+        throw new UserInputException("tune " + name.split(" ")[0] + ": " + a + " is the search's own option;"
+            + " give it once");
+      }
+    }
+    return line;
+  }
+
+  /**
+   * Parses {@code args} into the command {@code task} and runs their range checks and its combined
+   * check; one line naming the command when they are wrong.
+   *
+   * @param name the command ("classify train", "tune forecast"), for the messages
+   */
+  public static CommandLine parse(Object task, List<String> args, String name) {
     CommandLine line = new CommandLine(task);
     try {
       OptionChecks.check(line.parseArgs(args.toArray(String[]::new)));
@@ -94,13 +111,22 @@ public final class TuneRun {
     if (task instanceof CombinedCheck c && c.problem() != null) {
       throw new UserInputException(c.problem());
     }
-    for (String a : args) {
-      if (a.equals("--out") || a.startsWith("--out=") || a.equals("--resume")) {
-        throw new UserInputException("tune " + name.split(" ")[0] + ": " + a + " is the search's own option;"
-            + " give it once");
-      }
-    }
     return line;
+  }
+
+  /**
+   * The network and training settings every task searches (cell, hidden, layers, dropout, lr,
+   * batch_size), from the task's own options, for {@link #defaultsIn}; a task adds its own keys.
+   */
+  public static Map<String, Object> networkDefaults(ModelOptions network, TrainingOptions training) {
+    Map<String, Object> all = new java.util.LinkedHashMap<>();
+    all.put("cell", network.cell);
+    all.put("hidden", network.hidden);
+    all.put("layers", network.layers);
+    all.put("dropout", (double) network.dropout);
+    all.put("lr", (double) training.lr);
+    all.put("batch_size", String.valueOf(training.batchSize));
+    return all;
   }
 
   /**

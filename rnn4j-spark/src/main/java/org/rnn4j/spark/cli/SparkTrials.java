@@ -19,14 +19,12 @@ import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.forecast.TuneForecastCommand;
-import org.rnn4j.cli.options.OptionChecks;
 import org.rnn4j.cli.text.TuneClassifyCommand;
 import org.rnn4j.cli.text.TuneGenerateCommand;
 import org.rnn4j.cli.tune.TuneRun;
 import org.rnn4j.tune.Pruner;
 import org.rnn4j.tune.Study;
 import org.rnn4j.tune.TrialRecord;
-import picocli.CommandLine;
 
 /**
  * Runs a {@code tune} task's trials on Spark, one trial per Spark task (as Hyperopt's SparkTrials):
@@ -65,17 +63,6 @@ final class SparkTrials {
       case "generate" -> new TuneGenerateCommand();
       default -> throw new UserInputException("TASK: expected forecast, classify or generate, received '" + name + "'");
     };
-  }
-
-  /** Parses {@code args} into {@code task}, with their range checks; one line when they are wrong. */
-  static CommandLine parse(String name, TuneRun.Task task, List<String> args) {
-    CommandLine line = new CommandLine(task);
-    try {
-      OptionChecks.check(line.parseArgs(args.toArray(String[]::new)));
-    } catch (CommandLine.ParameterException e) {
-      throw new UserInputException(e.getMessage() + " (an option of 'rnn4j tune " + name + "'; see its --help)");
-    }
-    return line;
   }
 
   /** The objective that runs each trial of {@code local}'s task as a Spark task. */
@@ -153,7 +140,7 @@ final class SparkTrials {
     private static Prepared prepare(String name, List<String> args, Map<String, byte[]> files) {
       try {
         TuneRun.Task task = newTask(name);
-        parse(name, task, local(args, files));
+        TuneRun.parse(task, local(args, files), "tune " + name);
         TuneRun.Search s = task.search(new PrintWriter(Writer.nullWriter()));
         return new Prepared(s, task.tuneOptions().pruner(s.maxEpochs(), s.grace()));
       } catch (IOException e) {

@@ -56,7 +56,7 @@ public final class SparkTuneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     TuneRun.Task search = SparkTrials.newTask(task);
-    SparkTrials.parse(task, search, taskArgs);
+    TuneRun.parse(search, taskArgs, "tune " + task);
     boolean parallelGiven = taskArgs.stream().anyMatch(a -> a.equals("--parallel") || a.startsWith("--parallel="));
     return SparkSessions.with(master, "rnn4j spark-tune " + task, spark -> {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
