@@ -3,7 +3,7 @@
 # thread count by thread count, and writes the raw lines plus a markdown table of the ratios.
 #
 #   bench/compare.sh [CONFIGS=A,B,C,D,E] [THREADS="1 2"] [SECONDS=4]   -> bench/results/<date>.{txt,md}
-#   PEERS="torch djl dl4j" (default: all three) picks the peers; ROUNDS=n (default 1) repeats the
+#   PEERS="torch djl dl4j ort" (default: all four) picks the peers; ROUNDS=n (default 1) repeats the
 #   whole alternation n times, and the table keeps each implementation's fastest median (this VM's
 #   speed drifts by up to 1.5x over tens of seconds, so one pass can catch one side in a slow phase).
 #
@@ -18,12 +18,17 @@
 #   bench/peers/djl/target/djl-cache).
 # - dl4j: DeepLearning4J 1.0.0-M2.1 with nd4j-native (bench/peers/dl4j; configs A-C, LSTM and
 #   SimpleRnn: it has no GRU layer), with the same OpenBLAS settings as torch.
+# - ort: ONNX Runtime 1.22.0's Java package (Maven Central; its native library is in the jar),
+#   inference only (bench/peers/ort): one LSTM/GRU/RNN node per layer, the head as MatMul+Add, E as
+#   one step with the state passed in and out; intra-op threads = the case's, spinning on and off
+#   (the faster is kept). Its graphs are built with rnn4j-interop's ONNX protobuf classes, so the
+#   project is installed into the local Maven repository first.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 configs=${1:-A,B,C,D,E}
 threads=${2:-"1 2"}
 seconds=${3:-4}
-peers=${PEERS:-"torch djl dl4j"}
+peers=${PEERS:-"torch djl dl4j ort"}
 rounds=${ROUNDS:-1}
 ./rnn4j --version > /dev/null   # builds the jar if needed
 has_peer() { [[ " $peers " == *" $1 "* ]]; }
@@ -42,7 +47,8 @@ fi
 # Builds a Java peer once (Maven downloads its jars from Maven Central) and records its class path.
 java_peer() {
   local dir=bench/peers/$1
-  if [[ ! -f $dir/target/classpath.txt || $dir/pom.xml -nt $dir/target/classpath.txt ]]; then
+  if [[ ! -f $dir/target/classpath.txt || $dir/pom.xml -nt $dir/target/classpath.txt \
+      || -n $(find "$dir/src" -newer "$dir/target/classpath.txt" -type f -print -quit) ]]; then
     echo "bench/compare.sh: building the $1 peer (mvn -f $dir/pom.xml package) ..." >&2
     if ! mvn -B -q -f "$dir/pom.xml" package dependency:build-classpath \
         -Dmdep.outputFile=target/classpath.txt >&2; then
@@ -54,6 +60,13 @@ java_peer() {
 }
 if has_peer djl; then djl_cp=$(java_peer djl); mkdir -p bench/peers/djl/target/djl-cache; fi
 if has_peer dl4j; then dl4j_cp=$(java_peer dl4j); fi
+if has_peer ort; then
+  if ! mvn -B -q install -DskipTests -pl rnn4j-interop -am >&2; then
+    echo "bench/compare.sh: rnn4j-interop did not install (Maven output above); leave ort out of PEERS" >&2
+    exit 2
+  fi
+  ort_cp=$(java_peer ort)
+fi
 mkdir -p bench/results
 stamp=$(date -u +%Y-%m-%dT%H%M)
 raw=bench/results/$stamp.txt
@@ -85,6 +98,9 @@ for t in $threads; do
       env -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t OMP_WAIT_POLICY=PASSIVE \
         OPENBLAS_CORETYPE=SkylakeX java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$dl4j_cp" \
         perf.dl4j.Dl4jRnnBench "$t" "$c" "$seconds" 2>/dev/null | tee -a "$raw"
+    fi
+    if has_peer ort; then
+      java -cp "$ort_cp" perf.ort.OrtRnnBench "$t" "$c" "$seconds" 2>/dev/null | tee -a "$raw"
     fi
   done
 done
