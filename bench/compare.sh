@@ -6,6 +6,8 @@
 #   PEERS="torch djl dl4j ort" (default: all four) picks the peers; ROUNDS=n (default 1) repeats the
 #   whole alternation n times, and the table keeps each implementation's fastest median (this VM's
 #   speed drifts by up to 1.5x over tens of seconds, so one pass can catch one side in a slow phase).
+#   MODES=inference (default: inference,training) limits rnn4j's cases (the PyTorch and DL4J peers
+#   still run both; ONNX Runtime runs inference only).
 #
 # Peers:
 # - torch: Debian's python3-torch 1.13 running bench/peers/torch_rnn_bench.py (the peers' reference
@@ -30,6 +32,7 @@ threads=${2:-"1 2"}
 seconds=${3:-4}
 peers=${PEERS:-"torch djl dl4j ort"}
 rounds=${ROUNDS:-1}
+modes=${MODES:-inference,training}
 ./rnn4j --version > /dev/null   # builds the jar if needed
 has_peer() { [[ " $peers " == *" $1 "* ]]; }
 if has_peer torch; then
@@ -81,7 +84,7 @@ for t in $threads; do
   for c in ${configs//,/ }; do
     echo "# round $round threads $t config $c $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$raw"
     java --add-modules jdk.incubator.vector -Drnn4j.threads="$t" -jar rnn4j-cli/target/rnn4j.jar bench \
-      --configs "$c" --threads "$t" --seconds "$seconds" 2>/dev/null | tee -a "$raw"
+      --configs "$c" --threads "$t" --seconds "$seconds" --modes "$modes" 2>/dev/null | tee -a "$raw"
     if has_peer torch; then
       env -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t OMP_WAIT_POLICY=PASSIVE \
         OPENBLAS_CORETYPE=SkylakeX \
