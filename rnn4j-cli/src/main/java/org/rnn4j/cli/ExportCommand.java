@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
  * no output file is written. Not thread-safe (a command runs once).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Write an rnn4j model file as a PyTorch state dict (safetensors, with a printed recipe) or",
-        "an ONNX model (opset 14)."})
+    description = {"Write an rnn4j model file as a PyTorch state dict or an ONNX model.",
+        "The state dict is safetensors, with a printed recipe; the ONNX model is",
+        "opset 14."})
 public final class ExportCommand implements Callable<Integer> {
   @InputFile
   @Parameters(paramLabel = "FILE", description = "The rnn4j model file to export.")

@@ -26,8 +26,10 @@ import picocli.CommandLine.Spec;
  * exit status 2. Not thread-safe (a command runs once).
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = {"Make an rnn4j model file of a PyTorch state dict (.safetensors, .pt), a Keras model",
-        "(.keras, .h5, or a to_json config with --weights) or an ONNX graph of a recurrent stack (.onnx)."})
+    description = {"Make an rnn4j model file of a PyTorch, Keras or ONNX model.",
+        "Reads a PyTorch state dict (.safetensors, .pt), a Keras model (.keras, .h5,",
+        "or a to_json config with --weights) or an ONNX graph of a recurrent stack",
+        "(.onnx)."})
 public final class ImportCommand implements Callable<Integer> {
   @InputFile
   @Parameters(paramLabel = "FILE", description = "The file to import.")

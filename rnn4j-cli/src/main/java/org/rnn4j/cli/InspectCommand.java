@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
  * thread-safe (a command runs once).
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = {"Show what a model file holds: an rnn4j model file (architecture, parameter counts, metadata,",
-        "format version), or a file rnn4j imports (state dict, .pt, ONNX, Keras)."})
+    description = {"Show what a model file holds.",
+        "An rnn4j model file: architecture, parameter counts, metadata, format",
+        "version; or a file rnn4j imports: state dict, .pt, ONNX, Keras."})
 public final class InspectCommand implements Callable<Integer> {
   @InputFile
   @Parameters(paramLabel = "FILE", description = "The model file.")

@@ -19,9 +19,11 @@ import picocli.CommandLine.Spec;
  * Ctrl-C, then drains and exits 0. Not thread-safe (a command runs once).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Serve models over HTTP: the Open Inference Protocol v2 (KServe, Triton), task endpoints",
-        "(:forecast, :classify, :generate), dynamic batching, stateful streams, Prometheus metrics.",
-        "Stops on SIGTERM or Ctrl-C: readiness turns false, requests in flight and streams finish."})
+    description = {"Serve models over HTTP.",
+        "It speaks the Open Inference Protocol v2 (KServe, Triton) and task endpoints",
+        "(:forecast, :classify, :generate), with dynamic batching, stateful streams",
+        "and Prometheus metrics. Stops on SIGTERM or Ctrl-C: readiness turns false,",
+        "requests in flight and streams finish."})
 public final class ServeCommand implements Callable<Integer> {
 
   @Spec
@@ -37,12 +39,12 @@ public final class ServeCommand implements Callable<Integer> {
       + " (or model.onnx, ...); the highest VERSION of each NAME is served, and reloaded when its file changes.")
   Path repository;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE};"
+  @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE};"
       + " 0.0.0.0 for every interface).")
   String host;
 
   @Range(min = 0, max = 65535)
-  @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free"
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free"
       + " one and prints it).")
   int port;
 

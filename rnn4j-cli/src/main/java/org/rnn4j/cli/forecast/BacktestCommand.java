@@ -41,8 +41,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "backtest", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Evaluate a forecaster by rolling origin: fit on the rows before each origin, forecast the next",
-        "--horizon steps, move on by --stride rows; compare with the naive baselines on the same origins.",
+        "Evaluate a forecaster by rolling origin, beside the naive baselines.",
+        "Fit on the rows before each origin, forecast the next --horizon steps, move",
+        "on by --stride rows; the naive baselines are scored on the same origins.",
         "",
         "Example: rnn4j backtest --data sales.csv --target units --horizon 7 --folds 6 --refit-every 2"})
 public final class BacktestCommand implements Callable<Integer> {

@@ -78,7 +78,7 @@ public final class ForecasterOptions implements CombinedCheck {
   Integer lookback;
 
   @Range(min = 1, max = 100_000)
-  @Option(names = "--horizon", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--horizon", paramLabel = "STEPS", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
   int horizon;
 
   @Option(names = "--transform", defaultValue = "auto", paramLabel = "NAME",
@@ -113,7 +113,7 @@ public final class ForecasterOptions implements CombinedCheck {
   @Mixin
   public StoppingOptions stopping = new StoppingOptions(null, null);
 
-  @Option(names = "--missing", defaultValue = "interpolate",
+  @Option(names = "--missing", paramLabel = "POLICY", defaultValue = "interpolate",
       description = "Missing values: interpolate, ffill, drop or fail (default: ${DEFAULT-VALUE}); what is filled is reported.")
   String missing;
 

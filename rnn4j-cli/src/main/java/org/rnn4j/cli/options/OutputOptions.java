@@ -39,6 +39,9 @@ public final class OutputOptions {
   @Option(names = "--resume", description = "Resume from the checkpoint in --out if there is one (made with the same options and data).")
   public boolean resume;
 
+  /** The fingerprint's key of the command that made the state (no option is named so: options start "--"). */
+  private static final String COMMAND = "command";
+
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
@@ -68,12 +71,22 @@ public final class OutputOptions {
     Path file = out.resolve(FINGERPRINT);
     Map<String, String> now = new TreeMap<>(more);
     now.putAll(fingerprint());
+    now.put(COMMAND, command.qualifiedName(" ").replaceFirst("^rnn4j ", ""));
     if (resume && Files.exists(state) && Files.exists(file)) {
       Properties then = new Properties();
       try (InputStream in = Files.newInputStream(file)) {
         then.load(in);
       }
+      String madeBy = then.getProperty(COMMAND);
+      if (madeBy != null && !madeBy.equals(now.get(COMMAND))) {
+        throw new UserInputException("--resume: the state in " + out + " was made by 'rnn4j " + madeBy
+            + "', this run is 'rnn4j " + now.get(COMMAND) + "'; use another --out, or run without --resume to"
+            + " start afresh");
+      }
       for (Map.Entry<String, String> e : now.entrySet()) {
+        if (e.getKey().equals(COMMAND)) {
+          continue; // checked above; a state from before the command was recorded matches any
+        }
         String was = then.getProperty(e.getKey());
         if (!e.getValue().equals(was)) {
           throw new UserInputException("--resume: the state in " + out + " was made with " + e.getKey() + " "

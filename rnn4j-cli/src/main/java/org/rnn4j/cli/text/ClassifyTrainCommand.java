@@ -103,41 +103,41 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
   String groupColumn;
 
   @Range(min = 0, minExclusive = true, max = 1, maxExclusive = true)
-  @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share of the rows for testing (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2", description = "Share of the rows for testing (default: ${DEFAULT-VALUE}).")
   double testFraction;
 
   @Range(min = 0, max = 1, maxExclusive = true)
-  @Option(names = "--validation-fraction", defaultValue = "0.1",
+  @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.1",
       description = "Share of the rows for validation, which picks the best epoch (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
   @OneOf({"char", "word"})
-  @Option(names = "--tokenizer", defaultValue = "char", description = "char (Unicode characters, NFC) or word (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tokenizer", paramLabel = "TOKENIZER", defaultValue = "char", description = "char (Unicode characters, NFC) or word (default: ${DEFAULT-VALUE}).")
   String tokenizer;
 
   @Option(names = "--keep-case", description = "Do not lower-case the texts (they are lower-cased by default).")
   boolean keepCase;
 
   @Range(min = 1, max = 10_000_000)
-  @Option(names = "--max-length", defaultValue = "256", description = "Tokens read per text; longer texts are cut (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-length", paramLabel = "TOKENS", defaultValue = "256", description = "Tokens read per text; longer texts are cut (default: ${DEFAULT-VALUE}).")
   int maxLength;
 
   @Range(min = 0, max = 1_000_000)
-  @Option(names = "--window", defaultValue = "16",
+  @Option(names = "--window", paramLabel = "TOKENS", defaultValue = "16",
       description = "Train on overlapping windows of this many tokens cut from the training texts (half a window apart), 0 = on whole texts; validation and test always read whole texts (default: ${DEFAULT-VALUE}).")
   int window;
 
   @Range(min = 1, max = 1_000_000_000)
-  @Option(names = "--min-frequency", defaultValue = "2",
+  @Option(names = "--min-frequency", paramLabel = "N", defaultValue = "2",
       description = "Tokens seen fewer times in training become <unk> (default: ${DEFAULT-VALUE}).")
   int minFrequency;
 
   @Range(min = 0, max = 100_000_000)
-  @Option(names = "--max-vocab", defaultValue = "20000", description = "Vocabulary size limit, 0 = none (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-vocab", paramLabel = "N", defaultValue = "20000", description = "Vocabulary size limit, 0 = none (default: ${DEFAULT-VALUE}).")
   int maxVocab;
 
   @Range(min = 1, max = 65536)
-  @Option(names = "--embedding", defaultValue = "32", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--embedding", paramLabel = "N", defaultValue = "32", description = "Embedding size (default: ${DEFAULT-VALUE}).")
   int embedding;
 
   @Option(names = "--bidirectional", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -145,12 +145,12 @@ public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCh
   boolean bidirectional;
 
   @OneOf({"last", "mean", "max"})
-  @Option(names = "--pooling", defaultValue = "mean",
+  @Option(names = "--pooling", paramLabel = "POOLING", defaultValue = "mean",
       description = "What the output layer sees: last (the final state), mean or max (over every step's output) (default: ${DEFAULT-VALUE}).")
   String pooling;
 
   @OneOf({"constant", "cosine"})
-  @Option(names = "--lr-schedule", defaultValue = "constant",
+  @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "constant",
       description = "constant, or cosine: anneal the rate to 1/20 of --lr over --epochs (default: ${DEFAULT-VALUE}).")
   String lrSchedule;
 

@@ -39,11 +39,11 @@ public final class GenerateCommand implements Callable<Integer> {
   String prime;
 
   @Range(min = 0, max = 100_000_000)
-  @Option(names = "--length", defaultValue = "500", description = "Characters to generate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--length", paramLabel = "CHARS", defaultValue = "500", description = "Characters to generate (default: ${DEFAULT-VALUE}).")
   int length;
 
   @Range(min = 0, minExclusive = true, max = 100)
-  @Option(names = "--temperature", defaultValue = "0.8",
+  @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8",
       description = "> 0; lower is more conservative, higher more surprising (default: ${DEFAULT-VALUE}).")
   float temperature;
 

@@ -88,20 +88,20 @@ public final class GenerateTrainCommand implements Callable<Integer> {
   Path data;
 
   @Range(min = 1, max = 65536)
-  @Option(names = "--embedding", defaultValue = "64", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--embedding", paramLabel = "N", defaultValue = "64", description = "Embedding size (default: ${DEFAULT-VALUE}).")
   int embedding;
 
   @Range(min = 1, max = 1_000_000)
-  @Option(names = "--seq-length", defaultValue = "100", description = "Characters per stream and update T: the BPTT length (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seq-length", paramLabel = "T", defaultValue = "100", description = "Characters per stream and update T: the BPTT length (default: ${DEFAULT-VALUE}).")
   int seqLength;
 
   @Range(min = 0, minExclusive = true, max = 1, maxExclusive = true)
-  @Option(names = "--validation-fraction", defaultValue = "0.1", description = "The last part of the text kept for validation (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.1", description = "The last part of the text kept for validation (default: ${DEFAULT-VALUE}).")
   double validationFraction;
 
   @Range(min = 0, max = 10_000_000)
   @ResumeMayChange
-  @Option(names = "--sample-length", defaultValue = "300", description = "Characters of the sample printed at the end, 0 = none (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sample-length", paramLabel = "CHARS", defaultValue = "300", description = "Characters of the sample printed at the end, 0 = none (default: ${DEFAULT-VALUE}).")
   int sampleLength;
 
   @Override

@@ -31,13 +31,13 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Search a text classifier's settings (cell, size, layers, dropout,",
-        "embedding, learning rate, batch). Each trial trains a classifier and is",
-        "scored by its validation loss; poor trials are stopped early. The best",
-        "settings and the defaults are then trained by 'rnn4j classify train' and",
-        "scored once on the test part. Every option of 'rnn4j classify train' is",
-        "taken and passed on (data, split, tokenizer, --epochs ...); the options",
-        "below are the search's.",
+        "Search a text classifier's settings.",
+        "The cell, size, layers, dropout, embedding, learning rate and batch are",
+        "searched. Each trial trains a classifier and is scored by its validation",
+        "loss; poor trials are stopped early. The best settings and the defaults are",
+        "then trained by 'rnn4j classify train' and scored once on the test part.",
+        "Every option of 'rnn4j classify train' is taken and passed on (data, split,",
+        "tokenizer, --epochs ...); the options below are the search's.",
         "",
         "Example (the embedded language identification):",
         "  rnn4j tune classify --trials 20 --time-budget 15m"})

@@ -298,10 +298,11 @@ public final class TuneRun {
     }
     int threads = Engine.threads();
     int each = Math.max(1, threads / opts.parallel);
+    int firstRung = opts.gracePeriod != null ? opts.gracePeriod : grace;
     o.printf(Locale.ROOT, "trials: %d%s, %d at a time (%d kernel thread%s each); sampler %s, pruner %s%s%n",
         opts.trials, opts.budget() == null ? "" : " or " + opts.timeBudget, opts.parallel, each, each > 1 ? "s" : "",
         opts.sampler, opts.pruner, opts.pruner.equals("none") ? ""
-            : " (first rung after " + (opts.gracePeriod != null ? opts.gracePeriod : grace) + " epochs)");
+            : " (first rung after " + firstRung + " epoch" + (firstRung == 1 ? "" : "s") + ")");
     Study study;
     try {
       study = Study.open(journal, space, opts.sampler(), opts.pruner(maxEpochs, grace), seed);
@@ -358,6 +359,9 @@ public final class TuneRun {
       for (Map.Entry<String, Double> e : importances.entrySet()) {
         o.printf(Locale.ROOT, "  %-12s %.2f%n", e.getKey(), e.getValue());
       }
+    } else {
+      o.printf(Locale.ROOT, "importance: not measured (it needs %d complete trials that differ in a parameter;"
+          + " %d complete)%n", Importance.MIN_TRIALS, complete.size());
     }
     Path csv = outDir.resolve("trials.csv");
     AtomicFiles.write(csv, w -> w.write(csv(space, trials).getBytes(StandardCharsets.UTF_8)));

@@ -35,6 +35,31 @@ class OutputOptionsTest {
     int epochs = 3;
   }
 
+  /** Another command with the same options (a search of another task writing to the same folder). */
+  @Command(name = "search")
+  static final class Search {
+    @Mixin
+    OutputOptions output = new OutputOptions("runs/x");
+
+    @Range(min = 1)
+    @Option(names = "--hidden")
+    int hidden = 8;
+  }
+
+  @Test
+  void aResumeRefusesTheStateOfAnotherCommand(@TempDir Path tmp) throws Exception {
+    String out = tmp.resolve("out").toString();
+    Fit fit = new Fit();
+    new CommandLine(fit).parseArgs("--out", out);
+    Files.writeString(fit.output.start("study.jsonl"), "trials");
+    Search search = new Search();
+    new CommandLine(search).parseArgs("--out", out, "--resume");
+    assertThatThrownBy(() -> search.output.start("study.jsonl")).isInstanceOf(UserInputException.class)
+        .hasMessage("--resume: the state in " + out + " was made by 'rnn4j fit', this run is 'rnn4j search'; use"
+            + " another --out, or run without --resume to start afresh");
+    assertThat(tmp.resolve("out/study.jsonl")).hasContent("trials");
+  }
+
   private static Fit parse(String... args) {
     Fit fit = new Fit();
     new CommandLine(fit).parseArgs(args);

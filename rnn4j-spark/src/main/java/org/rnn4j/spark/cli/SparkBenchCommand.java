@@ -46,28 +46,28 @@ public final class SparkBenchCommand implements Callable<Integer> {
   boolean help;
 
   @OneOf({"B", "D", "Z"})
-  @Option(names = "--configs", split = ",", defaultValue = "B,D",
+  @Option(names = "--configs", paramLabel = "ID,...", split = ",", defaultValue = "B,D",
       description = "B, D, or Z (a tiny model: Spark's fixed cost of a round) (default: ${DEFAULT-VALUE}).")
   List<String> configs;
 
-  @Option(names = "--masters", split = ",", defaultValue = "local[1],local[2]",
+  @Option(names = "--masters", paramLabel = "MASTER,...", split = ",", defaultValue = "local[1],local[2]",
       description = "Spark masters to compare (default: ${DEFAULT-VALUE}).")
   List<String> masters;
 
   @Range(min = 1, max = 100_000)
-  @Option(names = "--partitions", defaultValue = "2", description = "Partitions of each global batch (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--partitions", paramLabel = "N", defaultValue = "2", description = "Partitions of each global batch (default: ${DEFAULT-VALUE}).")
   int partitions;
 
   @Range(min = 1, max = 1_000_000)
-  @Option(names = "--rounds", defaultValue = "6", description = "Timed rounds per case (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "6", description = "Timed rounds per case (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Range(min = 0, max = 1_000_000)
-  @Option(names = "--warmup", defaultValue = "3", description = "Untimed rounds first (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "3", description = "Untimed rounds first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
   @Range(min = 1, max = 64)
-  @Option(names = "--tree-depth", defaultValue = "2", description = "Depth of treeAggregate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tree-depth", paramLabel = "N", defaultValue = "2", description = "Depth of treeAggregate (default: ${DEFAULT-VALUE}).")
   int treeDepth;
 
   @CommandLine.Spec

@@ -94,20 +94,20 @@ public final class SparkTrainCommand implements Callable<Integer> {
   String master;
 
   @Range(min = 1, max = 100_000)
-  @Option(names = "--partitions", defaultValue = "8", description = "Partitions of the training windows (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--partitions", paramLabel = "N", defaultValue = "8", description = "Partitions of the training windows (default: ${DEFAULT-VALUE}).")
   int partitions;
 
   @OneOf({"gradients", "parameters"})
-  @Option(names = "--mode", defaultValue = "gradients",
+  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "gradients",
       description = "gradients (average gradients every round, equal to one machine) or parameters (average parameters after --local-steps steps) (default: ${DEFAULT-VALUE}).")
   String mode;
 
   @Range(min = 1, max = 1_000_000)
-  @Option(names = "--local-steps", defaultValue = "4", description = "Local steps per round with --mode parameters (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--local-steps", paramLabel = "N", defaultValue = "4", description = "Local steps per round with --mode parameters (default: ${DEFAULT-VALUE}).")
   int localSteps;
 
   @Range(min = 1, max = 64)
-  @Option(names = "--tree-depth", defaultValue = "2", description = "Depth of treeAggregate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tree-depth", paramLabel = "N", defaultValue = "2", description = "Depth of treeAggregate (default: ${DEFAULT-VALUE}).")
   int treeDepth;
 
   @InputFile
@@ -121,11 +121,11 @@ public final class SparkTrainCommand implements Callable<Integer> {
   String dateColumn;
 
   @Range(min = 1, max = 100_000)
-  @Option(names = "--lookback", defaultValue = "30", description = "Past steps each forecast sees (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lookback", paramLabel = "STEPS", defaultValue = "30", description = "Past steps each forecast sees (default: ${DEFAULT-VALUE}).")
   int lookback;
 
   @Range(min = 1, max = 100_000)
-  @Option(names = "--horizon", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--horizon", paramLabel = "STEPS", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
   int horizon;
 
   @Option(names = "--id-column", paramLabel = "COLUMN",
@@ -140,14 +140,14 @@ public final class SparkTrainCommand implements Callable<Integer> {
   Integer testRows;
 
   @OneOf({"change", "log-change"})
-  @Option(names = "--transform", defaultValue = "change",
+  @Option(names = "--transform", paramLabel = "TRANSFORM", defaultValue = "change",
       description = "With --id-column: each series' frame, change (from its last value, in units of its mean one-step"
           + " change) or log-change (default: ${DEFAULT-VALUE}).")
   String transform;
 
   @Range(min = 1, max = 1_000_000)
   @ResumeMayChange
-  @Option(names = "--every", defaultValue = "1", description = "Print every this many rounds (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--every", paramLabel = "N", defaultValue = "1", description = "Print every this many rounds (default: ${DEFAULT-VALUE}).")
   int every;
 
   @ResumeMayChange

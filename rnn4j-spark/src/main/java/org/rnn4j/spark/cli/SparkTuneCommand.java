@@ -25,12 +25,13 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "spark-tune", sortOptions = false,
     description = {
-        "Search a model's settings as 'rnn4j tune TASK' does, each trial run as a",
-        "Spark task. TASK is forecast, classify or generate; every option of",
-        "'rnn4j tune TASK' is taken (see its --help). --parallel N trials run at",
-        "once (the default is one per core Spark offers). The journal, the",
-        "leaderboard and the final training of the best settings and the defaults",
-        "stay on the driver; the input files are shipped to the executors.",
+        "Search a model's settings on Apache Spark, each trial a Spark task.",
+        "It searches as 'rnn4j tune TASK' does. TASK is forecast, classify or",
+        "generate; every option of 'rnn4j tune TASK' is taken (see its --help).",
+        "--parallel N trials run at once (the default is one per core Spark offers).",
+        "The journal, the leaderboard and the final training of the best settings and",
+        "the defaults stay on the driver; the input files are shipped to the",
+        "executors.",
         "",
         "Example: rnn4j spark-tune forecast --data sales.csv --target units \\",
         "           --trials 64 --master spark://host:7077"})
