@@ -136,7 +136,9 @@ public record SearchSpace(List<Param> params) {
   public static SearchSpace fromJson(String text) {
     Object root = Json.parse(text);
     if (!(root instanceof Map<?, ?> members) || members.isEmpty()) {
-      throw new IllegalArgumentException("search space: expected a JSON object with one member per parameter");
+      throw new IllegalArgumentException("search space: expected a JSON object with one member per parameter,"
+          + " received " + (root instanceof Map ? "an empty object" : root instanceof List ? "an array"
+          : root == null ? "null" : "'" + root + "'"));
     }
     List<Param> params = new ArrayList<>();
     for (Map.Entry<?, ?> e : members.entrySet()) {

@@ -116,7 +116,7 @@ class TuneForecastCommandTest {
     r = rnn4j(args(csv, space, dir.resolve("b"), "--trials", "2").toArray(String[]::new));
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--space " + space + ": search space: 'hidden': expected");
-    for (String[] bad : new String[][] {{"{}", "expected a JSON object with one member per parameter"},
+    for (String[] bad : new String[][] {{"{}", "expected a JSON object with one member per parameter, received an empty object"},
         {"{\"hidden\": {\"int\": [64, 16]}}", "hidden: expected low <= high, got [64, 16]"},
         {"{\"cell\": {\"choice\": [\"lstm\"]}, \"lr\": {\"real\": [0.001, 0.01], \"when\": {\"cell\":"
             + " [\"gru\"]}}}", "'lr' is conditional on cell = 'gru', which is not one of its choices [lstm]"}}) {
