@@ -32,17 +32,17 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
 
   @OneOf({"A", "B", "C", "D", "E"})
-  @Option(names = "--configs", paramLabel = "ID,...", split = ",", defaultValue = "A,B,C,D,E",
+  @Option(names = "--configs", paramLabel = "ID", split = ",", defaultValue = "A,B,C,D,E",
       description = "Configurations to run (default: ${DEFAULT-VALUE}).")
   List<String> configs;
 
   @OneOf({"LSTM", "GRU", "RNN"})
-  @Option(names = "--cells", paramLabel = "CELL,...", split = ",", defaultValue = "LSTM,GRU,RNN",
+  @Option(names = "--cells", paramLabel = "CELL", split = ",", defaultValue = "LSTM,GRU,RNN",
       description = "Cells for configurations A-C and E (default: ${DEFAULT-VALUE}); D is LSTM.")
   List<String> cells;
 
   @Range(min = 1, max = 1024)
-  @Option(names = "--threads", paramLabel = "N,...", split = ",", defaultValue = "1,2",
+  @Option(names = "--threads", paramLabel = "N", split = ",", defaultValue = "1,2",
       description = "Thread counts (default: ${DEFAULT-VALUE}).")
   List<Integer> threads;
 
@@ -61,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
   boolean sweep;
 
   @OneOf({"inference", "training"})
-  @Option(names = "--modes", paramLabel = "MODE,...", split = ",", defaultValue = "inference,training",
+  @Option(names = "--modes", paramLabel = "MODE", split = ",", defaultValue = "inference,training",
       description = "inference and/or training (default: ${DEFAULT-VALUE}).")
   List<String> modes;
 

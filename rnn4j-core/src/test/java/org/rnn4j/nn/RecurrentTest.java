@@ -227,6 +227,44 @@ class RecurrentTest {
         .hasMessageContaining("reverse direction");
   }
 
+  /**
+   * An inference forward (LSTM: a state-only step, no per-time caches) gives the training forward's
+   * bits, for both providers, across workspace changes: inference, training on a longer batch, a
+   * backward, then inference on a longer batch still (which drops the caches) and training again.
+   */
+  @Test
+  void inferenceForwardGivesTheTrainingForwardsBits() {
+    SplittableRandom rnd = new SplittableRandom(8);
+    for (org.rnn4j.internal.kernels.Kernels provider : new org.rnn4j.internal.kernels.Kernels[] {
+        KernelProvider.scalar(), KernelProvider.vector()}) {
+      for (CellType cell : CellType.values()) {
+        RecurrentSpec spec = RecurrentSpec.builder(cell, 7, 33).numLayers(2).bidirectional(true).build();
+        Recurrent r = new Recurrent(spec, 12, provider);
+        int[][] shapes = {{4, 3}, {9, 5}, {12, 5}, {12, 6}};
+        for (int[] tb : shapes) {
+          int t = tb[0];
+          int b = tb[1];
+          Tensor x = random(rnd, t, b, 7);
+          Tensor h0 = random(rnd, 4, b, 33);
+          Tensor c0 = cell == CellType.LSTM ? random(rnd, 4, b, 33) : null;
+          int[] len = new int[b];
+          for (int i = 0; i < b; i++) {
+            len[i] = 1 + rnd.nextInt(t);
+          }
+          String what = provider + " " + cell + " T " + t + " B " + b;
+          Recurrent.Output infer = r.forward(x, h0, c0, len, false);
+          Recurrent.Output train = r.forward(x, h0, c0, len, true);
+          assertThat(infer.output().data()).as(what + " output").containsExactly(train.output().data());
+          assertThat(infer.hN().data()).as(what + " hN").containsExactly(train.hN().data());
+          if (c0 != null) {
+            assertThat(infer.cN().data()).as(what + " cN").containsExactly(train.cN().data());
+          }
+          r.backward(random(rnd, t, b, 66), null, null);
+        }
+      }
+    }
+  }
+
   @Test
   void scalarAndVectorProvidersAgree() {
     SplittableRandom rnd = new SplittableRandom(6);

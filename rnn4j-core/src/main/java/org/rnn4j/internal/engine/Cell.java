@@ -39,6 +39,23 @@ abstract class Cell {
 
   abstract void forwardStep(Scan s, int t);
 
+  /**
+   * Whether {@link #inferStep} serves this scan: an inference step that keeps no per-time cache and
+   * updates {@code hCur} (and {@code cCur}) in place.
+   */
+  boolean infers(Scan s) {
+    return false;
+  }
+
+  /**
+   * Step t of an inference forward ({@link #infers} is true): reads {@code hCur}, {@code cCur} and
+   * {@code pre[t]}, writes the new state into {@code hCur}, {@code cCur}; inactive rows keep theirs.
+   * The same arithmetic as {@link #forwardStep}, so the same bits.
+   */
+  void inferStep(Scan s, int t) {
+    throw new UnsupportedOperationException("no inference step for " + getClass().getSimpleName());
+  }
+
   /** The per-row part of a step over rows [from, to): rows are independent, so threads may split them. */
   interface Rows {
     void run(Scan s, int t, int from, int to);
@@ -147,6 +164,39 @@ abstract class Cell {
         }
       } else {
         // Inactive rows of hCur were not touched: they carry the state.
+      }
+    }
+
+    /**
+     * The default math without projection: the gates go to a [B, 4H] scratch that stays in cache
+     * (not back into pre[t], whose [T, B, 4H] slab streams from memory), c is updated in place and
+     * tanh(c) goes to a [B, H] scratch; nothing per time is kept.
+     */
+    @Override
+    boolean infers(Scan s) {
+      return s.defaultMath && s.wHr < 0;
+    }
+
+    @Override
+    void inferStep(Scan s, int t) {
+      // pre[t] [B, 4H] += hCur [B, H] x W_hh^T: the product reads the state before the rows overwrite it.
+      s.recurrentProduct(s.gh, 0, s.hCur, 0, 1f, s.pre, t * s.rows * s.gh, s.gh);
+      s.forEachRow(t, INFER_ROWS);
+    }
+
+    private static final Rows INFER_ROWS = Lstm::inferRows;
+
+    private static void inferRows(Scan s, int t, int from, int to) {
+      int hid = s.hidden;
+      int base = t * s.rows * s.gh;
+      for (int b = from; b < to; b++) {
+        if (s.active(t, b)) {
+          int c = b * hid;
+          // gates -> rec [B, 4H], c -> cCur in place (each column read before it is written),
+          // tanh(c) -> aux's first [B, H], h -> hCur
+          s.k.lstmForwardRow(hid, s.pre, base + b * s.gh, s.rec, b * s.gh, s.cCur, c, s.cCur, c, s.aux, c,
+              s.hCur, c);
+        }
       }
     }
 

@@ -64,9 +64,15 @@ final class Scan {
 
   int capT = -1;
   int capB = -1;
+  boolean cached; // the per-time forward caches (hPrev, cPrev, cNew, aux, m) hold [capT, capB]
   int steps; // T of the current batch
   int rows; // B of the current batch
   int[] lengths; // [B] or null = all T
+  /**
+   * The next forward keeps what a backward reads (set by {@link #ensureCapacity}); false, inference,
+   * lets a cell with a state-only step keep only the state.
+   */
+  boolean keep = true;
 
   // Forward caches, indexed by time.
   float[] pre; // [T, B, GH] pre-activations (after clip, with peepholes): the input projection first
@@ -183,7 +189,11 @@ final class Scan {
 
   /** Makes sure the workspaces hold (T, B); grows them only when a larger batch arrives. */
   void ensureCapacity(int t, int b, boolean training) {
-    if (t <= capT && b <= capB && (!training || dPre != null)) {
+    // An inference forward whose cell has a state-only step needs no per-time caches (hPrev, c, tanh c):
+    // only pre [T, B, GH] and the [B, *] state and scratch rows.
+    keep = training;
+    boolean stateOnly = !training && cell.infers(this);
+    if (t <= capT && b <= capB && (stateOnly || cached) && (!training || dPre != null)) {
       return;
     }
     int ct = Math.max(t, Math.max(capT, 0));
@@ -196,11 +206,13 @@ final class Scan {
     boolean oneBuffer = defaultMath && (lstm || cell instanceof Cell.GruResetAfter);
     pre = new float[ct * cb * gh];
     gates = oneBuffer ? pre : new float[ct * cb * gh];
-    hPrev = new float[ct * cb * outHidden];
-    cPrev = lstm ? new float[ct * cb * hidden] : null;
-    cNew = lstm ? new float[ct * cb * hidden] : null;
-    aux = lstm || gru ? new float[ct * cb * hidden] : null;
-    m = wHr >= 0 ? new float[ct * cb * hidden] : null;
+    int cacheT = stateOnly ? 0 : ct; // the per-time caches' T: none for a state-only forward
+    hPrev = new float[cacheT * cb * outHidden];
+    cPrev = lstm ? new float[cacheT * cb * hidden] : null;
+    cNew = lstm ? new float[cacheT * cb * hidden] : null;
+    aux = lstm || gru ? new float[Math.max(cacheT, 1) * cb * hidden] : null; // state-only: tanh(c) rows
+    m = wHr >= 0 ? new float[cacheT * cb * hidden] : null;
+    cached = !stateOnly;
     hCur = new float[cb * outHidden];
     cCur = new float[cb * hidden];
     rec = new float[cb * gh];
@@ -215,7 +227,7 @@ final class Scan {
       dTmp = new float[cb * Math.max(hidden, outHidden)];
       dhRec = new float[cb * outHidden];
     }
-    if (recMask != null || spec.recurrentDropout() > 0f) {
+    if (!stateOnly && (recMask != null || spec.recurrentDropout() > 0f)) {
       hRec = new float[ct * cb * outHidden];
     }
     capT = ct;
@@ -315,8 +327,14 @@ final class Scan {
         System.arraycopy(c0, c0Off, cCur, 0, b0 * hidden);
       }
     }
+    boolean stateOnly = !keep && cell.infers(this);
     for (int s = 0; s < t0; s++) {
       int t = reverse ? t0 - 1 - s : s;
+      if (stateOnly) {
+        cell.inferStep(this, t);
+        copyOut(t, out, ldo, outCol);
+        continue;
+      }
       System.arraycopy(hCur, 0, hPrev, t * b0 * outHidden, b0 * outHidden);
       if (recMask != null) {
         int o = t * b0 * outHidden;
@@ -328,13 +346,18 @@ final class Scan {
         System.arraycopy(cCur, 0, cPrev, t * b0 * hidden, b0 * hidden);
       }
       cell.forwardStep(this, t);
-      for (int b = 0; b < b0; b++) {
-        int o = (t * b0 + b) * ldo + outCol;
-        if (active(t, b)) {
-          System.arraycopy(hCur, b * outHidden, out, o, outHidden);
-        } else {
-          Arrays.fill(out, o, o + outHidden, 0f);
-        }
+      copyOut(t, out, ldo, outCol);
+    }
+  }
+
+  /** Step t's outputs: h of the active rows, zeros for the inactive ones. */
+  private void copyOut(int t, float[] out, int ldo, int outCol) {
+    for (int b = 0; b < rows; b++) {
+      int o = (t * rows + b) * ldo + outCol;
+      if (active(t, b)) {
+        System.arraycopy(hCur, b * outHidden, out, o, outHidden);
+      } else {
+        Arrays.fill(out, o, o + outHidden, 0f);
       }
     }
   }

@@ -46,11 +46,11 @@ public final class SparkBenchCommand implements Callable<Integer> {
   boolean help;
 
   @OneOf({"B", "D", "Z"})
-  @Option(names = "--configs", paramLabel = "ID,...", split = ",", defaultValue = "B,D",
+  @Option(names = "--configs", paramLabel = "ID", split = ",", defaultValue = "B,D",
       description = "B, D, or Z (a tiny model: Spark's fixed cost of a round) (default: ${DEFAULT-VALUE}).")
   List<String> configs;
 
-  @Option(names = "--masters", paramLabel = "MASTER,...", split = ",", defaultValue = "local[1],local[2]",
+  @Option(names = "--masters", paramLabel = "MASTER", split = ",", defaultValue = "local[1],local[2]",
       description = "Spark masters to compare (default: ${DEFAULT-VALUE}).")
   List<String> masters;
 
