@@ -11,7 +11,8 @@ import org.rnn4j.nn.RecurrentSpec;
  * mirrors it, with the same names prefixed {@code d}.
  *
  * <p>Shapes (per step t): {@code pre, gates, dPre [B, GH]}, {@code hPrev, hCur [B, P]},
- * {@code cPrev, cNew [B, H]}. Gate blocks in PyTorch order: LSTM i, f, g, o; GRU r, z, n.
+ * {@code cPrev, cNew [B, H]} (slots of {@code cSeq}). Gate blocks in PyTorch order: LSTM i, f, g, o;
+ * GRU r, z, n.
  */
 abstract class Cell {
 
@@ -207,29 +208,33 @@ abstract class Cell {
       int rows = s.rows;
       int hid = s.hidden;
       int base = t * rows * s.gh;
-      int cBase = t * rows * hid;
+      int mBase = t * rows * hid; // m [T, B, H]
+      int cpBase = s.cPrevBase(t);
+      int cnBase = s.cNewBase(t);
       boolean proj = s.wHr >= 0;
       // Without projection the step's h goes straight into hCur; with it, into m first.
       float[] hOut = proj ? s.m : s.hCur;
       for (int b = from; b < to; b++) {
-        int c = cBase + b * hid;
+        int cp = cpBase + b * hid;
+        int cn = cnBase + b * hid;
         if (!s.active(t, b)) {
-          System.arraycopy(s.cPrev, c, s.cNew, c, hid);
+          System.arraycopy(s.cSeq, cp, s.cSeq, cn, hid);
           continue;
         }
-        int hOff = proj ? c : b * hid;
+        int hOff = proj ? mBase + b * hid : b * hid;
+        // tanh(c) goes to the row's scratch in aux [B, H]: the backward recomputes it from c
         if (s.defaultMath) {
-          s.k.lstmForwardRow(hid, s.pre, base + b * s.gh, s.gates, base + b * s.gh, s.cPrev, c, s.cNew,
-              c, s.aux, c, hOut, hOff);
+          s.k.lstmForwardRow(hid, s.pre, base + b * s.gh, s.gates, base + b * s.gh, s.cSeq, cp, s.cSeq,
+              cn, s.aux, b * hid, hOut, hOff);
         } else {
-          forwardGeneric(s, base + b * s.gh, c, hOut, hOff);
+          forwardGeneric(s, base + b * s.gh, cp, cn, hOut, hOff);
         }
-        System.arraycopy(s.cNew, c, s.cCur, b * hid, hid);
+        System.arraycopy(s.cSeq, cn, s.cCur, b * hid, hid);
       }
     }
 
     /** One row with peepholes / clip / input_forget / any activations. */
-    private static void forwardGeneric(Scan s, int g, int c, float[] hOut, int hOff) {
+    private static void forwardGeneric(Scan s, int g, int cpOff, int cnOff, float[] hOut, int hOff) {
       int hid = s.hidden;
       Activation fa = s.act[0];
       Activation ga = s.act[1];
@@ -237,7 +242,7 @@ abstract class Cell {
       float[] v = s.values;
       int pi = s.peep;
       for (int j = 0; j < hid; j++) {
-        float cp = s.cPrev[c + j];
+        float cp = s.cSeq[cpOff + j];
         float preI = s.pre[g + j] + (pi >= 0 ? v[pi + j] * cp : 0f);
         preI = s.clamp(preI);
         float i = fa.apply(preI);
@@ -264,8 +269,7 @@ abstract class Cell {
         s.gates[g + hid + j] = f;
         s.gates[g + 2 * hid + j] = gg;
         s.gates[g + 3 * hid + j] = o;
-        s.cNew[c + j] = cn;
-        s.aux[c + j] = hc;
+        s.cSeq[cnOff + j] = cn;
         hOut[hOff + j] = o * hc;
       }
     }
@@ -296,7 +300,8 @@ abstract class Cell {
       int rows = s.rows;
       int hid = s.hidden;
       int base = t * rows * s.gh;
-      int cBase = t * rows * hid;
+      int cpBase = s.cPrevBase(t);
+      int cnBase = s.cNewBase(t);
       // with projection, backwardStep has put dm = dh x W_hr into dTmp
       float[] dm = s.wHr >= 0 ? s.dTmp : s.dhCur;
       for (int b = from; b < to; b++) {
@@ -305,17 +310,20 @@ abstract class Cell {
           Arrays.fill(s.dPre, g, g + s.gh, 0f);
           continue;
         }
-        int c = cBase + b * hid;
+        int cp = cpBase + b * hid;
+        int cn = cnBase + b * hid;
         if (s.defaultMath) {
-          s.k.lstmBackwardRow(hid, s.gates, g, s.cPrev, c, s.aux, c, dm, b * hid, s.dcCur, b * hid,
+          // tanh(c), recomputed with the forward's bits into the row's scratch (not kept per step)
+          s.k.tanhRow(hid, s.cSeq, cn, s.aux, b * hid);
+          s.k.lstmBackwardRow(hid, s.gates, g, s.cSeq, cp, s.aux, b * hid, dm, b * hid, s.dcCur, b * hid,
               s.dPre, g);
         } else {
-          backwardGeneric(s, g, c, dm, b * hid);
+          backwardGeneric(s, g, cp, cn, dm, b * hid);
         }
       }
     }
 
-    private static void backwardGeneric(Scan s, int g, int c, float[] dm, int dmOff) {
+    private static void backwardGeneric(Scan s, int g, int cpOff, int cnOff, float[] dm, int dmOff) {
       int hid = s.hidden;
       Activation fa = s.act[0];
       Activation ga = s.act[1];
@@ -332,9 +340,9 @@ abstract class Cell {
         float preF = s.pre[g + hid + j];
         float preG = s.pre[g + 2 * hid + j];
         float preO = s.pre[g + 3 * hid + j];
-        float cp = s.cPrev[c + j];
-        float cn = s.cNew[c + j];
-        float hc = s.aux[c + j];
+        float cp = s.cSeq[cpOff + j];
+        float cn = s.cSeq[cnOff + j];
+        float hc = ha.apply(cn); // the forward's h_act(c), recomputed
         float dmj = dm[dmOff + j];
         // h = o * h_act(c)
         float dPreO = dmj * hc * fa.derivative(preO, o) * s.clipMask(preO);

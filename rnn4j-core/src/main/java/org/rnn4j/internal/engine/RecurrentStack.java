@@ -23,7 +23,7 @@ public final class RecurrentStack {
   private final Scan[][] scans; // [L][D]
   private final int dirs;
   private final int outSize; // D*P
-  private float[][] layerOut; // [L][T*B*D*P]
+  private float[][] layerOut; // [L-1][T*B*D*P]: the outputs of the layers below the top
   private float[][] dropMask; // [L-1][T*B*D*P], null entries when dropout is off
   private float[][] dLayer; // [L][T*B*inputSize(l)] gradient of each layer's input
   private float[] x0; // the first layer's time-major input of the last forward
@@ -93,8 +93,9 @@ public final class RecurrentStack {
     x0 = x;
     trained = training;
     int layers = spec.numLayers();
-    if (layerOut == null || layerOut.length != layers || layerOut[0].length < t * b * outSize) {
-      layerOut = new float[layers][t * b * outSize];
+    if (layerOut == null || layerOut.length != layers - 1
+        || (layers > 1 && layerOut[0].length < t * b * outSize)) {
+      layerOut = new float[layers - 1][t * b * outSize]; // the top layer writes into out
     }
     float[] in = x;
     int ldx = spec.inputSize();

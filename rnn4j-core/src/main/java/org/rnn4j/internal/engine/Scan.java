@@ -64,7 +64,7 @@ final class Scan {
 
   int capT = -1;
   int capB = -1;
-  boolean cached; // the per-time forward caches (hPrev, cPrev, cNew, aux, m) hold [capT, capB]
+  boolean cached; // the per-time forward caches (hPrev, cSeq, GRU's aux, m) hold [capT, capB]
   int steps; // T of the current batch
   int rows; // B of the current batch
   int[] lengths; // [B] or null = all T
@@ -80,9 +80,12 @@ final class Scan {
   float[] hPrev; // [T, B, P] state fed into step t
   float[] hRec; // [T, B, P] hPrev times the recurrent-dropout mask (training with recurrentDropout)
   float[] recMask; // [B, P] recurrent-dropout mask of this batch, or null
-  float[] cPrev; // [T, B, H] (LSTM) cell state fed into step t
-  float[] cNew; // [T, B, H] (LSTM) cell state after step t
-  float[] aux; // [T, B, H] LSTM: h_act(c); GRU reset-after: W_hn h + b_hn; GRU reset-before: r * h
+  /**
+   * [T + 1, B, H] (LSTM) the cell states in scan order, each saved once: the state fed into step t
+   * at {@link #cPrevBase}, the state after it at {@link #cNewBase} (the next step's cPrev).
+   */
+  float[] cSeq;
+  float[] aux; // LSTM: [B, H] scratch for tanh(c); GRU [T, B, H] reset-after: W_hn h + b_hn; reset-before: r * h
   float[] m; // [T, B, H] LSTM with projection: o * h_act(c) before W_hr
   float[] hCur; // [B, P]
   float[] cCur; // [B, H]
@@ -208,9 +211,9 @@ final class Scan {
     gates = oneBuffer ? pre : new float[ct * cb * gh];
     int cacheT = stateOnly ? 0 : ct; // the per-time caches' T: none for a state-only forward
     hPrev = new float[cacheT * cb * outHidden];
-    cPrev = lstm ? new float[cacheT * cb * hidden] : null;
-    cNew = lstm ? new float[cacheT * cb * hidden] : null;
-    aux = lstm || gru ? new float[Math.max(cacheT, 1) * cb * hidden] : null; // state-only: tanh(c) rows
+    cSeq = lstm ? new float[stateOnly ? 0 : (ct + 1) * cb * hidden] : null;
+    // LSTM: tanh(c) of the step's rows [B, H] (recomputed in the backward); GRU: [T, B, H]
+    aux = lstm ? new float[cb * hidden] : gru ? new float[Math.max(cacheT, 1) * cb * hidden] : null;
     m = wHr >= 0 ? new float[cacheT * cb * hidden] : null;
     cached = !stateOnly;
     hCur = new float[cb * outHidden];
@@ -240,6 +243,16 @@ final class Scan {
    */
   float[] recIn() {
     return recMask != null ? hRec : hPrev;
+  }
+
+  /** Offset in {@link #cSeq} of the c fed into step t (row 0): the slot before t in scan order. */
+  int cPrevBase(int t) {
+    return (reverse ? t + 1 : t) * rows * hidden;
+  }
+
+  /** Offset in {@link #cSeq} of the c step t makes (row 0). */
+  int cNewBase(int t) {
+    return (reverse ? t : t + 1) * rows * hidden;
   }
 
   boolean active(int t, int b) {
@@ -320,7 +333,7 @@ final class Scan {
     } else {
       System.arraycopy(h0, h0Off, hCur, 0, b0 * outHidden);
     }
-    if (cPrev != null) {
+    if (cSeq != null) {
       if (c0 == null) {
         Arrays.fill(cCur, 0, b0 * hidden, 0f);
       } else {
@@ -342,8 +355,9 @@ final class Scan {
           hRec[o + i] = hCur[i] * recMask[i];
         }
       }
-      if (cPrev != null) {
-        System.arraycopy(cCur, 0, cPrev, t * b0 * hidden, b0 * hidden);
+      if (cSeq != null && s == 0) {
+        // later steps find their c in the slot the step before wrote
+        System.arraycopy(cCur, 0, cSeq, cPrevBase(t), b0 * hidden);
       }
       cell.forwardStep(this, t);
       copyOut(t, out, ldo, outCol);
@@ -383,7 +397,7 @@ final class Scan {
     } else {
       System.arraycopy(dHn, dHnOff, dhCur, 0, b0 * outHidden);
     }
-    if (cPrev != null) {
+    if (cSeq != null) {
       if (dCn == null) {
         Arrays.fill(dcCur, 0, b0 * hidden, 0f);
       } else {
@@ -406,7 +420,7 @@ final class Scan {
     if (dH0 != null) {
       System.arraycopy(dhCur, 0, dH0, dH0Off, b0 * outHidden);
     }
-    if (dC0 != null && cPrev != null) {
+    if (dC0 != null && cSeq != null) {
       System.arraycopy(dcCur, 0, dC0, dC0Off, b0 * hidden);
     }
     // After the loop: the large GEMMs over all T*B rows.

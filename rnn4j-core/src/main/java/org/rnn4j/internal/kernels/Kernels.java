@@ -74,6 +74,12 @@ public interface Kernels {
       float[] h, int hOff);
 
   /**
+   * {@code y[i] = tanh(x[i])} over n values (in place allowed), with the bits {@link #lstmForwardRow}
+   * gives tanh(c): a backward recomputes tanh(c) from c instead of keeping it for every step.
+   */
+  void tanhRow(int n, float[] x, int xOff, float[] y, int yOff);
+
+  /**
    * Backward of {@link #lstmForwardRow}.
    *
    * @param dh     [H] gradient of the row's h (read)

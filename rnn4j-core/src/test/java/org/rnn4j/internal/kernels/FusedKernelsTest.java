@@ -108,6 +108,10 @@ class FusedKernelsTest {
           check(who + " lstm c", c, fw, 4 * hid, hid);
           check(who + " lstm tanh(c)", tanhC, fw, 5 * hid, hid);
           check(who + " lstm h", h, fw, 6 * hid, hid);
+          // tanh(c) recomputed from c (as the backward does) gives the forward's very bits
+          float[] again = out(hid);
+          k.tanhRow(hid, c, OFF, again, OFF);
+          assertThat(again).as(who + " tanhRow(c) = the forward's tanh(c)").containsExactly(tanhC);
 
           // Backward from the same (float) gates and tanh(c) for both the kernel and the twin.
           double[] g = new double[4 * hid];
