@@ -137,7 +137,8 @@ abstract class Cell {
   /**
    * LSTM, blocks i, f, g, o; optional ONNX peepholes (i, f look at cPrev, o at the new c), clip,
    * input_forget ({@code f = 1 - i}) and PyTorch projection ({@code h = W_hr (o * h_act(c))}).
-   * {@code aux} holds {@code h_act(c)}; with projection {@code m} holds {@code o * h_act(c)}.
+   * {@code aux} holds the step's {@code h_act(c)} rows [B, H] (the backward recomputes them from c);
+   * with projection {@code m} [T, B, H] holds {@code o * h_act(c)}.
    */
   static final class Lstm extends Cell {
     @Override
@@ -314,7 +315,7 @@ abstract class Cell {
         int cn = cnBase + b * hid;
         if (s.defaultMath) {
           // tanh(c), recomputed with the forward's bits into the row's scratch (not kept per step)
-          s.k.tanhRow(hid, s.cSeq, cn, s.aux, b * hid);
+          s.k.tanh(hid, s.cSeq, cn, s.aux, b * hid);
           s.k.lstmBackwardRow(hid, s.gates, g, s.cSeq, cp, s.aux, b * hid, dm, b * hid, s.dcCur, b * hid,
               s.dPre, g);
         } else {

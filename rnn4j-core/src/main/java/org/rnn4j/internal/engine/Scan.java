@@ -206,7 +206,8 @@ final class Scan {
     // With the default math, LSTM and GRU (reset after) rows turn pre-activations into gates in place
     // and, backward, gates into their gradients: one [T, B, GH] buffer serves pre, gates and dPre
     // (the generic paths read pre again in the backward, so they keep three).
-    boolean oneBuffer = defaultMath && (lstm || cell instanceof Cell.GruResetAfter);
+    boolean oneBuffer = defaultMath && (lstm || cell instanceof Cell.GruResetAfter
+        || (cell instanceof Cell.Rnn && act[0].kind() == Activation.Kind.TANH));
     pre = new float[ct * cb * gh];
     gates = oneBuffer ? pre : new float[ct * cb * gh];
     int cacheT = stateOnly ? 0 : ct; // the per-time caches' T: none for a state-only forward

@@ -74,12 +74,6 @@ public interface Kernels {
       float[] h, int hOff);
 
   /**
-   * {@code y[i] = tanh(x[i])} over n values (in place allowed), with the bits {@link #lstmForwardRow}
-   * gives tanh(c): a backward recomputes tanh(c) from c instead of keeping it for every step.
-   */
-  void tanhRow(int n, float[] x, int xOff, float[] y, int yOff);
-
-  /**
    * Backward of {@link #lstmForwardRow}.
    *
    * @param dh     [H] gradient of the row's h (read)
@@ -116,9 +110,12 @@ public interface Kernels {
       float[] hPrev, int hPrevOff, float[] dh, int dhOff, float[] dPre, int dPreOff,
       float[] dRec, int dRecOff, float[] dhPrevDirect, int dhPrevDirectOff);
 
-  /** {@code y[i] = tanh(x[i])} over n values (in place allowed). */
+  /**
+   * {@code y[i] = tanh(x[i])} over n values (in place allowed), with the bits {@link #lstmForwardRow}
+   * gives tanh(c): an LSTM backward recomputes tanh(c) from c with it instead of keeping it per step.
+   */
   void tanh(int n, float[] x, int xOff, float[] y, int yOff);
 
-  /** {@code dx[i] = dy[i] * (1 - y[i]^2)}: the backward of tanh from its output. */
+  /** {@code dx[i] = dy[i] * (1 - y[i]^2)}: the backward of tanh from its output (in place allowed). */
   void tanhBackward(int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff);
 }

@@ -155,13 +155,6 @@ public final class ScalarKernels implements Kernels {
     lstmForwardRange(hidden, 0, pre, preOff, gates, gatesOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff);
   }
 
-  @Override
-  public void tanhRow(int n, float[] x, int xOff, float[] y, int yOff) {
-    for (int i = 0; i < n; i++) {
-      y[yOff + i] = FastMath.tanh(x[xOff + i]);
-    }
-  }
-
   /** Columns [from, hidden) of {@link #lstmForwardRow}: also the vector kernels' tail. */
   static void lstmForwardRange(int hidden, int from, float[] pre, int preOff, float[] gates, int gatesOff,
       float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC, int tanhCOff,

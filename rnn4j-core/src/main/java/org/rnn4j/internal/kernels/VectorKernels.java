@@ -662,11 +662,6 @@ final class VectorKernels implements Kernels {
     }
   }
 
-  @Override
-  public void tanhRow(int n, float[] x, int xOff, float[] y, int yOff) {
-    tanhRange(n, x, xOff, y, yOff); // the loop lstmForwardRow runs on c
-  }
-
   /*
    * The activations below perform FastMath's operations lane by lane, so give its bits. Each is one
    * small loop with its exp written out: when the JIT's node budget runs out in a large body it
@@ -835,7 +830,7 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void tanh(int n, float[] x, int xOff, float[] y, int yOff) {
-    tanhRange(n, x, xOff, y, yOff);
+    tanhRange(n, x, xOff, y, yOff); // the loop lstmForwardRow runs on c: the same bits
   }
 
   @Override

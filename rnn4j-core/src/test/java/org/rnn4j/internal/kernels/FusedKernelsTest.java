@@ -110,8 +110,8 @@ class FusedKernelsTest {
           check(who + " lstm h", h, fw, 6 * hid, hid);
           // tanh(c) recomputed from c (as the backward does) gives the forward's very bits
           float[] again = out(hid);
-          k.tanhRow(hid, c, OFF, again, OFF);
-          assertThat(again).as(who + " tanhRow(c) = the forward's tanh(c)").containsExactly(tanhC);
+          k.tanh(hid, c, OFF, again, OFF);
+          assertThat(again).as(who + " tanh(c) again = the forward's tanh(c)").containsExactly(tanhC);
 
           // Backward from the same (float) gates and tanh(c) for both the kernel and the twin.
           double[] g = new double[4 * hid];
