@@ -451,8 +451,9 @@ abstract class Cell {
 
     @Override
     void backwardStep(Scan s, int t) {
+      // the rows put the step's recurrent-product gradient [B, 3H] into rec, and its n block into dRec
       s.forEachRow(t, BACKWARD_ROWS);
-      s.recurrentInputGradient(t, s.dRec, t * s.rows * s.gh, s.gh, false);
+      s.recurrentInputGradient(t, s.rec, 0, s.gh, false);
     }
 
     private static void backwardRows(Scan s, int t, int from, int to) {
@@ -466,14 +467,19 @@ abstract class Cell {
         int g = base + b * s.gh;
         if (!s.active(t, b)) {
           Arrays.fill(s.dPre, g, g + s.gh, 0f);
-          Arrays.fill(s.dRec, g, g + s.gh, 0f);
+          Arrays.fill(s.rec, b * s.gh, (b + 1) * s.gh, 0f);
+          Arrays.fill(s.dRec, hBase + b * hid, hBase + (b + 1) * hid, 0f);
           Arrays.fill(s.dhNext, b * hid, (b + 1) * hid, 0f);
           continue;
         }
         int a = hBase + b * hid;
+        int r0 = b * s.gh;
         if (s.defaultMath) {
-          s.k.gruBackwardRow(hid, s.gates, g, s.aux, a, s.hPrev, a, s.dhCur, b * hid, s.dPre, g, s.dRec,
-              g, s.dhNext, b * hid);
+          s.k.gruBackwardRow(hid, s.gates, g, s.aux, a, s.hPrev, a, s.dhCur, b * hid, s.dPre, g, s.rec,
+              r0, s.dhNext, b * hid);
+          // r and z enter the recurrent product as they enter pre (their gradients are dPre's); only
+          // the n block differs (times r), so only it is kept for dW_hh
+          System.arraycopy(s.rec, r0 + 2 * hid, s.dRec, a, hid);
           continue;
         }
         for (int j = 0; j < hid; j++) {
@@ -491,9 +497,10 @@ abstract class Cell {
           s.dPre[g + j] = dPreR;
           s.dPre[g + hid + j] = dPreZ;
           s.dPre[g + 2 * hid + j] = dPreN;
-          s.dRec[g + j] = dPreR;
-          s.dRec[g + hid + j] = dPreZ;
-          s.dRec[g + 2 * hid + j] = dPreN * r;
+          s.rec[r0 + j] = dPreR;
+          s.rec[r0 + hid + j] = dPreZ;
+          s.rec[r0 + 2 * hid + j] = dPreN * r;
+          s.dRec[a + j] = dPreN * r;
           s.dhNext[b * hid + j] = dh * z;
         }
       }
@@ -501,10 +508,16 @@ abstract class Cell {
 
     @Override
     void recurrentWeightGradients(Scan s, int n) {
-      s.k.gemm(true, false, s.gh, s.outHidden, n, 1f, s.dRec, 0, s.gh, s.recIn(), 0, s.outHidden, 1f,
-          s.grads, s.wHh, s.outHidden);
+      // dW_hh [3H, P] += [dPre_r, dPre_z | dRec_n]^T [3H, TB] x hPrev [TB, P], the blocks from their buffers
+      int hid = s.hidden;
+      int p = s.outHidden;
+      s.k.gemm(true, false, 2 * hid, p, n, 1f, s.dPre, 0, s.gh, s.recIn(), 0, p, 1f, s.grads, s.wHh, p);
+      s.k.gemm(true, false, hid, p, n, 1f, s.dRec, 0, hid, s.recIn(), 0, p, 1f, s.grads, s.wHh + 2 * hid * p,
+          p);
       if (s.bHh >= 0) {
-        s.k.addColumnSums(n, s.gh, s.dRec, 0, s.gh, s.grads, s.bHh);
+        // db_hh r, z = db_ih r, z (the column sums of dPre, Scan.backward); n = the sums of dRec_n
+        s.k.axpy(2 * hid, 1f, s.dPreSums, 0, s.grads, s.bHh);
+        s.k.addColumnSums(n, hid, s.dRec, 0, hid, s.grads, s.bHh + 2 * hid);
       }
     }
   }

@@ -94,7 +94,7 @@ final class Scan {
 
   // Backward buffers.
   float[] dPre; // [T, B, GH]
-  float[] dRec; // [T, B, GH] GRU only: gradient of the recurrent products
+  float[] dRec; // [T, B, H] GRU reset-after only: gradient of the recurrent product's n block
   float[] dhStep; // [T, B, P] LSTM with projection: gradient of each step's h
   float[] dhCur; // [B, P]
   float[] dcCur; // [B, H]
@@ -223,7 +223,7 @@ final class Scan {
     hNew = new float[cb * outHidden];
     if (training || dPre != null) {
       dPre = oneBuffer ? pre : new float[ct * cb * gh];
-      dRec = gru ? new float[ct * cb * gh] : null;
+      dRec = cell instanceof Cell.GruResetAfter ? new float[ct * cb * hidden] : null;
       dhStep = wHr >= 0 ? new float[ct * cb * outHidden] : null;
       dhCur = new float[cb * outHidden];
       dcCur = new float[cb * hidden];
