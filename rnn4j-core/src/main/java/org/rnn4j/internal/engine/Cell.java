@@ -195,7 +195,7 @@ abstract class Cell {
         if (s.active(t, b)) {
           int c = b * hid;
           // gates -> rec [B, 4H], c -> cCur in place (each column read before it is written),
-          // tanh(c) -> aux's first [B, H], h -> hCur
+          // tanh(c) -> aux [B, H], h -> hCur
           s.k.lstmForwardRow(hid, s.pre, base + b * s.gh, s.rec, b * s.gh, s.cCur, c, s.cCur, c, s.aux, c,
               s.hCur, c);
         }

@@ -214,7 +214,7 @@ final class Scan {
     hPrev = new float[cacheT * cb * outHidden];
     cSeq = lstm ? new float[stateOnly ? 0 : (ct + 1) * cb * hidden] : null;
     // LSTM: tanh(c) of the step's rows [B, H] (recomputed in the backward); GRU: [T, B, H]
-    aux = lstm ? new float[cb * hidden] : gru ? new float[Math.max(cacheT, 1) * cb * hidden] : null;
+    aux = lstm ? new float[cb * hidden] : gru ? new float[ct * cb * hidden] : null;
     m = wHr >= 0 ? new float[cacheT * cb * hidden] : null;
     cached = !stateOnly;
     hCur = new float[cb * outHidden];
