@@ -99,10 +99,12 @@ public final class TuneRun {
    * Parses {@code args} into the command {@code task} and runs their range checks and its combined
    * check; one line naming the command when they are wrong.
    *
-   * @param name the command ("classify train", "tune forecast"), for the messages
+   * @param name the command ("classify train", "tune forecast"), for the messages and as its name (a
+   *             --resume in it matches the same command run from the top)
    */
   public static CommandLine parse(Object task, List<String> args, String name) {
     CommandLine line = new CommandLine(task);
+    line.setCommandName(name); // its --resume state is then that of 'rnn4j <name>', wherever it runs
     try {
       OptionChecks.check(line.parseArgs(args.toArray(String[]::new)));
     } catch (CommandLine.ParameterException e) {

@@ -81,7 +81,7 @@ public final class RecurrentStack {
    * @param lengths  [B] valid steps per row (1..T) or null
    * @param h0       [L*D, B, P] or null
    * @param c0       [L*D, B, H] or null (LSTM)
-   * @param out      [T, B, D*P] written: the top layer's outputs
+   * @param out      [T, B, D*P] written: the top layer's outputs, or null when only hN (and cN) are wanted
    * @param hN       [L*D, B, P] written
    * @param cN       [L*D, B, H] written (LSTM; may be null)
    * @param training keep what backward needs and apply dropout between layers
@@ -157,7 +157,6 @@ public final class RecurrentStack {
     }
   }
 
-  private float[] noOutputGradient; // zeros, [T, B, D*P]; read, never written
 
   /**
    * Backward of the last training forward; accumulates the parameter gradients into the store.
@@ -181,14 +180,7 @@ public final class RecurrentStack {
     if (dLayer == null || dLayer.length != layers) {
       dLayer = new float[layers][];
     }
-    float[] dAbove = dOut;
-    if (dAbove == null) {
-      // only the final states have a gradient: the top layer's outputs get zeros (kept, not reallocated)
-      if (noOutputGradient == null || noOutputGradient.length < t * b * outSize) {
-        noOutputGradient = new float[t * b * outSize];
-      }
-      dAbove = noOutputGradient;
-    }
+    float[] dAbove = dOut; // null: only the final states have a gradient
     for (int l = layers - 1; l >= 0; l--) {
       float[] in = l == 0 ? x0 : layerOut[l - 1];
       int ldx = spec.layerInputSize(l);

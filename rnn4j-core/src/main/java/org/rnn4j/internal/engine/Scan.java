@@ -313,7 +313,8 @@ final class Scan {
    * @param x      [T, B, I] layer input, row stride {@code ldx}
    * @param h0     initial h [B, P] at {@code h0Off}, or null for zeros
    * @param c0     initial c [B, H] at {@code c0Off}, or null for zeros (LSTM)
-   * @param out    [T, B, ldo] written: this direction's outputs at column {@code outCol}
+   * @param out    [T, B, ldo] written: this direction's outputs at column {@code outCol}, or null when
+   *               only the final state is wanted
    */
   void forward(float[] x, int ldx, float[] h0, int h0Off, float[] c0, int c0Off, float[] out, int ldo,
       int outCol) {
@@ -365,8 +366,11 @@ final class Scan {
     }
   }
 
-  /** Step t's outputs: h of the active rows, zeros for the inactive ones. */
+  /** Step t's outputs: h of the active rows, zeros for the inactive ones (none when out is null). */
   private void copyOut(int t, float[] out, int ldo, int outCol) {
+    if (out == null) {
+      return;
+    }
     for (int b = 0; b < rows; b++) {
       int o = (t * rows + b) * ldo + outCol;
       if (active(t, b)) {
@@ -380,7 +384,8 @@ final class Scan {
   /**
    * Backward over all T steps, mirroring {@link #forward}; accumulates (+=) the parameter gradients.
    *
-   * @param dOut   [T, B, ldo] gradient of this direction's outputs at column {@code outCol}
+   * @param dOut   [T, B, ldo] gradient of this direction's outputs at column {@code outCol}, or null
+   *               when the outputs were not used (only the final state has a gradient)
    * @param dHn    [B, P] gradient of the final h at {@code dHnOff}, or null
    * @param dCn    [B, H] gradient of the final c, or null (LSTM)
    * @param x      the forward's layer input [T, B, I] (row stride ldx)
@@ -408,7 +413,7 @@ final class Scan {
     for (int s = t0 - 1; s >= 0; s--) {
       int t = reverse ? t0 - 1 - s : s;
       // The output of an active step is h: its gradient joins the one carried from step t+1.
-      for (int b = 0; b < b0; b++) {
+      for (int b = 0; dOut != null && b < b0; b++) {
         if (active(t, b)) {
           k.axpy(outHidden, 1f, dOut, (t * b0 + b) * ldo + outCol, dhCur, b * outHidden);
         }

@@ -174,7 +174,18 @@ final class RecurrentLayer extends Layer {
     lastB = b;
     int ld = rnn.numLayers() * dirs;
     int os = rnn.outputSize();
-    out = grow(out, t * b * os);
+    int m = spec.outputSize();
+    // The stack's outputs [T, B, D*P]: straight into y when y is them (one direction or concat), into
+    // out when the directions are merged, nowhere when only the final states are returned.
+    boolean direct = spec.returnSequences() && (dirs == 1 || spec.mergeMode() == MergeMode.CONCAT);
+    float[] stackOut = null;
+    if (direct) {
+      y.reshape(true, t, b, m, in.lengths);
+      stackOut = y.data;
+    } else if (spec.returnSequences()) {
+      out = grow(out, t * b * os);
+      stackOut = out;
+    }
     hN = grow(hN, ld * b * p);
     boolean lstm = rnn.cell() == CellType.LSTM;
     cN = grow(cN, ld * b * rnn.hiddenSize());
@@ -184,15 +195,16 @@ final class RecurrentLayer extends Layer {
       stack.reseed(random.nextLong());
     }
     float[] x = in.data;
-    stack.forward(x, t, b, in.lengths, h0, c0, out, hN, lstm ? cN : null, training);
+    stack.forward(x, t, b, in.lengths, h0, c0, stackOut, hN, lstm ? cN : null, training);
     if (carry) {
       carriedH = Arrays.copyOf(hN, ld * b * p);
       carriedC = lstm ? Arrays.copyOf(cN, ld * b * rnn.hiddenSize()) : null;
     }
-    int m = spec.outputSize();
     if (spec.returnSequences()) {
-      y.reshape(true, t, b, m, in.lengths);
-      merge(out, os, t * b, y.data);
+      if (!direct) {
+        y.reshape(true, t, b, m, in.lengths);
+        merge(out, os, t * b, y.data);
+      }
     } else {
       // Final states of the top layer: forward h_n, and for a bidirectional layer the reverse h_n
       // (the state after reading the whole sequence backwards), merged.
@@ -213,13 +225,9 @@ final class RecurrentLayer extends Layer {
     return y;
   }
 
-  /** Merges the two directions of [rows, D*P] into [rows, M]. */
+  /** Merges the two directions of [rows, 2P] into [rows, M] (sum, mul, average; concat needs none). */
   private void merge(float[] src, int os, int rows, float[] dst) {
     int m = spec.outputSize();
-    if (dirs == 1 || spec.mergeMode() == MergeMode.CONCAT) {
-      System.arraycopy(src, 0, dst, 0, rows * os);
-      return;
-    }
     for (int r = 0; r < rows; r++) {
       for (int j = 0; j < p; j++) {
         mergeOne(src[r * os + j], src[r * os + p + j], dst, r * m, j);
@@ -279,17 +287,17 @@ final class RecurrentLayer extends Layer {
     float[] dStack = null;
     float[] dH = null;
     if (spec.returnSequences()) {
-      dOutStack = grow(dOutStack, t * b * os);
       if (dirs == 1 || spec.mergeMode() == MergeMode.CONCAT) {
-        System.arraycopy(dOut.data, 0, dOutStack, 0, t * b * os);
+        dStack = dOut.data; // [T, B, D*P] already: the stack only reads it
       } else {
+        dOutStack = grow(dOutStack, t * b * os);
         for (int r = 0; r < t * b; r++) {
           for (int j = 0; j < p; j++) {
             unmergeOne(dOut.data[r * m + j], out[r * os + j], out[r * os + p + j], dOutStack, r * os + j);
           }
         }
+        dStack = dOutStack;
       }
-      dStack = dOutStack;
     } else {
       dHn = grow(dHn, ld * b * p);
       Arrays.fill(dHn, 0, ld * b * p, 0f);
