@@ -71,22 +71,20 @@ public final class OutputOptions {
     Path file = out.resolve(FINGERPRINT);
     Map<String, String> now = new TreeMap<>(more);
     now.putAll(fingerprint());
-    now.put(COMMAND, command.qualifiedName(" ").replaceFirst("^rnn4j ", ""));
+    String madeNow = command.qualifiedName(" ").replaceFirst("^rnn4j ", "");
     if (resume && Files.exists(state) && Files.exists(file)) {
       Properties then = new Properties();
       try (InputStream in = Files.newInputStream(file)) {
         then.load(in);
       }
       String madeBy = then.getProperty(COMMAND);
-      if (madeBy != null && !madeBy.equals(now.get(COMMAND))) {
+      // a state from before the command was recorded matches any
+      if (madeBy != null && !madeBy.equals(madeNow)) {
         throw new UserInputException("--resume: the state in " + out + " was made by 'rnn4j " + madeBy
-            + "', this run is 'rnn4j " + now.get(COMMAND) + "'; use another --out, or run without --resume to"
+            + "', this run is 'rnn4j " + madeNow + "'; use another --out, or run without --resume to"
             + " start afresh");
       }
       for (Map.Entry<String, String> e : now.entrySet()) {
-        if (e.getKey().equals(COMMAND)) {
-          continue; // checked above; a state from before the command was recorded matches any
-        }
         String was = then.getProperty(e.getKey());
         if (!e.getValue().equals(was)) {
           throw new UserInputException("--resume: the state in " + out + " was made with " + e.getKey() + " "
@@ -100,6 +98,7 @@ public final class OutputOptions {
     }
     Properties props = new Properties();
     props.putAll(now);
+    props.put(COMMAND, madeNow);
     AtomicFiles.write(file, o -> props.store(o, "what a --resume must match"));
     return state;
   }

@@ -157,7 +157,6 @@ public final class RecurrentStack {
     }
   }
 
-
   /**
    * Backward of the last training forward; accumulates the parameter gradients into the store.
    *

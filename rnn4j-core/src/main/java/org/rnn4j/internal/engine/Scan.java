@@ -195,7 +195,7 @@ final class Scan {
     // An inference forward whose cell has a state-only step needs no per-time caches (hPrev, c, tanh c):
     // only pre [T, B, GH] and the [B, *] state and scratch rows.
     keep = training;
-    boolean stateOnly = !training && cell.infers(this);
+    boolean stateOnly = stateOnly();
     if (t <= capT && b <= capB && (stateOnly || cached) && (!training || dPre != null)) {
       return;
     }
@@ -244,6 +244,11 @@ final class Scan {
    */
   float[] recIn() {
     return recMask != null ? hRec : hPrev;
+  }
+
+  /** The forward keeps only the state: inference with a cell that has a state-only step. */
+  boolean stateOnly() {
+    return !keep && cell.infers(this);
   }
 
   /** Offset in {@link #cSeq} of the c fed into step t (row 0): the slot before t in scan order. */
@@ -342,7 +347,7 @@ final class Scan {
         System.arraycopy(c0, c0Off, cCur, 0, b0 * hidden);
       }
     }
-    boolean stateOnly = !keep && cell.infers(this);
+    boolean stateOnly = stateOnly();
     for (int s = 0; s < t0; s++) {
       int t = reverse ? t0 - 1 - s : s;
       if (stateOnly) {
@@ -413,9 +418,11 @@ final class Scan {
     for (int s = t0 - 1; s >= 0; s--) {
       int t = reverse ? t0 - 1 - s : s;
       // The output of an active step is h: its gradient joins the one carried from step t+1.
-      for (int b = 0; dOut != null && b < b0; b++) {
-        if (active(t, b)) {
-          k.axpy(outHidden, 1f, dOut, (t * b0 + b) * ldo + outCol, dhCur, b * outHidden);
+      if (dOut != null) {
+        for (int b = 0; b < b0; b++) {
+          if (active(t, b)) {
+            k.axpy(outHidden, 1f, dOut, (t * b0 + b) * ldo + outCol, dhCur, b * outHidden);
+          }
         }
       }
       cell.backwardStep(this, t);

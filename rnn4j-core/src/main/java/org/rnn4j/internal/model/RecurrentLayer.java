@@ -26,6 +26,8 @@ final class RecurrentLayer extends Layer {
   private RecurrentStack stack;
   private final int dirs;
   private final int p;
+  /** The returned sequence is the stack's output as it is (one direction, or concat): no merge, no copy. */
+  private final boolean unmerged;
   private final Flow y = new Flow();
   private final Flow dx = new Flow();
   private float[] out = new float[0]; // [T, B, D*P]
@@ -50,6 +52,7 @@ final class RecurrentLayer extends Layer {
         spec.init());
     this.dirs = rnn.numDirections();
     this.p = rnn.outputHiddenSize();
+    this.unmerged = dirs == 1 || spec.mergeMode() == MergeMode.CONCAT;
   }
 
   RecurrentLayerSpec spec() {
@@ -175,9 +178,9 @@ final class RecurrentLayer extends Layer {
     int ld = rnn.numLayers() * dirs;
     int os = rnn.outputSize();
     int m = spec.outputSize();
-    // The stack's outputs [T, B, D*P]: straight into y when y is them (one direction or concat), into
-    // out when the directions are merged, nowhere when only the final states are returned.
-    boolean direct = spec.returnSequences() && (dirs == 1 || spec.mergeMode() == MergeMode.CONCAT);
+    // The stack's outputs [T, B, D*P]: straight into y when y is them, into out when the directions
+    // are merged, nowhere when only the final states are returned.
+    boolean direct = spec.returnSequences() && unmerged;
     float[] stackOut = null;
     if (direct) {
       y.reshape(true, t, b, m, in.lengths);
@@ -200,12 +203,10 @@ final class RecurrentLayer extends Layer {
       carriedH = Arrays.copyOf(hN, ld * b * p);
       carriedC = lstm ? Arrays.copyOf(cN, ld * b * rnn.hiddenSize()) : null;
     }
-    if (spec.returnSequences()) {
-      if (!direct) {
-        y.reshape(true, t, b, m, in.lengths);
-        merge(out, os, t * b, y.data);
-      }
-    } else {
+    if (spec.returnSequences() && !direct) {
+      y.reshape(true, t, b, m, in.lengths);
+      merge(out, os, t * b, y.data);
+    } else if (!spec.returnSequences()) {
       // Final states of the top layer: forward h_n, and for a bidirectional layer the reverse h_n
       // (the state after reading the whole sequence backwards), merged.
       y.reshape(false, 1, b, m, null);
@@ -287,7 +288,7 @@ final class RecurrentLayer extends Layer {
     float[] dStack = null;
     float[] dH = null;
     if (spec.returnSequences()) {
-      if (dirs == 1 || spec.mergeMode() == MergeMode.CONCAT) {
+      if (unmerged) {
         dStack = dOut.data; // [T, B, D*P] already: the stack only reads it
       } else {
         dOutStack = grow(dOutStack, t * b * os);
