@@ -79,7 +79,7 @@ public final class BacktestCommand implements Callable<Integer> {
     opts.check();
     ForecastSetup.atLeast("--folds", folds, 1);
     ForecastSetup.atLeast("--refit-every", refitEvery, 0);
-    int horizon = opts.horizon;
+    int horizon = opts.series.horizon;
     int step = stride != null ? stride : horizon;
     ForecastSetup.atLeast("--stride", step, 1);
     ForecasterOptions.Prepared p = opts.read(o);

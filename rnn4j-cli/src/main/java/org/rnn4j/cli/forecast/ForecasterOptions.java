@@ -54,32 +54,17 @@ public final class ForecasterOptions implements CombinedCheck {
   @Mixin
   TrainingOptions training = new TrainingOptions(32, 0.003f, 1f, 42);
 
-  @InputFile
-  @Option(names = "--data", paramLabel = "CSV",
-      description = "Your CSV file (default: the embedded Seattle weather data).")
-  Path data;
-
-  @Option(names = "--target", paramLabel = "COLUMN",
-      description = "Column to forecast (default for the embedded data: temp_max).")
-  String target;
+  @Mixin
+  public SeriesOptions series = new SeriesOptions();
 
   @Option(names = "--features", split = ",", paramLabel = "A,B",
       description = "Input columns (default: every numeric column, the target included).")
   List<String> features;
 
-  @Option(names = "--date-column", paramLabel = "COLUMN",
-      description = "Column with dates: 2012-01-31, 2012-01, 2012Q1 or date-times (default: one named"
-          + " date/ds/timestamp/month/week/quarter/period, if present).")
-  String dateColumn;
-
   @Range(min = 1, max = 100_000)
   @Option(names = "--lookback", paramLabel = "N",
       description = "Past steps each forecast sees (default: two seasons, at most a third of the training rows).")
   Integer lookback;
-
-  @Range(min = 1, max = 100_000)
-  @Option(names = "--horizon", paramLabel = "STEPS", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
-  int horizon;
 
   @Option(names = "--transform", defaultValue = "auto", paramLabel = "NAME",
       description = {"The frame the network learns in: change (each window relative to its last value), log-change"
@@ -176,11 +161,8 @@ public final class ForecasterOptions implements CombinedCheck {
 
   /** Reads and cleans the data, prints what was read and the season. */
   Prepared read(PrintWriter o) {
-    boolean embedded = data == null;
-    String targetName = target != null ? target : embedded ? "temp_max" : null;
-    if (targetName == null) {
-      throw new UserInputException("--target is required with --data: name the column to forecast");
-    }
+    boolean embedded = series.embedded();
+    String targetName = series.targetName();
     List<String> wanted = null;
     if (features != null) {
       wanted = new ArrayList<>(features);
@@ -194,7 +176,7 @@ public final class ForecasterOptions implements CombinedCheck {
       }
     }
     CsvSeriesReader.Result read = embedded ? CsvSeriesReader.readEmbedded("seattle_weather", wanted, null)
-        : CsvSeriesReader.read(data, wanted, dateColumn);
+        : CsvSeriesReader.read(series.data, wanted, series.dateColumn);
     for (String note : read.notes()) {
       o.println("note: " + note);
     }
@@ -203,7 +185,7 @@ public final class ForecasterOptions implements CombinedCheck {
       throw new UserInputException("--target: no numeric column named '" + targetName + "'; the data has "
           + raw.columnNames());
     }
-    String source = embedded ? "embedded Seattle daily weather 2012-2015 (see its NOTICE)" : data.toString();
+    String source = embedded ? "embedded Seattle daily weather 2012-2015 (see its NOTICE)" : series.data.toString();
     List<String> feats = features != null ? features : raw.columnNames();
     List<String> columns = new ArrayList<>(feats);
     if (!columns.contains(targetName)) {
@@ -258,16 +240,16 @@ public final class ForecasterOptions implements CombinedCheck {
    */
   Plan plan(PrintWriter o, SplitOptions split) {
     Prepared p = read(o);
-    ChronologicalSplit.RowRanges ranges = split.ranges(p.table().rows(), validationRows, horizon);
+    ChronologicalSplit.RowRanges ranges = split.ranges(p.table().rows(), validationRows, series.horizon);
     int look = lookback(p, ranges.trainTo());
-    ForecastSetup.requireWindows(ranges, look, horizon, autoLookback());
+    ForecastSetup.requireWindows(ranges, look, series.horizon, autoLookback());
     requireVariation(o, p, ranges.trainTo());
     return new Plan(p, ranges, look);
   }
 
   /** The lookback: --lookback, or two seasons capped by the training rows. */
   int lookback(Prepared p, int trainRows) {
-    return lookback != null ? lookback : ForecastSetup.defaultLookback(p.season(), trainRows, horizon);
+    return lookback != null ? lookback : ForecastSetup.defaultLookback(p.season(), trainRows, series.horizon);
   }
 
   boolean autoLookback() {
@@ -337,7 +319,7 @@ public final class ForecasterOptions implements CombinedCheck {
    * pass over a few windows is one or two updates).
    */
   Forecaster.Settings settings(Prepared p, int look, int trainTo, Path work) {
-    return settingsForWindows(p, look, trainTo - look - horizon + 1, work);
+    return settingsForWindows(p, look, trainTo - look - series.horizon + 1, work);
   }
 
   /** As {@link #settings}, for a training set of {@code trainWindows} windows (many series together). */
@@ -368,12 +350,12 @@ public final class ForecasterOptions implements CombinedCheck {
       throw new UserInputException("--calendar: expected a date column of dates (2012-01-31, 2012-01, 2012Q1), got "
           + (p.table().hasDateColumn() ? "labels in '" + p.table().dateColumnName() + "'" : "no date column"));
     }
-    int nf = p.features().size() + (calendar ? 4 : 0) + future().size() * horizon + extraInputs;
-    return new Forecaster.Settings(p.features(), p.target(), look, horizon, ForecastSetup.frames(transform), ensemble,
+    int nf = p.features().size() + (calendar ? 4 : 0) + future().size() * series.horizon + extraInputs;
+    return new Forecaster.Settings(p.features(), p.target(), look, series.horizon, ForecastSetup.frames(transform), ensemble,
         s -> Sequential.features(nf)
             .recurrent(cellType, network.hidden, r -> r.numLayers(network.layers).bidirectional(bidirectional))
             .dropout(network.dropout)
-            .dense(horizon * Math.max(1, levels.size()))
+            .dense(series.horizon * Math.max(1, levels.size()))
             .loss(levels.isEmpty() ? Loss.MSE : Loss.quantile(levels))
             .build(s), options, work, MIN_CHOICE_WINDOWS, levels, calendar, future());
   }

@@ -100,10 +100,10 @@ public final class TrainCommand implements Callable<Integer> {
     if (idEmbedding) {
       throw new UserInputException("--id-embedding: needs --id-column (a long-format file of many series)");
     }
-    int horizon = opts.horizon;
+    int horizon = opts.series.horizon;
     long seed = opts.training.seed;
     String missing = opts.missing;
-    Path data = opts.data;
+    Path data = opts.series.data;
     // 1. read and clean; season, split, lookback
     ForecasterOptions.Plan plan = opts.plan(o, split);
     ForecasterOptions.Prepared p = plan.data();

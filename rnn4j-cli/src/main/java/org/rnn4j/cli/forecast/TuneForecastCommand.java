@@ -87,7 +87,7 @@ public final class TuneForecastCommand extends TuneTaskCommand {
     split.check();
     ForecasterOptions.Plan plan = opts.plan(o, split);
     ForecasterOptions.Prepared p = plan.data();
-    int horizon = opts.horizon;
+    int horizon = opts.series.horizon;
     ChronologicalSplit.RowRanges ranges = plan.ranges();
     this.ranges = ranges;
     int look = plan.lookback();
@@ -185,7 +185,7 @@ public final class TuneForecastCommand extends TuneTaskCommand {
     List<Param> params = new ArrayList<>(List.of(Param.choice("cell", "lstm", "gru"),
         Param.logInteger("hidden", 16, 128), Param.integer("layers", 1, 2), Param.real("dropout", 0, 0.3),
         Param.logReal("lr", 3e-4, 3e-2), Param.choice("batch_size", "16", "32", "64")));
-    int cap = Math.max(1, (ranges.trainTo() - opts.horizon + 1) / 3);
+    int cap = Math.max(1, (ranges.trainTo() - opts.series.horizon + 1) / 3);
     int low = Math.max(1, (look + 1) / 2);
     int high = Math.max(look, Math.min(2 * look, cap));
     if (high > low) {
@@ -219,9 +219,9 @@ public final class TuneForecastCommand extends TuneTaskCommand {
     ModelOptions network = TuneRun.network(trial, opts.network);
     TrainingOptions training = TuneRun.training(trial, opts.training);
     int lookback = TuneRun.intSetting(trial, "lookback", look);
-    ForecastSetup.requireWindows(ranges, lookback, opts.horizon, false);
+    ForecastSetup.requireWindows(ranges, lookback, opts.series.horizon, false);
     String transform = trial.has("transform") ? trial.choice("transform") : opts.transform;
-    Forecaster.Settings s = opts.settingsForWindows(p, lookback, ranges.trainTo() - lookback - opts.horizon + 1, null,
+    Forecaster.Settings s = opts.settingsForWindows(p, lookback, ranges.trainTo() - lookback - opts.series.horizon + 1, null,
         0, network, training, transform);
     PruningListener listener = new PruningListener(trial);
     Forecaster.Fit fit;

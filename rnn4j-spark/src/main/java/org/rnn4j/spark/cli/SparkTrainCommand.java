@@ -15,6 +15,7 @@ import org.rnn4j.Engine;
 import org.rnn4j.Model;
 import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.data.CsvSeriesReader;
+import org.rnn4j.cli.forecast.SeriesOptions;
 import org.rnn4j.cli.options.CheckpointOptions;
 import org.rnn4j.cli.options.InputFile;
 import org.rnn4j.cli.options.ModelOptions;
@@ -110,23 +111,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
   @Option(names = "--tree-depth", paramLabel = "N", defaultValue = "2", description = "Depth of treeAggregate (default: ${DEFAULT-VALUE}).")
   int treeDepth;
 
-  @InputFile
-  @Option(names = "--data", paramLabel = "CSV", description = "Your CSV file (default: the embedded Seattle weather data).")
-  Path data;
-
-  @Option(names = "--target", paramLabel = "COLUMN", description = "Column to forecast (default for the embedded data: temp_max).")
-  String target;
-
-  @Option(names = "--date-column", paramLabel = "COLUMN", description = "Column with ISO dates (default: one named date/ds/timestamp).")
-  String dateColumn;
+  @Mixin
+  SeriesOptions series = new SeriesOptions();
 
   @Range(min = 1, max = 100_000)
   @Option(names = "--lookback", paramLabel = "STEPS", defaultValue = "30", description = "Past steps each forecast sees (default: ${DEFAULT-VALUE}).")
   int lookback;
-
-  @Range(min = 1, max = 100_000)
-  @Option(names = "--horizon", paramLabel = "STEPS", defaultValue = "1", description = "Steps ahead to forecast (default: ${DEFAULT-VALUE}).")
-  int horizon;
 
   @Option(names = "--id-column", paramLabel = "COLUMN",
       description = {"Long-format data (id, date, value columns, read by Spark): one global model for every series,"
@@ -157,11 +147,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
-    boolean embedded = data == null;
-    String targetName = target != null ? target : embedded ? "temp_max" : null;
-    if (targetName == null) {
-      throw new UserInputException("--target is required with --data: name the column to forecast");
-    }
+    boolean embedded = series.embedded();
+    String targetName = series.targetName();
     boolean averageParams = averageParameters();
     if (idColumn != null) {
       return withSpark(o, spark -> GlobalSparkTrain.run(o, this, spark));
@@ -172,18 +159,19 @@ public final class SparkTrainCommand implements Callable<Integer> {
     CellType cellType = network.cellType();
     // 1. the data, prepared as 'rnn4j train' prepares it
     CsvSeriesReader.Result read = embedded ? CsvSeriesReader.readEmbedded("seattle_weather", null, null)
-        : CsvSeriesReader.read(data, null, dateColumn);
+        : CsvSeriesReader.read(series.data, null, series.dateColumn);
     SeriesTable raw = read.table();
     ForecastData fd;
     try {
-      fd = ForecastData.prepare(raw, null, targetName, lookback, horizon, ChronologicalSplit.standard());
+      fd = ForecastData.prepare(raw, null, targetName, lookback, series.horizon, ChronologicalSplit.standard());
     } catch (IllegalArgumentException e) { // DataException included
       throw new UserInputException(e.getMessage());
     }
     o.printf(Locale.ROOT, "data: %s, %d rows, features %s, target %s%n",
-        embedded ? "embedded Seattle daily weather 2012-2015" : data, fd.table().rows(), fd.features(), targetName);
+        embedded ? "embedded Seattle daily weather 2012-2015" : series.data, fd.table().rows(), fd.features(),
+        targetName);
     o.printf(Locale.ROOT, "windows: %d train, %d validation, %d test (lookback %d, horizon %d)%n",
-        fd.train().count(), fd.parts().validation().count(), fd.parts().test().count(), lookback, horizon);
+        fd.train().count(), fd.parts().validation().count(), fd.parts().test().count(), lookback, series.horizon);
     // 2. Spark
     return withSpark(o, spark -> {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -231,7 +219,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
       meta.put("features", String.join(",", fd.features()));
       meta.put("target", targetName);
       meta.put("lookback", Integer.toString(lookback));
-      meta.put("horizon", Integer.toString(horizon));
+      meta.put("horizon", Integer.toString(series.horizon));
       meta.put("date_column", fd.table().hasDateColumn() ? fd.table().dateColumnName() : "");
       meta.put("missing", "interpolate");
       meta.put("test_mae", Double.toString(mae));
