@@ -3,8 +3,6 @@ package org.rnn4j.cli.text;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,15 +11,11 @@ import org.rnn4j.cli.UserInputException;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.tune.TuneRun;
-import org.rnn4j.cli.tune.TuneTaskCommand;
 import org.rnn4j.tune.Param;
 import org.rnn4j.tune.SearchSpace;
 import org.rnn4j.tune.Study;
 import org.rnn4j.tune.Trial;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code rnn4j tune classify}: searches a text classifier's settings on the validation part (its
@@ -41,33 +35,20 @@ import picocli.CommandLine.Unmatched;
         "",
         "Example (the embedded language identification):",
         "  rnn4j tune classify --trials 20 --time-budget 15m"})
-public final class TuneClassifyCommand extends TuneTaskCommand {
+public final class TuneClassifyCommand extends TuneTextCommand<ClassifyTrainCommand> {
 
   /** Each searchable parameter and the classify train option it sets. */
   static final Map<String, String> OPTION_OF = TuneRun.options(Map.of("embedding", "--embedding"));
 
   private static final Pattern ACCURACY = Pattern.compile("(?m)^\\s+accuracy\\s+([0-9.]+)");
 
-
-
-
-  @Unmatched
-  List<String> trainArgs = new ArrayList<>();
-
-  private ClassifyTrainCommand task;
-  private CommandLine taskLine;
-
-
   public TuneClassifyCommand() {
-    super("runs/tune-classify");
+    super("runs/tune-classify", ClassifyTrainCommand::new, "classify train", t -> t.output, OPTION_OF);
   }
 
   @Override
   public TuneRun.Search search(PrintWriter o) throws IOException {
-    task = new ClassifyTrainCommand();
-    taskLine = TuneRun.parseTask(task, trainArgs, "classify train");
-    SearchSpace space = tune.space(defaultSpace());
-    TuneRun.requireKnown(space, OPTION_OF, "classifier");
+    SearchSpace space = parseTask(defaultSpace(), "classifier");
     ClassifyTrainCommand.Prepared d = task.prepare(o);
     if (d.val() == null) {
       throw new UserInputException("tune compares trials on the validation part, and --validation-fraction leaves"
@@ -82,19 +63,10 @@ public final class TuneClassifyCommand extends TuneTaskCommand {
   }
 
   @Override
-  public Path startJournal() throws IOException {
-    // a resume must also match classify train's options and data (its fingerprint; --out is not in it)
-    return output.start("study.jsonl", task.output.fingerprint());
-  }
-
-  @Override
   public void finish(PrintWriter o, TuneRun.Outcome outcome, Path journal) throws IOException {
-    TuneRun.trainBestAndDefaults(o, outcome, ClassifyTrainCommand::new, "classify train", taskLine.getCommandSpec(),
-        trainArgs, OPTION_OF, output.out, journal, TuneClassifyCommand::accuracy, "accuracy",
+    trainBestAndDefaults(o, outcome, journal, TuneClassifyCommand::accuracy, "accuracy",
         "test part (scored once for each)");
   }
-
-
 
   /** The classifier's space around its defaults. */
   static SearchSpace defaultSpace() {

@@ -3,8 +3,6 @@ package org.rnn4j.cli.text;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -13,16 +11,12 @@ import org.rnn4j.Model;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.TrainingOptions;
 import org.rnn4j.cli.tune.TuneRun;
-import org.rnn4j.cli.tune.TuneTaskCommand;
 import org.rnn4j.data.Dataset;
 import org.rnn4j.tune.Param;
 import org.rnn4j.tune.SearchSpace;
 import org.rnn4j.tune.Study;
 import org.rnn4j.tune.Trial;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code rnn4j tune generate}: searches a character-level language model's settings. {@code generate
@@ -48,7 +42,7 @@ import picocli.CommandLine.Unmatched;
         "",
         "Example (the embedded Moby Dick, 3 epochs a trial):",
         "  rnn4j tune generate --trials 20 --time-budget 30m --epochs 3"})
-public final class TuneGenerateCommand extends TuneTaskCommand {
+public final class TuneGenerateCommand extends TuneTextCommand<GenerateTrainCommand> {
 
   /** Each searchable parameter and the generate train option it sets. */
   static final Map<String, String> OPTION_OF = TuneRun.options(Map.of("embedding", "--embedding", "seq_length",
@@ -57,27 +51,15 @@ public final class TuneGenerateCommand extends TuneTaskCommand {
   private static final Pattern BPC = Pattern.compile("(?m)^validation: loss [0-9.]+ nats per character, ([0-9.]+)"
       + " bits per character");
 
-
-
-
-  @Unmatched
-  List<String> trainArgs = new ArrayList<>();
-
-  private GenerateTrainCommand task;
-  private CommandLine taskLine;
   private GenerateTrainCommand.Prepared prepared;
 
-
   public TuneGenerateCommand() {
-    super("runs/tune-generate");
+    super("runs/tune-generate", GenerateTrainCommand::new, "generate train", t -> t.output, OPTION_OF);
   }
 
   @Override
   public TuneRun.Search search(PrintWriter o) throws IOException {
-    task = new GenerateTrainCommand();
-    taskLine = TuneRun.parseTask(task, trainArgs, "generate train");
-    SearchSpace space = tune.space(defaultSpace());
-    TuneRun.requireKnown(space, OPTION_OF, "language model");
+    SearchSpace space = parseTask(defaultSpace(), "language model");
     GenerateTrainCommand.Prepared d = task.prepare();
     prepared = d;
     // the trials' text: generate train's training part, its own last fraction kept for their validation
@@ -103,20 +85,11 @@ public final class TuneGenerateCommand extends TuneTaskCommand {
   }
 
   @Override
-  public Path startJournal() throws IOException {
-    // a resume must also match generate train's options and data (its fingerprint; --out is not in it)
-    return output.start("study.jsonl", task.output.fingerprint());
-  }
-
-  @Override
   public void finish(PrintWriter o, TuneRun.Outcome outcome, Path journal) throws IOException {
-    TuneRun.trainBestAndDefaults(o, outcome, GenerateTrainCommand::new, "generate train", taskLine.getCommandSpec(),
-        trainArgs, OPTION_OF, output.out, journal, TuneGenerateCommand::bitsPerCharacter, "bits per character",
+    trainBestAndDefaults(o, outcome, journal, TuneGenerateCommand::bitsPerCharacter, "bits per character",
         String.format(Locale.ROOT, "held-out part (the last %,d characters, generate train's validation part; scored"
             + " once for each)", prepared.ids().length - prepared.cut()));
   }
-
-
 
   /** The language model's space around its defaults. */
   static SearchSpace defaultSpace() {
