@@ -45,19 +45,8 @@ public final class Baselines {
 
   /** Persistence (last value): the target's value in the row just before each window's targets. */
   public static BaselineForecast persistence(SeriesTable table, Windows windows) {
-    double[] t = targetOf(table, windows);
-    int h = windows.spec().horizon();
-    int n = windows.count();
-    double[] p = new double[n * h];
-    boolean[] ok = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      double last = t[windows.targetStart(i) - 1];
-      ok[i] = !Double.isNaN(last);
-      for (int k = 0; k < h; k++) {
-        p[i * h + k] = ok[i] ? last : Double.NaN;
-      }
-    }
-    return new BaselineForecast("last value", h, p, ok);
+    // the last value is the seasonal naive forecast of a season of one row
+    return repeatSeason(table, windows, 1, "last value");
   }
 
   /**
@@ -70,6 +59,11 @@ public final class Baselines {
     if (period < 1) {
       throw new IllegalArgumentException("Baselines: expected a seasonal period >= 1 (rows), got " + period);
     }
+    return repeatSeason(table, windows, period, "same time one season (" + period + " rows) earlier");
+  }
+
+  /** Step k of each window: the target {@code period x (k / period + 1)} rows before it (the last season repeated). */
+  private static BaselineForecast repeatSeason(SeriesTable table, Windows windows, int period, String name) {
     double[] t = targetOf(table, windows);
     int h = windows.spec().horizon();
     int n = windows.count();
@@ -87,7 +81,7 @@ public final class Baselines {
         Arrays.fill(p, i * h, (i + 1) * h, Double.NaN);
       }
     }
-    return new BaselineForecast("same time one season (" + period + " rows) earlier", h, p, ok);
+    return new BaselineForecast(name, h, p, ok);
   }
 
   /**

@@ -267,23 +267,11 @@ final class OnnxOps {
       out[i] = in[perm[i]];
     }
     int[] inSt = strides(in);
-    int n = x.size();
-    int[] src = new int[n];
-    int[] idx = new int[r];
-    for (int k = 0; k < n; k++) {
-      int off = 0;
-      for (int i = 0; i < r; i++) {
-        off += idx[i] * inSt[perm[i]];
-      }
-      src[k] = off;
-      for (int i = r - 1; i >= 0; i--) {
-        if (++idx[i] < out[i]) {
-          break;
-        }
-        idx[i] = 0;
-      }
+    int[] step = new int[r];
+    for (int i = 0; i < r; i++) {
+      step[i] = inSt[perm[i]];
     }
-    return gatherFlat(x, out, src);
+    return gatherFlat(x, out, stridedIndex(out, 0, step));
   }
 
   static OnnxTensor squeeze(OnnxTensor x, long[] axes) {
@@ -406,23 +394,14 @@ final class OnnxOps {
       step[ax] = (int) Math.max(Math.min(sp, Integer.MAX_VALUE), Integer.MIN_VALUE + 1);
     }
     int[] inSt = strides(in);
-    int n = (int) OnnxTensor.numel(out);
-    int[] src = new int[n];
-    int[] idx = new int[r];
-    for (int k = 0; k < n; k++) {
-      int off = 0;
-      for (int i = 0; i < r; i++) {
-        off += (st[i] + idx[i] * step[i]) * inSt[i];
-      }
-      src[k] = off;
-      for (int i = r - 1; i >= 0; i--) {
-        if (++idx[i] < out[i]) {
-          break;
-        }
-        idx[i] = 0;
-      }
+    int base = 0;
+    int[] flatStep = new int[r];
+    for (int i = 0; i < r; i++) {
+      base += st[i] * inSt[i];
+      // an axis of one output element never moves, whatever its (clamped) step
+      flatStep[i] = out[i] > 1 ? step[i] * inSt[i] : 0;
     }
-    return gatherFlat(x, out, src);
+    return gatherFlat(x, out, stridedIndex(out, base, flatStep));
   }
 
   static OnnxTensor gather(OnnxTensor x, OnnxTensor indices, int axisIn) {
@@ -618,13 +597,22 @@ final class OnnxOps {
       int j = i - (r - in.length);
       inSt[i] = j >= 0 && in[j] != 1 ? st[j] : 0;
     }
+    return stridedIndex(out, 0, inSt);
+  }
+
+  /**
+   * The flat source index of each element of shape {@code out}, in row-major order: {@code base} + the sum
+   * over axes of index x {@code step[axis]} (a transpose, a slice and a broadcast are each such a walk).
+   */
+  private static int[] stridedIndex(int[] out, int base, int[] step) {
+    int r = out.length;
     int n = (int) OnnxTensor.numel(out);
     int[] src = new int[n];
     int[] idx = new int[r];
     for (int k = 0; k < n; k++) {
-      int off = 0;
+      int off = base;
       for (int i = 0; i < r; i++) {
-        off += idx[i] * inSt[i];
+        off += idx[i] * step[i];
       }
       src[k] = off;
       for (int i = r - 1; i >= 0; i--) {
