@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * command runs once).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure rnn4j on the benchmark configurations A-E (sequences/s, effective GFLOP/s).")
+    description = {"Measure rnn4j on the benchmark configurations A-E.",
+        "Prints sequences per second and effective GFLOP/s."})
 public final class BenchCommand implements Callable<Integer> {
 
   @OneOf({"A", "B", "C", "D", "E"})

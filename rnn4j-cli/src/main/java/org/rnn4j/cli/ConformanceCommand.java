@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "conformance", mixinStandardHelpOptions = true,
     description = {
         "Check rnn4j against PyTorch/ONNX reference cases.",
-        "Prints PASS/FAIL/ERROR per case and 'N passed, M failed' last; exit status 0 iff every case passed."})
+        "Prints PASS/FAIL/ERROR per case and 'N passed, M failed' last; the exit",
+        "status is 0 if and only if every case passed."})
 public final class ConformanceCommand implements Callable<Integer> {
 
   @Option(names = "--via-onnx",

@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
         "Fit on the rows before each origin, forecast the next --horizon steps, move",
         "on by --stride rows; the naive baselines are scored on the same origins.",
         "",
-        "Example: rnn4j backtest --data sales.csv --target units --horizon 7 --folds 6 --refit-every 2"})
+        "Example:",
+        "  rnn4j backtest --data sales.csv --target units --horizon 7 --folds 6"})
 public final class BacktestCommand implements Callable<Integer> {
 
   @Spec

@@ -25,13 +25,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Forecast with a model saved by 'rnn4j train'.",
-        "The CSV needs the model's feature columns (and its date column, if it had one).",
-        "Output: one row per forecast origin and step: origin (the last row seen), step, date (the forecast",
-        "row's date, continued past the end of the data at the data's frequency), forecast, actual (empty",
-        "when unknown). With --last: the next steps after the end of the data only.",
-        "A model with quantiles adds one column per level; a global model (trained with --id-column) reads",
-        "a long-format file and writes its id first; a model with --future-features reads those columns",
-        "from rows after the last observed target (the target cell left empty)."})
+        "The CSV needs the model's feature columns (and its date column, if it had",
+        "one). Output: one row per forecast origin and step: origin (the last row",
+        "seen), step, date (the forecast row's date, continued past the end of the",
+        "data at the data's frequency), forecast, actual (empty when unknown). With",
+        "--last: the next steps after the end of the data only.",
+        "A model with quantiles adds one column per level; a global model (trained",
+        "with --id-column) reads a long-format file and writes its id first; a model",
+        "with --future-features reads those columns from rows after the last",
+        "observed target (the target cell left empty)."})
 public final class ForecastCommand implements Callable<Integer> {
 
   @Spec

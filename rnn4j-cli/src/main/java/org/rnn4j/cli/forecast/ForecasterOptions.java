@@ -57,7 +57,7 @@ public final class ForecasterOptions implements CombinedCheck {
   @Mixin
   public SeriesOptions series = new SeriesOptions();
 
-  @Option(names = "--features", split = ",", paramLabel = "A,B",
+  @Option(names = "--features", split = ",", paramLabel = "COLUMN",
       description = "Input columns (default: every numeric column, the target included).")
   List<String> features;
 
@@ -82,7 +82,7 @@ public final class ForecasterOptions implements CombinedCheck {
   boolean intervalsByDefault = true;
 
   @Range(min = 0, minExclusive = true, max = 1, maxExclusive = true)
-  @Option(names = "--quantiles", split = ",", paramLabel = "Q1,Q2,...",
+  @Option(names = "--quantiles", split = ",", paramLabel = "LEVEL",
       description = "The quantile levels to forecast, each in (0, 1), e.g. 0.05,0.5,0.95 (implies --intervals;"
           + " 0.5 is added if missing).")
   List<Float> quantiles;
@@ -108,7 +108,7 @@ public final class ForecasterOptions implements CombinedCheck {
           + " the rest, at least the horizon).")
   Integer validationRows;
 
-  @Option(names = "--future-features", split = ",", paramLabel = "A,B",
+  @Option(names = "--future-features", split = ",", paramLabel = "COLUMN",
       description = "Columns known in advance for the rows forecast (a price, a promotion): their values in the"
           + " --horizon rows from each origin are inputs too; 'rnn4j forecast' then needs them in rows after the"
           + " last observed target.")

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 public final class SplitOptions {
   @Range(min = 0, max = 1)
-  @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "0.7,0.15,0.15", split = ",",
+  @Option(names = "--split", paramLabel = "FRACTION", defaultValue = "0.7,0.15,0.15", split = ",",
       description = "Train, validation, test fractions of the rows, in time order (default: ${DEFAULT-VALUE}).")
   List<Double> split;
 

@@ -45,13 +45,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Train a recurrent forecaster on a time series and compare it with naive baselines.",
+        "Train a recurrent forecaster and compare it with naive baselines.",
         "",
-        "Without options: forecast tomorrow's maximum temperature in Seattle (embedded data, 2012-2015)",
-        "from the last 14 days of all numeric columns. With --data: your CSV (a header row, one row per",
-        "time step in time order, numeric columns; an optional date column).",
+        "Without options: forecast tomorrow's maximum temperature in Seattle",
+        "(embedded data, 2012-2015) from the last 14 days of all numeric columns.",
+        "With --data: your CSV (a header row, one row per time step in time order,",
+        "numeric columns; an optional date column).",
         "",
-        "Example: rnn4j train --data sales.csv --target units --date-column day --lookback 14 --cell gru"})
+        "Example:",
+        "  rnn4j train --data sales.csv --target units --date-column day --cell gru"})
 public final class TrainCommand implements Callable<Integer> {
 
   @Spec

@@ -11,9 +11,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "classify", mixinStandardHelpOptions = true,
     description = {"Text classification with a recurrent network.",
         "",
-        "  rnn4j classify train                    language identification on the embedded UDHR set",
+        "  rnn4j classify train        language identification on the embedded UDHR",
         "  rnn4j classify train --data my.tsv --text-column text --label-column label",
-        "  rnn4j classify predict --model runs/classify/model.rnn4j \"Alle Menschen sind frei\""},
+        "  rnn4j classify predict --model runs/classify/model.rnn4j \"Alle Menschen\""},
     subcommands = {ClassifyTrainCommand.class, ClassifyPredictCommand.class})
 public final class ClassifyCommand implements Runnable {
 

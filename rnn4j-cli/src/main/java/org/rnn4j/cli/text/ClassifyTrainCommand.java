@@ -65,11 +65,14 @@ import picocli.CommandLine.Spec;
     description = {
         "Train a recurrent text classifier and report its test accuracy.",
         "",
-        "Without --data: language identification on the embedded Universal Declaration of Human Rights",
-        "set (20 European languages, 1,191 paragraphs), split by article number. With --data: your TSV or",
-        "CSV file with a header row, a text column and a label column.",
+        "Without --data: language identification on the embedded Universal",
+        "Declaration of Human Rights set (20 European languages, 1,191 paragraphs),",
+        "split by article number. With --data: your TSV or CSV file with a header",
+        "row, a text column and a label column.",
         "",
-        "Example: rnn4j classify train --data reviews.csv --text-column review --label-column stars --tokenizer word"})
+        "Example:",
+        "  rnn4j classify train --data reviews.csv --text-column review \\",
+        "    --label-column stars --tokenizer word"})
 public final class ClassifyTrainCommand implements Callable<Integer>, CombinedCheck {
   static final String EMBEDDED = "udhr_langid.tsv";
 

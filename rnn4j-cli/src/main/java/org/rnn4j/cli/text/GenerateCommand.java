@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Generate text with a character-level language model.",
         "",
-        "  rnn4j generate train                 train one on the embedded Moby Dick (see --help there)",
-        "  rnn4j generate --model runs/generate/model.rnn4j --prime \"Call me\" --length 500 --seed 1"},
+        "  rnn4j generate train   train one on the embedded Moby Dick (see its --help)",
+        "  rnn4j generate --model runs/generate/model.rnn4j --prime \"Call me\" \\",
+        "    --length 500 --seed 1"},
     subcommands = {GenerateTrainCommand.class})
 public final class GenerateCommand implements Callable<Integer> {
 

@@ -55,13 +55,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Train a character-level language model (char-rnn) and report validation bits per character.",
+        "Train a character-level language model and report its bits per character.",
         "",
-        "Without --data: Moby Dick (embedded, 1.19 million characters). With --data: your UTF-8 text file.",
-        "Defaults follow charlm_torch.py: 2-layer LSTM of 256, batch 32 streams x 100 steps, Adam 0.002,",
-        "clip 5.0, 1 epoch.",
+        "Without --data: Moby Dick (embedded, 1.19 million characters). With --data:",
+        "your UTF-8 text file. Defaults follow charlm_torch.py: 2-layer LSTM of 256,",
+        "batch 32 streams x 100 steps, Adam 0.002, clip 5.0, 1 epoch.",
         "",
-        "Then: rnn4j generate --model runs/generate/model.rnn4j --prime \"Call me\" --length 500"})
+        "Then:",
+        "  rnn4j generate --model runs/generate/model.rnn4j --prime \"Call me\""})
 public final class GenerateTrainCommand implements Callable<Integer> {
   static final String EMBEDDED = "moby_dick.txt";
 

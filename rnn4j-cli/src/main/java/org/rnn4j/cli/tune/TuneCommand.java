@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 /** {@code rnn4j tune}: the hyperparameter search's tasks. Not thread-safe (a command runs once). */
 @Command(name = "tune", mixinStandardHelpOptions = true,
-    description = "Search a model's settings: trials scored on the validation part, poor ones stopped early,"
-        + " the best trained and scored once on the test part.",
+    description = {"Search a model's settings.",
+        "Trials are scored on the validation part and poor ones stopped early; the",
+        "best settings are trained and scored once on the test part."},
     subcommands = {org.rnn4j.cli.forecast.TuneForecastCommand.class, org.rnn4j.cli.text.TuneClassifyCommand.class,
         org.rnn4j.cli.text.TuneGenerateCommand.class})
 public final class TuneCommand implements Runnable {

@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  * runs once).
  */
 @Command(name = "spark-bench", sortOptions = false,
-    description = {"Rounds per second of distributed training on Spark, configs B and D of bench/README.md."})
+    description = {"Measure distributed training on Spark, in rounds per second.",
+        "Runs configs B and D of bench/README.md."})
 public final class SparkBenchCommand implements Callable<Integer> {
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
