@@ -152,8 +152,9 @@ public final class TuneForecastCommand extends TuneTaskCommand {
     o.println("reproduce with: rnn4j train " + String.join(" ", TuneRun.quoted(bestArgs)));
     Path bestDir = output.out.resolve("best");
     Path defaultDir = output.out.resolve("defaults");
+    boolean same = outcome.bestIsDefaults();
     JsonNode bestReport = train(o, bestArgs, bestDir);
-    JsonNode defaultReport = train(o, trainArgs(Map.of()), defaultDir);
+    JsonNode defaultReport = same ? bestReport : train(o, trainArgs(Map.of()), defaultDir);
     o.println();
     o.printf(Locale.ROOT, "test part (%d rows, scored once for each):%n", ranges.testRows());
     int width = "default settings".length();
@@ -163,12 +164,14 @@ public final class TuneForecastCommand extends TuneTaskCommand {
     o.printf(Locale.ROOT, "  %-" + width + "s %10s %10s %10s%n", "", "MAE", "RMSE", "MASE");
     row(o, width, "best settings", bestReport.path("model"));
     row(o, width, "default settings", defaultReport.path("model"));
+    if (same) {
+      o.println(TuneRun.SAME_AS_BEST.strip());
+    }
     for (JsonNode b : bestReport.path("baselines")) {
       row(o, width, b.path("name").asText(), b);
     }
     o.println();
-    OutputOptions.printWritten(o, "model", bestDir.resolve("model.rnn4j") + " (best settings; defaults: "
-        + defaultDir.resolve("model.rnn4j") + ")",
+    OutputOptions.printWritten(o, "model", TuneRun.modelsWritten(output.out, same),
         "journal", journal + " (continue the search: the same command with --resume and more --trials)");
   }
 

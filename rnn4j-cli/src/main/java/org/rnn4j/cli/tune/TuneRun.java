@@ -198,16 +198,26 @@ public final class TuneRun {
     o.println();
     o.printf(Locale.ROOT, "best: trial %d, validation loss %.4f%n", outcome.best().number(), outcome.best().value());
     o.println("reproduce with: rnn4j " + name + " " + String.join(" ", quoted(bestArgs)));
+    boolean same = outcome.bestIsDefaults();
     double best = scored(o, command, name, bestArgs, out.resolve("best"), score, scoreName);
-    double defaults = scored(o, command, name, args, out.resolve("defaults"), score, scoreName);
+    double defaults = same ? best : scored(o, command, name, args, out.resolve("defaults"), score, scoreName);
     o.println();
     o.println(part + ":");
     o.printf(Locale.ROOT, "  best settings     %s %.4f%n", scoreName, best);
-    o.printf(Locale.ROOT, "  default settings  %s %.4f%n", scoreName, defaults);
+    o.printf(Locale.ROOT, "  default settings  %s %.4f%s%n", scoreName, defaults, same ? SAME_AS_BEST : "");
     o.println();
-    OutputOptions.printWritten(o, "model", out.resolve("best").resolve("model.rnn4j") + " (best settings;"
-        + " defaults: " + out.resolve("defaults").resolve("model.rnn4j") + ")",
+    OutputOptions.printWritten(o, "model", modelsWritten(out, same),
         "journal", journal + " (continue the search: the same command with --resume and more --trials)");
+  }
+
+  /** Said of the defaults' score when the best settings are the defaults. */
+  public static final String SAME_AS_BEST = "  (the best settings are the defaults: trained once)";
+
+  /** The models the final training wrote: {@code out/best}, and {@code out/defaults} unless they are the same. */
+  public static String modelsWritten(Path out, boolean bestIsDefaults) {
+    Path best = out.resolve("best").resolve("model.rnn4j");
+    return bestIsDefaults ? best + " (the best settings, which are the defaults)"
+        : best + " (best settings; defaults: " + out.resolve("defaults").resolve("model.rnn4j") + ")";
   }
 
   private static double scored(PrintWriter o, java.util.function.Supplier<Object> command, String name,
@@ -278,8 +288,25 @@ public final class TuneRun {
   /** Leaderboard rows printed at the end. */
   static final int LEADERBOARD = 10;
 
-  /** What the search found. */
-  public record Outcome(Study study, List<TrialRecord> trials, TrialRecord best, Map<String, Double> importances) {
+  /**
+   * What the search found.
+   *
+   * @param defaults the task's default settings as the search tried them (empty when they did not fit the space)
+   */
+  public record Outcome(Study study, List<TrialRecord> trials, TrialRecord best, Map<String, Double> importances,
+      Map<String, Object> defaults) {
+
+    /**
+     * Whether the best trial's settings are the defaults (then the final training would train the same model
+     * twice). Values are compared as the command line passes them.
+     */
+    public boolean bestIsDefaults() {
+      Map<String, Object> p = best.params();
+      if (defaults.isEmpty() || !p.keySet().equals(defaults.keySet())) {
+        return false;
+      }
+      return p.keySet().stream().allMatch(k -> exact(p.get(k)).equals(exact(defaults.get(k))));
+    }
   }
 
   /**
@@ -381,7 +408,7 @@ public final class TuneRun {
       }
     }
     o.println("wrote: " + csv + ", " + charts.stream().map(Path::toString).reduce((a, b) -> a + ", " + b).orElse(""));
-    return new Outcome(study, trials, best, importances);
+    return new Outcome(study, trials, best, importances, defaults == null ? Map.of() : Map.copyOf(defaults));
   }
 
   /** The network a trial asks for: its cell, hidden, layers and dropout, else {@code base}'s. */

@@ -29,8 +29,31 @@ class TuneClassifyCommandTest {
     assertThat(r.out()).containsPattern("best settings +accuracy 0\\.\\d{4}")
         .containsPattern("default settings +accuracy 0\\.\\d{4}");
     assertThat(out.resolve("best/model.rnn4j")).exists();
-    assertThat(out.resolve("defaults/model.rnn4j")).exists();
+    // trial 0 is the defaults: when it is the best, the defaults are not trained a second time
+    boolean bestIsDefaults = r.out().contains("best: trial 0,");
+    assertThat(out.resolve("defaults/model.rnn4j").toFile().exists()).as(r.out()).isEqualTo(!bestIsDefaults);
     assertThat(Files.readAllLines(out.resolve("trials.csv"))).hasSize(3);
+  }
+
+  @Test
+  void whenTheBestSettingsAreTheDefaultsTheyAreTrainedOnce(@TempDir Path dir) throws Exception {
+    Path space = dir.resolve("space.json");
+    Files.writeString(space, "{\"hidden\": {\"int\": [4, 8]}, \"lr\": {\"real\": [0.003, 0.01], \"log\": true}}");
+    Path out = dir.resolve("tune");
+    // one trial: the defaults (inside the space), so they are the best
+    TextCommandsTest.Run r = rnn4j("tune", "classify", "--epochs", "1", "--hidden", "6", "--embedding", "8",
+        "--max-length", "64", "--trials", "1", "--space", space.toString(), "--out", out.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("(defaults)");
+    assertThat(r.out().lines().filter(l -> l.matches("training (best|defaults): .*"))).as(r.out()).hasSize(1);
+    assertThat(r.out()).contains("(the best settings are the defaults: trained once)");
+    String best = r.out().lines().filter(l -> l.startsWith("  best settings ")).findFirst().orElseThrow();
+    String defaults = r.out().lines().filter(l -> l.startsWith("  default settings ")).findFirst().orElseThrow();
+    String accuracy = best.replaceAll(".*accuracy ", "");
+    assertThat(accuracy).matches("0\\.\\d{4}");
+    assertThat(defaults).startsWith("  default settings  accuracy " + accuracy + "  (");
+    assertThat(out.resolve("best/model.rnn4j")).exists();
+    assertThat(out.resolve("defaults")).doesNotExist();
   }
 
   @Test
