@@ -73,12 +73,18 @@ class ModelSessionTest {
       s.step(i % 40);
     }
     com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long before = bean.getCurrentThreadAllocatedBytes();
-    for (int i = 0; i < 1_000; i++) {
-      s.step(i % 40);
+    // Steady state is what is claimed: on a loaded machine the optimizing compiler may not have replaced the
+    // first-tier code (whose temporaries are allocated) by the end of the warm-up, so the least of several
+    // rounds counts. A step that allocates even 1 byte makes every round of 1000 steps reach 1000.
+    long least = Long.MAX_VALUE;
+    for (int round = 0; round < 20 && least >= 1_000; round++) {
+      long before = bean.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 1_000; i++) {
+        s.step(i % 40);
+      }
+      least = Math.min(least, bean.getCurrentThreadAllocatedBytes() - before);
     }
-    long allocated = bean.getCurrentThreadAllocatedBytes() - before;
-    assertThat(allocated).as("bytes allocated by 1000 steps").isLessThan(1_000);
+    assertThat(least).as("bytes allocated by 1000 steps (the least of up to 20 rounds)").isLessThan(1_000);
   }
 
   @Test
