@@ -86,13 +86,12 @@ abstract class Cell {
       int base = t * s.rows * s.gh;
       s.recurrentProduct(s.gh, 0, s.recIn(), t * s.rows * s.outHidden, 1f, s.pre, base, s.gh);
       Activation f = s.act[0];
-      boolean fastTanh = s.defaultMath && f.kind() == Activation.Kind.TANH;
       for (int b = 0; b < s.rows; b++) {
         if (!s.active(t, b)) {
           continue;
         }
         int o = base + b * s.gh;
-        if (fastTanh) {
+        if (s.tanhKernel) {
           s.k.tanh(s.gh, s.pre, o, s.gates, o);
           System.arraycopy(s.gates, o, s.hCur, b * s.gh, s.gh);
           continue;
@@ -111,14 +110,13 @@ abstract class Cell {
     void backwardStep(Scan s, int t) {
       int base = t * s.rows * s.gh;
       Activation f = s.act[0];
-      boolean fastTanh = s.defaultMath && f.kind() == Activation.Kind.TANH;
       for (int b = 0; b < s.rows; b++) {
         int o = base + b * s.gh;
         if (!s.active(t, b)) {
           Arrays.fill(s.dPre, o, o + s.gh, 0f);
           continue;
         }
-        if (fastTanh) {
+        if (s.tanhKernel) {
           s.k.tanhBackward(s.gh, s.gates, o, s.dhCur, b * s.gh, s.dPre, o);
           continue;
         }

@@ -39,6 +39,8 @@ final class Scan {
   final int gh; // G*H
   final Activation[] act;
   final boolean defaultMath;
+  /** The default math with tanh as the first activation: a vanilla RNN's step is the tanh kernel. */
+  final boolean tanhKernel;
   final float clip; // +inf when none
 
   // Parameter offsets into the store's value/grad buffers (-1 when absent).
@@ -127,6 +129,7 @@ final class Scan {
         && Arrays.equals(act, spec.withActivations(List.of()).activationsFor(direction)
             .toArray(new Activation[0]));
     this.cell = Cell.forSpec(spec);
+    this.tanhKernel = defaultMath && act[0].kind() == Activation.Kind.TANH;
   }
 
   /** Points the scan at the parameter buffers (they are replaced when a store is reallocated). */
@@ -207,7 +210,7 @@ final class Scan {
     // and, backward, gates into their gradients: one [T, B, GH] buffer serves pre, gates and dPre
     // (the generic paths read pre again in the backward, so they keep three).
     boolean oneBuffer = defaultMath && (lstm || cell instanceof Cell.GruResetAfter
-        || (cell instanceof Cell.Rnn && act[0].kind() == Activation.Kind.TANH));
+        || (cell instanceof Cell.Rnn && tanhKernel));
     pre = new float[ct * cb * gh];
     gates = oneBuffer ? pre : new float[ct * cb * gh];
     int cacheT = stateOnly ? 0 : ct; // the per-time caches' T: none for a state-only forward
