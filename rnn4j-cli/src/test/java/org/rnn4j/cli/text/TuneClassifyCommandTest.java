@@ -13,13 +13,9 @@ class TuneClassifyCommandTest {
 
   @Test
   void searchesOnValidationThenScoresTheBestAndTheDefaultsOnTheTestPart(@TempDir Path dir) throws Exception {
-    Path space = dir.resolve("space.json");
-    Files.writeString(space, "{\"hidden\": {\"int\": [4, 8]}, \"lr\": {\"real\": [0.003, 0.01], \"log\": true}}");
     Path out = dir.resolve("tune");
-    TextCommandsTest.Run r = rnn4j("tune", "classify", "--epochs", "1", "--hidden", "6", "--embedding", "8",
-        "--max-length", "64", "--trials", "2", "--space", space.toString(), "--out", out.toString());
-    assertThat(r.exit()).as(r.err()).isZero();
-    // the defaults (hidden 6, lr 0.005) are inside the space: trial 0
+    TextCommandsTest.Run r = tune(dir, out, 2);
+    // the defaults are inside the space: trial 0
     assertThat(r.out()).contains("  trial 0 ").contains("hidden=6 lr=0.005").contains("(defaults)");
     String line = r.out().lines().filter(l -> l.startsWith("reproduce with: rnn4j classify train ")).findFirst()
         .orElseThrow();
@@ -37,13 +33,8 @@ class TuneClassifyCommandTest {
 
   @Test
   void whenTheBestSettingsAreTheDefaultsTheyAreTrainedOnce(@TempDir Path dir) throws Exception {
-    Path space = dir.resolve("space.json");
-    Files.writeString(space, "{\"hidden\": {\"int\": [4, 8]}, \"lr\": {\"real\": [0.003, 0.01], \"log\": true}}");
     Path out = dir.resolve("tune");
-    // one trial: the defaults (inside the space), so they are the best
-    TextCommandsTest.Run r = rnn4j("tune", "classify", "--epochs", "1", "--hidden", "6", "--embedding", "8",
-        "--max-length", "64", "--trials", "1", "--space", space.toString(), "--out", out.toString());
-    assertThat(r.exit()).as(r.err()).isZero();
+    TextCommandsTest.Run r = tune(dir, out, 1); // one trial: the defaults, so they are the best
     assertThat(r.out()).contains("(defaults)");
     assertThat(r.out().lines().filter(l -> l.matches("training (best|defaults): .*"))).as(r.out()).hasSize(1);
     assertThat(r.out()).contains("(the best settings are the defaults: trained once)");
@@ -54,6 +45,19 @@ class TuneClassifyCommandTest {
     assertThat(defaults).startsWith("  default settings  accuracy " + accuracy + "  (");
     assertThat(out.resolve("best/model.rnn4j")).exists();
     assertThat(out.resolve("defaults")).doesNotExist();
+  }
+
+  /**
+   * A small search whose space holds the defaults (hidden 6, lr 0.005): trial 0 is the defaults.
+   * Checks that it succeeded.
+   */
+  private static TextCommandsTest.Run tune(Path dir, Path out, int trials) throws Exception {
+    Path space = dir.resolve("space.json");
+    Files.writeString(space, "{\"hidden\": {\"int\": [4, 8]}, \"lr\": {\"real\": [0.003, 0.01], \"log\": true}}");
+    TextCommandsTest.Run r = rnn4j("tune", "classify", "--epochs", "1", "--hidden", "6", "--embedding", "8",
+        "--max-length", "64", "--trials", String.valueOf(trials), "--space", space.toString(), "--out", out.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    return r;
   }
 
   @Test
