@@ -165,7 +165,7 @@ public final class TuneForecastCommand extends TuneTaskCommand {
     row(o, width, "best settings", bestReport.path("model"));
     row(o, width, "default settings", defaultReport.path("model"));
     if (same) {
-      o.println(TuneRun.SAME_AS_BEST.strip());
+      o.println(TuneRun.SAME_AS_BEST);
     }
     for (JsonNode b : bestReport.path("baselines")) {
       row(o, width, b.path("name").asText(), b);

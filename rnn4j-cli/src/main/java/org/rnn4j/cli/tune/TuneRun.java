@@ -204,14 +204,14 @@ public final class TuneRun {
     o.println();
     o.println(part + ":");
     o.printf(Locale.ROOT, "  best settings     %s %.4f%n", scoreName, best);
-    o.printf(Locale.ROOT, "  default settings  %s %.4f%s%n", scoreName, defaults, same ? SAME_AS_BEST : "");
+    o.printf(Locale.ROOT, "  default settings  %s %.4f%s%n", scoreName, defaults, same ? "  " + SAME_AS_BEST : "");
     o.println();
     OutputOptions.printWritten(o, "model", modelsWritten(out, same),
         "journal", journal + " (continue the search: the same command with --resume and more --trials)");
   }
 
   /** Said of the defaults' score when the best settings are the defaults. */
-  public static final String SAME_AS_BEST = "  (the best settings are the defaults: trained once)";
+  public static final String SAME_AS_BEST = "(the best settings are the defaults: trained once)";
 
   /** The models the final training wrote: {@code out/best}, and {@code out/defaults} unless they are the same. */
   public static String modelsWritten(Path out, boolean bestIsDefaults) {
