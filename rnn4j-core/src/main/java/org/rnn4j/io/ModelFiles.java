@@ -95,6 +95,21 @@ public final class ModelFiles {
   }
 
   /**
+   * Saves a task's model: its metadata is {@code task}, then the task's own entries, then the caller's
+   * {@code extra} ({@link #addExtra}); {@link #loadTask} reads it back.
+   *
+   * @param what the task's model in messages ("text classifier")
+   */
+  public static void saveTask(Model model, Path file, String task, Map<String, String> own, Map<String, String> extra,
+      String what) throws IOException {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("task", task);
+    meta.putAll(own);
+    addExtra(meta, extra, what);
+    save(model, file, meta);
+  }
+
+  /**
    * Adds {@code extra} (may be null) to {@code meta}, refusing a key {@code meta} already holds or one
    * of the {@code rnn4j.} keys this class writes: what a task's file adds cannot replace what makes it
    * that task's file.

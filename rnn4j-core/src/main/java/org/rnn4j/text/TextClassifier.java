@@ -144,12 +144,10 @@ public final class TextClassifier {
 
   /** Saves model, encoder and labels ({@code task = text-classifier}) plus {@code extra} metadata. */
   public void save(Path file, Map<String, String> extra) throws IOException {
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("task", TASK);
-    meta.put("labels", Json.write(labels));
-    meta.putAll(encoder.toMap(""));
-    ModelFiles.addExtra(meta, extra, "text classifier");
-    ModelFiles.save(model, file, meta);
+    Map<String, String> own = new LinkedHashMap<>();
+    own.put("labels", Json.write(labels));
+    own.putAll(encoder.toMap(""));
+    ModelFiles.saveTask(model, file, TASK, own, extra, "text classifier");
   }
 
   /**

@@ -169,12 +169,10 @@ public final class TextGenerator {
    * metadata.
    */
   public void save(Path file, Map<String, String> extra) throws IOException {
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("task", TASK);
-    meta.put("tokenizer", tokenizer.description());
-    meta.putAll(vocabulary.toMap("vocab."));
-    ModelFiles.addExtra(meta, extra, "text generator");
-    ModelFiles.save(model, file, meta);
+    Map<String, String> own = new LinkedHashMap<>();
+    own.put("tokenizer", tokenizer.description());
+    own.putAll(vocabulary.toMap("vocab."));
+    ModelFiles.saveTask(model, file, TASK, own, extra, "text generator");
   }
 
   /**
