@@ -77,7 +77,7 @@ public final class Trainer {
     if (ckpt != null && Files.exists(ckpt)) {
       loadCheckpoint(ckpt, model, optimizer, policy, run);
       listener.message(String.format(Locale.ROOT, "resumed from %s at epoch %d, update %d", ckpt,
-          run.epoch + 1, run.stepInEpoch));
+          run.at.epoch + 1, run.at.inEpoch));
     }
     int n = train.size();
     int bs = Math.min(options.batchSize(), n);
@@ -85,25 +85,25 @@ public final class Trainer {
     model.setStateful(options.stateful());
     // a run that stopped early is finished: resuming it trains no further
     boolean stop = !policy.history().stopReason().isEmpty();
-    for (; !stop && run.epoch < options.epochs(); run.epoch++, run.stepInEpoch = 0, run.lossSum = 0, run.seen = 0) {
+    for (; !stop && run.at.epoch < options.epochs(); run.at.nextEpoch()) {
       long started = System.nanoTime();
-      int[] order = order(n, options, run.epoch);
-      if (run.stepInEpoch > 0 && run.carried != null) {
+      int[] order = order(n, options, run.at.epoch);
+      if (run.at.inEpoch > 0 && run.carried != null) {
         model.setCarriedState(run.carried); // resumed mid-epoch: the streams continue
       } else {
         model.resetState();
       }
       run.carried = null;
-      listener.epochStarted(run.epoch + 1, options.epochs(), steps - run.stepInEpoch);
+      listener.epochStarted(run.at.epoch + 1, options.epochs(), steps - run.at.inEpoch);
       float rate = baseRate;
-      for (; run.stepInEpoch < steps; run.stepInEpoch++) {
-        int from = run.stepInEpoch * bs;
+      for (; run.at.inEpoch < steps; run.at.inEpoch++) {
+        int from = run.at.inEpoch * bs;
         int count = Math.min(bs, n - from);
-        rate = policy.learningRate(baseRate, run.epoch, run.globalStep);
+        rate = policy.learningRate(baseRate, run.at.epoch, run.globalStep);
         optimizer.setLearningRate(rate);
         // forward + loss + backward (gradients zeroed inside)
         double loss = model.computeGradients(train, order, from, count, mix(options.seed(), run.globalStep));
-        policy.checkLoss(loss, run.epoch + 1, run.stepInEpoch + 1, "update", "batch", rate);
+        policy.checkLoss(loss, run.at.epoch + 1, run.at.inEpoch + 1, "update", "batch", rate);
         if (options.clipNorm() > 0f) {
           GradientClipping.clipByGlobalNorm(grads, options.clipNorm());
         }
@@ -111,17 +111,14 @@ public final class Trainer {
           GradientClipping.clipByValue(grads, options.clipValue());
         }
         optimizer.step(params, grads);
-        run.lossSum += loss * count;
-        run.seen += count;
+        run.at.add(loss * count, count);
         run.globalStep++;
         double elapsed = (System.nanoTime() - started) / 1e9;
-        listener.batchFinished(run.epoch + 1, run.stepInEpoch + 1, steps, run.lossSum / run.seen,
-            elapsed > 0 ? run.seen / elapsed : 0);
+        listener.batchFinished(run.at.epoch + 1, run.at.inEpoch + 1, steps, run.at.lossSum / run.at.seen,
+            elapsed > 0 ? run.at.seen / elapsed : 0);
         if (ckpt != null && options.checkpointEvery() > 0 && run.globalStep % options.checkpointEvery() == 0
-            && run.stepInEpoch + 1 < steps) {
-          run.stepInEpoch++;
-          saveCheckpoint(ckpt, model, optimizer, policy, run);
-          run.stepInEpoch--;
+            && run.at.inEpoch + 1 < steps) {
+          saveCheckpoint(ckpt, model, optimizer, policy, run, true);
         }
       }
       // validation, then the policy's bookkeeping
@@ -138,16 +135,11 @@ public final class Trainer {
       }
       Map<String, Double> metrics = Double.isNaN(val) ? Map.of()
           : ValidationMetrics.compute(options.metrics(), model, validation, val);
-      History.Epoch record = new History.Epoch(run.epoch + 1, run.lossSum / Math.max(1, run.seen), val, rate,
+      History.Epoch record = new History.Epoch(run.at.epoch + 1, run.at.meanLoss(), val, rate,
           (System.nanoTime() - started) / 1e9, metrics);
       stop = policy.epochFinished(record, params, listener);
       if (ckpt != null) {
-        run.epoch++;
-        run.stepInEpoch = 0;
-        run.lossSum = 0;
-        run.seen = 0;
-        saveCheckpoint(ckpt, model, optimizer, policy, run);
-        run.epoch--;
+        saveCheckpoint(ckpt, model, optimizer, policy, run, false);
       }
     }
     History history = policy.finish(params, listener);
@@ -157,11 +149,8 @@ public final class Trainer {
 
   /** Where a run is: what a checkpoint holds besides parameters, optimizer and the epoch policy. */
   private static final class Run {
-    int epoch;
-    int stepInEpoch;
+    final EpochCursor at = new EpochCursor("step_in_epoch");
     long globalStep;
-    double lossSum;
-    long seen;
     Map<String, float[]> carried; // stateful runs resumed mid-epoch: the state to continue from
   }
 
@@ -214,15 +203,17 @@ public final class Trainer {
 
   // ---- checkpoints ---------------------------------------------------------------------------------
 
-  private static void saveCheckpoint(Path file, Model model, Optimizer opt, EpochPolicy policy, Run run)
-      throws IOException {
+  /** @param midEpoch after the current update (its streams' state carried), else at the next epoch's start */
+  private static void saveCheckpoint(Path file, Model model, Optimizer opt, EpochPolicy policy, Run run,
+      boolean midEpoch) throws IOException {
     TrainingCheckpoint c = new TrainingCheckpoint(CHECKPOINT_FORMAT, CHECKPOINT_VERSION, model, opt, policy);
-    c.meta().put("epoch", Integer.toString(run.epoch));
-    c.meta().put("step_in_epoch", Integer.toString(run.stepInEpoch));
+    if (midEpoch) {
+      run.at.writeAfterUnit(c.meta());
+    } else {
+      run.at.writeAtNextEpoch(c.meta());
+    }
     c.meta().put("global_step", Long.toString(run.globalStep));
-    c.meta().put("loss_sum", Double.toString(run.lossSum));
-    c.meta().put("seen", Long.toString(run.seen));
-    if (run.stepInEpoch > 0) {
+    if (midEpoch) {
       for (Map.Entry<String, float[]> e : model.carriedState().entrySet()) {
         c.tensors().add(new SafeTensors.Tensor("carried." + e.getKey(), new int[] {e.getValue().length},
             e.getValue()));
@@ -235,11 +226,8 @@ public final class Trainer {
       throws IOException {
     SafeTensors.Contents c = TrainingCheckpoint.read(file, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, model, opt, policy);
     Map<String, String> m = c.metadata();
-    run.epoch = Integer.parseInt(m.get("epoch"));
-    run.stepInEpoch = Integer.parseInt(m.get("step_in_epoch"));
+    run.at.read(m);
     run.globalStep = Long.parseLong(m.get("global_step"));
-    run.lossSum = Double.parseDouble(m.get("loss_sum"));
-    run.seen = Long.parseLong(m.get("seen"));
     Map<String, float[]> carried = new LinkedHashMap<>();
     for (Map.Entry<String, SafeTensors.Tensor> e : c.tensors().entrySet()) {
       if (e.getKey().startsWith("carried.")) {

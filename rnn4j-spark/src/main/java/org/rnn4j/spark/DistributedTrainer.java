@@ -16,6 +16,7 @@ import org.rnn4j.io.SafeTensors;
 import org.rnn4j.spark.internal.OptimizerCodec;
 import org.rnn4j.spark.internal.RoundTask;
 import org.rnn4j.spark.internal.WeightedSum;
+import org.rnn4j.train.EpochCursor;
 import org.rnn4j.train.EpochPolicy;
 import org.rnn4j.train.FitOptions;
 import org.rnn4j.train.GradientClipping;
@@ -277,8 +278,8 @@ public final class DistributedTrainer {
     Path ckpt = options.checkpoint();
     if (ckpt != null && Files.exists(ckpt)) {
       loadCheckpoint(ckpt, model, optimizer, policy, run);
-      listener.message(String.format(Locale.ROOT, "resumed from %s at epoch %d, round %d", ckpt, run.epoch + 1,
-          run.roundInEpoch));
+      listener.message(String.format(Locale.ROOT, "resumed from %s at epoch %d, round %d", ckpt, run.at.epoch + 1,
+          run.at.inEpoch));
     }
     String specJson = ModelFiles.specToJsonText(model.spec());
     OptimizerCodec codec = mode == Mode.PARAMETER_AVERAGING ? OptimizerCodec.of(options.optimizer()) : null;
@@ -291,20 +292,19 @@ public final class DistributedTrainer {
     long vectorBytes = 4L * params.length * (mode == Mode.PARAMETER_AVERAGING ? 1 + stateNames.size() : 1);
     // a run that stopped early is finished: resuming it trains no further
     boolean stop = !policy.history().stopReason().isEmpty();
-    for (; !stop && run.epoch < options.epochs(); run.epoch++, run.roundInEpoch = 0, run.lossSum = 0,
-        run.seen = 0) {
+    for (; !stop && run.at.epoch < options.epochs(); run.at.nextEpoch()) {
       long started = System.nanoTime();
       // the epoch's order, as each example's position in it (null: the identity)
       Broadcast<int[]> positions = options.shuffle()
-          ? sc.broadcast(inverse(Trainer.epochOrder(n, options, run.epoch))) : null;
-      listener.epochStarted(run.epoch + 1, options.epochs(), rounds - run.roundInEpoch);
+          ? sc.broadcast(inverse(Trainer.epochOrder(n, options, run.at.epoch))) : null;
+      listener.epochStarted(run.at.epoch + 1, options.epochs(), rounds - run.at.inEpoch);
       float rate = baseRate;
       try {
-        for (; run.roundInEpoch < rounds; run.roundInEpoch++) {
+        for (; run.at.inEpoch < rounds; run.at.inEpoch++) {
           long roundStart = System.nanoTime();
-          int firstBatch = run.roundInEpoch * k;
+          int firstBatch = run.at.inEpoch * k;
           int batches = Math.min(k, steps - firstBatch);
-          rate = policy.learningRate(baseRate, run.epoch, run.globalUpdate);
+          rate = policy.learningRate(baseRate, run.at.epoch, run.globalUpdate);
           optimizer.setLearningRate(rate);
           // 1. broadcast the parameters (and, averaging parameters, the optimizer state)
           Broadcast<float[]> bParams = sc.broadcast(params.clone());
@@ -331,7 +331,7 @@ public final class DistributedTrainer {
           }
           long driverStart = System.nanoTime();
           double loss = total.lossSum() / total.count();
-          policy.checkLoss(loss, run.epoch + 1, run.roundInEpoch + 1, "round", "round", rate);
+          policy.checkLoss(loss, run.at.epoch + 1, run.at.inEpoch + 1, "round", "round", rate);
           // 4. the update, on the driver
           if (mode == Mode.GRADIENT_AVERAGING) {
             float[] grads = total.mean(0);
@@ -351,22 +351,19 @@ public final class DistributedTrainer {
             optimizer.setStepCount(optimizer.stepCount() + batches);
           }
           long roundEnd = System.nanoTime();
-          run.lossSum += total.lossSum();
-          run.seen += total.count();
+          run.at.add(total.lossSum(), total.count());
           run.globalRound++;
           run.globalUpdate += batches;
           double elapsed = (roundEnd - started) / 1e9;
-          listener.batchFinished(run.epoch + 1, run.roundInEpoch + 1, rounds, run.lossSum / run.seen,
-              elapsed > 0 ? run.seen / elapsed : 0);
-          listener.roundFinished(new RoundStats(run.epoch + 1, run.roundInEpoch + 1, rounds, run.globalRound - 1,
+          listener.batchFinished(run.at.epoch + 1, run.at.inEpoch + 1, rounds, run.at.lossSum / run.at.seen,
+              elapsed > 0 ? run.at.seen / elapsed : 0);
+          listener.roundFinished(new RoundStats(run.at.epoch + 1, run.at.inEpoch + 1, rounds, run.globalRound - 1,
               batches, total.count(), loss, total.contributions(), (roundEnd - roundStart) / 1e9,
               criticalCompute(total, slots) / 1e9, total.computeNanosSum() / 1e9, (roundEnd - driverStart) / 1e9,
               vectorBytes, vectorBytes * total.contributions()));
           if (ckpt != null && options.checkpointEvery() > 0 && run.globalRound % options.checkpointEvery() == 0
-              && run.roundInEpoch + 1 < rounds) {
-            run.roundInEpoch++;
-            saveCheckpoint(ckpt, model, optimizer, policy, run);
-            run.roundInEpoch--;
+              && run.at.inEpoch + 1 < rounds) {
+            saveCheckpoint(ckpt, model, optimizer, policy, run, true);
           }
         }
       } finally {
@@ -376,16 +373,11 @@ public final class DistributedTrainer {
       }
       // validation, then the policy's bookkeeping (the same as Trainer's)
       double val = validation == null ? Double.NaN : validation.loss(model, bs);
-      History.Epoch record = new History.Epoch(run.epoch + 1, run.lossSum / Math.max(1, run.seen), val, rate,
+      History.Epoch record = new History.Epoch(run.at.epoch + 1, run.at.meanLoss(), val, rate,
           (System.nanoTime() - started) / 1e9);
       stop = policy.epochFinished(record, params, listener);
       if (ckpt != null) {
-        run.epoch++;
-        run.roundInEpoch = 0;
-        run.lossSum = 0;
-        run.seen = 0;
-        saveCheckpoint(ckpt, model, optimizer, policy, run);
-        run.epoch--;
+        saveCheckpoint(ckpt, model, optimizer, policy, run, false);
       }
     }
     return policy.finish(params, listener);
@@ -423,27 +415,26 @@ public final class DistributedTrainer {
 
   /** Where a run is: what a checkpoint holds besides parameters, optimizer and the epoch policy. */
   private static final class Run {
-    int epoch;
-    int roundInEpoch;
+    final EpochCursor at = new EpochCursor("round_in_epoch");
     long globalRound;
     long globalUpdate;
-    double lossSum;
-    long seen;
   }
 
   // ---- checkpoints ----------------------------------------------------------------------------------------
 
-  private void saveCheckpoint(Path file, Model model, Optimizer opt, EpochPolicy policy, Run run)
-      throws IOException {
+  /** @param midEpoch after the current round, else at the next epoch's start */
+  private void saveCheckpoint(Path file, Model model, Optimizer opt, EpochPolicy policy, Run run,
+      boolean midEpoch) throws IOException {
     TrainingCheckpoint c = new TrainingCheckpoint(CHECKPOINT_FORMAT, CHECKPOINT_VERSION, model, opt, policy);
     c.meta().put("mode", mode.name());
     c.meta().put("local_steps", Integer.toString(localSteps));
-    c.meta().put("epoch", Integer.toString(run.epoch));
-    c.meta().put("round_in_epoch", Integer.toString(run.roundInEpoch));
+    if (midEpoch) {
+      run.at.writeAfterUnit(c.meta());
+    } else {
+      run.at.writeAtNextEpoch(c.meta());
+    }
     c.meta().put("global_round", Long.toString(run.globalRound));
     c.meta().put("global_update", Long.toString(run.globalUpdate));
-    c.meta().put("loss_sum", Double.toString(run.lossSum));
-    c.meta().put("seen", Long.toString(run.seen));
     c.write(file);
   }
 
@@ -459,11 +450,8 @@ public final class DistributedTrainer {
           + "; resume with the same settings or delete it");
     }
     TrainingCheckpoint.restore(file, c, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, model, opt, policy);
-    run.epoch = Integer.parseInt(m.get("epoch"));
-    run.roundInEpoch = Integer.parseInt(m.get("round_in_epoch"));
+    run.at.read(m);
     run.globalRound = Long.parseLong(m.get("global_round"));
     run.globalUpdate = Long.parseLong(m.get("global_update"));
-    run.lossSum = Double.parseDouble(m.get("loss_sum"));
-    run.seen = Long.parseLong(m.get("seen"));
   }
 }
