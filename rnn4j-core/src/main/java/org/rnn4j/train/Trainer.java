@@ -207,17 +207,15 @@ public final class Trainer {
   private static void saveCheckpoint(Path file, Model model, Optimizer opt, EpochPolicy policy, Run run,
       boolean midEpoch) throws IOException {
     TrainingCheckpoint c = new TrainingCheckpoint(CHECKPOINT_FORMAT, CHECKPOINT_VERSION, model, opt, policy);
-    if (midEpoch) {
-      run.at.writeAfterUnit(c.meta());
-    } else {
-      run.at.writeAtNextEpoch(c.meta());
-    }
     c.meta().put("global_step", Long.toString(run.globalStep));
     if (midEpoch) {
+      run.at.writeAfterUnit(c.meta());
       for (Map.Entry<String, float[]> e : model.carriedState().entrySet()) {
         c.tensors().add(new SafeTensors.Tensor("carried." + e.getKey(), new int[] {e.getValue().length},
             e.getValue()));
       }
+    } else {
+      run.at.writeAtNextEpoch(c.meta());
     }
     c.write(file);
   }

@@ -47,24 +47,23 @@ final class GlobalTrain {
       ChronologicalSplit fractions,
       Integer testRows, OutputOptions output, Path report) throws IOException {
     Path out = output.out;
-    if (opts.series.data == null) {
+    Path data = opts.series.data;
+    if (data == null) {
       throw new UserInputException("--id-column needs --data: a long-format CSV (id, date, value columns)");
     }
-    if (opts.series.target == null) {
-      throw new UserInputException("--target is required with --data: name the column to forecast");
-    }
+    String target = opts.series.targetName();
     if (!opts.future().isEmpty()) {
       throw new UserInputException("--future-features: not available with --id-column yet");
     }
     opts.intervalsByDefault = false; // measured as point forecasts (BENCHMARKS.md); --intervals to ask
     List<Float> levels = opts.levels();
     int horizon = opts.series.horizon;
-    List<String> wanted = new ArrayList<>(opts.features != null ? opts.features : List.of(opts.series.target));
-    if (!wanted.contains(opts.series.target)) {
-      wanted.add(opts.series.target);
+    List<String> wanted = new ArrayList<>(opts.features != null ? opts.features : List.of(target));
+    if (!wanted.contains(target)) {
+      wanted.add(target);
     }
-    List<String> features = opts.features != null ? List.copyOf(opts.features) : List.of(opts.series.target);
-    Map<String, CsvSeriesReader.Result> read = CsvSeriesReader.readLong(opts.series.data, idColumn, wanted,
+    List<String> features = opts.features != null ? List.copyOf(opts.features) : List.of(target);
+    Map<String, CsvSeriesReader.Result> read = CsvSeriesReader.readLong(data, idColumn, wanted,
         opts.series.dateColumn);
     List<Series> series = new ArrayList<>();
     for (Map.Entry<String, CsvSeriesReader.Result> e : read.entrySet()) {
@@ -93,8 +92,8 @@ final class GlobalTrain {
     for (Series s : series) {
       minTrain = Math.min(minTrain, s.ranges().trainTo());
     }
-    ForecasterOptions.Prepared p0 = new ForecasterOptions.Prepared(first, features, opts.series.target,
-        opts.series.data.toString(), false, frequency, m);
+    ForecasterOptions.Prepared p0 = new ForecasterOptions.Prepared(first, features, target,
+        data.toString(), false, frequency, m);
     int look = opts.lookback(p0, minTrain);
     int trainWindows = 0;
     for (Series s : series) {
@@ -103,12 +102,12 @@ final class GlobalTrain {
       } catch (UserInputException ex) {
         throw new UserInputException("series '" + s.id() + "' (" + s.table().rows() + " rows): " + ex.getMessage());
       }
-      ForecasterOptions.requireVariation(o, new ForecasterOptions.Prepared(s.table(), features, opts.series.target,
+      ForecasterOptions.requireVariation(o, new ForecasterOptions.Prepared(s.table(), features, target,
           s.id(), false, frequency, m), s.ranges().trainTo());
       trainWindows += s.ranges().trainTo() - look - horizon + 1;
     }
-    o.printf(Locale.ROOT, "data: %s, %d series (id column '%s'), features %s, target %s%n", opts.series.data, series.size(),
-        idColumn, features, opts.series.target);
+    o.printf(Locale.ROOT, "data: %s, %d series (id column '%s'), features %s, target %s%n", data, series.size(),
+        idColumn, features, target);
     o.println("season: " + m + " rows (" + (frequency.name().equals("rows") ? "no dates" : frequency.name()
         + " dates") + ")");
     o.printf(Locale.ROOT, "one global model: %d training windows over all series; lookback %d%s, horizon %d%n",
@@ -153,11 +152,11 @@ final class GlobalTrain {
     int points = 0;
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
-      Windows test = Windows.of(s.table(), features, opts.series.target, new WindowSpec(look, horizon, 1),
+      Windows test = Windows.of(s.table(), features, target, new WindowSpec(look, horizon, 1),
           s.ranges().validationTo(), s.table().rows());
       double[] predicted = g.forecast(i, s.table(), test.targetStarts());
       double[] actual = Baselines.actual(s.table(), test);
-      double scale = ForecastScores.seasonalScale(s.table().column(opts.series.target), s.ranges().validationTo(), m);
+      double scale = ForecastScores.seasonalScale(s.table().column(target), s.ranges().validationTo(), m);
       List<BaselineForecast> bs = ForecastSetup.baselines(s.table(), test, s.ranges().validationTo(), m);
       ForecastReport rep = ForecastReport.of(opts.cellName() + ", global (this model)", predicted, bs, actual,
           horizon, scale, m);
@@ -220,7 +219,7 @@ final class GlobalTrain {
     }
     // the model: shared networks, one frame per series
     Path modelFile = out.resolve("model.rnn4j");
-    Map<String, String> meta = ForecastSetup.modelMeta(features, opts.series.target, look, horizon, m, frequency, first,
+    Map<String, String> meta = ForecastSetup.modelMeta(features, target, look, horizon, m, frequency, first,
         opts.missing, levels, g.intervalScales());
     meta.put("id_column", idColumn);
     meta.put("series_ids", new ObjectMapper().writeValueAsString(ids));
@@ -230,7 +229,7 @@ final class GlobalTrain {
     ModelFiles.saveEnsemble(g.members(), modelFile, meta);
     if (report != null) {
       Map<String, Object> root = new LinkedHashMap<>();
-      root.put("settings", Map.of("data", opts.series.data.toString(), "target", opts.series.target, "id_column", idColumn,
+      root.put("settings", Map.of("data", data.toString(), "target", target, "id_column", idColumn,
           "season", m, "lookback", look, "horizon", horizon, "members", g.members().size()));
       root.put("geomean_mae_ratio_vs", summary);
       root.put("series", perSeries);
@@ -240,7 +239,7 @@ final class GlobalTrain {
     Files.deleteIfExists(work);
     o.println();
     OutputOptions.printWritten(o, "model", modelFile, "report", report);
-    o.println("forecast every series with: rnn4j forecast --model " + modelFile + " --data " + opts.series.data);
+    o.println("forecast every series with: rnn4j forecast --model " + modelFile + " --data " + data);
     return 0;
   }
 

@@ -46,57 +46,56 @@ final class GlobalSparkTrain {
   }
 
   static int run(PrintWriter o, SparkTrainCommand c, SparkSession spark) throws IOException {
-    if (c.series.data == null) {
+    Path data = c.series.data;
+    if (data == null) {
       throw new UserInputException("--id-column needs --data: a long-format CSV (id, date, value columns)");
     }
-    if (c.series.target == null) {
-      throw new UserInputException("--target is required with --data: name the column to forecast");
-    }
+    String target = c.series.targetName();
     ForecastFrame.Kind kind = switch (c.transform) {
       case "change" -> ForecastFrame.Kind.CHANGE;
       case "log-change" -> ForecastFrame.Kind.LOG_CHANGE;
       default -> throw new UserInputException("--transform: expected change or log-change, got '" + c.transform + "'");
     };
-    Dataset<Row> df = spark.read().option("header", "true").option("inferSchema", "true").csv(c.series.data.toString());
+    Dataset<Row> df = spark.read().option("header", "true").option("inferSchema", "true").csv(data.toString());
     List<String> columns = Arrays.asList(df.columns());
-    for (String col : List.of(c.idColumn, c.series.target)) {
+    for (String col : List.of(c.idColumn, target)) {
       if (!columns.contains(col)) {
-        throw new UserInputException(c.series.data + ": expected a column '" + col + "', the header has " + columns);
+        throw new UserInputException(data + ": expected a column '" + col + "', the header has " + columns);
       }
     }
     String date = c.series.dateColumn;
     if (date == null) {
       date = DATE_NAMES.stream().filter(columns::contains).findFirst().orElseThrow(() -> new UserInputException(
-          c.series.data + ": expected a date column (one named " + String.join("/", DATE_NAMES) + ", or --date-column),"
+          data + ": expected a date column (one named " + String.join("/", DATE_NAMES) + ", or --date-column),"
           + " the header has " + columns));
     } else if (!columns.contains(date)) {
-      throw new UserInputException("--date-column: expected a column of " + c.series.data + ", got '" + date + "'; the"
+      throw new UserInputException("--date-column: expected a column of " + data + ", got '" + date + "'; the"
           + " header has " + columns);
     }
     // ISO dates sort as text, whatever type Spark inferred for them
     df = df.withColumn(date, df.col(date).cast("string")).withColumn(c.idColumn, df.col(c.idColumn).cast("string"));
-    FramedSeries framed = FramedSeries.of(c.idColumn, date, c.series.target,
+    FramedSeries framed = FramedSeries.of(c.idColumn, date, target,
         new WindowSpec(c.lookback, c.series.horizon, 1), kind)
         .split(ChronologicalSplit.standard(), c.testRows, null).partitions(c.partitions);
     List<FramedSeries.SeriesInfo> series;
     try {
       series = framed.describe(df);
     } catch (IllegalArgumentException e) {
-      throw new UserInputException(c.series.data + ": " + e.getMessage());
+      throw new UserInputException(data + ": " + e.getMessage());
     }
     List<FramedSeries.SeriesInfo> problems = series.stream().filter(s -> s.problem() != null).toList();
     if (!problems.isEmpty()) {
       FramedSeries.SeriesInfo p = problems.get(0);
-      throw new UserInputException(c.series.data + ": series '" + p.key() + "' (" + p.rows() + " rows): " + p.problem()
+      throw new UserInputException(data + ": series '" + p.key() + "' (" + p.rows() + " rows): " + p.problem()
           + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more series)" : ""));
     }
     if (series.isEmpty()) {
-      throw new UserInputException(c.series.data + ": expected rows with an id, a date and a value, got none");
+      throw new UserInputException(data + ": expected rows with an id, a date and a value, got none");
     }
     int season = series.get(0).season();
     String frequency = series.get(0).frequency();
-    o.printf(Locale.ROOT, "data: %s, %d series (id column '%s'), target %s, %s (season %d)%n", c.series.data,
-        series.size(), c.idColumn, c.series.target, frequency, season);
+    o.printf(Locale.ROOT, "data: %s, %d series (id column '%s'), target %s, %s (season %d)%n", data,
+        series.size(), c.idColumn, target, frequency, season);
 
     JavaRDD<FramedSeries.Part> parts = framed.windows(df).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     DistributedDataset train = DistributedDataset.of(parts.filter(p -> p.part() == 0).map(FramedSeries.Part::example));
@@ -153,7 +152,7 @@ final class GlobalSparkTrain {
 
     // the model file of 'rnn4j train --id-column': shared network, one frame per series
     Path modelFile = c.output.out.resolve("model.rnn4j");
-    Map<String, String> meta = ForecastSetup.modelMeta(List.of(c.series.target), c.series.target, c.lookback,
+    Map<String, String> meta = ForecastSetup.modelMeta(List.of(target), target, c.lookback,
         c.series.horizon, season, frequency, date, "interpolate", List.of(), new double[0]);
     meta.put("id_column", c.idColumn);
     List<String> ids = new ArrayList<>();
@@ -170,7 +169,7 @@ final class GlobalSparkTrain {
     c.output.finish(checkpoint);
     o.println();
     o.println("wrote: " + modelFile + ", " + c.output.out.resolve("history.csv"));
-    o.println("forecast every series with: rnn4j forecast --model " + modelFile + " --data " + c.series.data);
+    o.println("forecast every series with: rnn4j forecast --model " + modelFile + " --data " + data);
     return 0;
   }
 }
