@@ -231,6 +231,21 @@ public final class Model {
   }
 
   /**
+   * Many streams over this model stepped together as one batch, each with its own state: see {@link
+   * ModelStreams}. The streams read the model's weights as they are at their first step.
+   *
+   * @param capacity streams to make room for at first (more are made room for as they are opened)
+   * @throws IllegalStateException when a recurrent layer is bidirectional or reversed (it would need
+   *     the whole sequence)
+   */
+  public ModelStreams streams(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("model streams: expected a capacity >= 0, got " + capacity);
+    }
+    return new ModelStreams(runtime.newStreamBatch(capacity));
+  }
+
+  /**
    * Marks this model as being trained by the calling thread until the claim is closed; every fit
    * holds one for its whole run.
    *

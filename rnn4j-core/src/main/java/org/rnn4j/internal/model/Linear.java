@@ -34,6 +34,21 @@ public final class Linear {
    */
   public static float[] forward(Kernels k, float[] x, int rows, int in, float[] w, int wOff, float[] b, int bOff,
       int out, float[] y, float[] packed) {
+    int size = k.packedSize(in, out);
+    float[] ws = packed != null && packed.length >= size ? packed : new float[size];
+    k.packB(true, in, out, w, wOff, in, ws, 0);
+    forwardPacked(k, x, rows, in, b, bOff, out, y, ws);
+    return ws;
+  }
+
+  /**
+   * {@code y = x W^T + b} with W^T already packed by {@code k.packB(true, in, out, w, wOff, in, ...)}
+   * (a caller whose weights do not change between calls packs once).
+   *
+   * @param packedW W^T [I, O] in the kernels' packed layout (read)
+   */
+  public static void forwardPacked(Kernels k, float[] x, int rows, int in, float[] b, int bOff, int out,
+      float[] y, float[] packedW) {
     for (int r = 0; r < rows; r++) {
       if (b != null) {
         System.arraycopy(b, bOff, y, r * out, out);
@@ -41,12 +56,8 @@ public final class Linear {
         Arrays.fill(y, r * out, (r + 1) * out, 0f);
       }
     }
-    int size = k.packedSize(in, out);
-    float[] ws = packed != null && packed.length >= size ? packed : new float[size];
     // y [R, O] += x [R, I] W^T, W stored [O, I]
-    k.packB(true, in, out, w, wOff, in, ws, 0);
-    k.gemmPacked(false, rows, out, in, 1f, x, 0, in, ws, 0, 1f, y, 0, out);
-    return ws;
+    k.gemmPacked(false, rows, out, in, 1f, x, 0, in, packedW, 0, 1f, y, 0, out);
   }
 
   /**

@@ -103,6 +103,15 @@ public final class ModelRuntime {
   }
 
   /**
+   * A new engine stepping many streams over this model's weights, room for {@code capacity} at first.
+   *
+   * @throws IllegalStateException when a recurrent layer reads backwards
+   */
+  public StreamBatch newStreamBatch(int capacity) {
+    return new StreamBatch(this, kernels, capacity);
+  }
+
+  /**
    * The recurrent state carried into the next batch (stateful mode): copies keyed {@code <layer>.h}
    * and {@code <layer>.c}; empty when nothing is carried.
    */

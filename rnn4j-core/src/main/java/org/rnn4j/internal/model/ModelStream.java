@@ -39,22 +39,27 @@ public final class ModelStream {
         vocab = e.spec().vocabSize();
       } else if (l instanceof RecurrentLayer r) {
         RecurrentSpec s = r.spec().rnn();
-        if (s.bidirectional() || s.reverse()) {
-          throw new IllegalStateException("model session: layer '" + l.name() + "' reads the sequence "
-              + "backwards (bidirectional or reverse); a streaming session needs every recurrent layer to "
-              + "read forwards only");
-        }
+        refuseBackwards(l.name(), s);
         engines[i] = new StreamState(s, runtime.store(), l.name() + ".", k);
       } else if (l instanceof DenseLayer d) {
         engines[i] = d;
         outs[i] = new float[d.spec().units()];
       } else if (l instanceof PoolingLayer p) {
-        engines[i] = new RunningPool(p.spec().mode() == PoolingSpec.Mode.MEAN, width);
+        engines[i] = new RunningPool(p.spec().mode() == PoolingSpec.Mode.MEAN, width, 1);
       }
       width = l.outputFeatures(width);
     }
     this.vocabSize = vocab;
     this.inputSize = runtime.spec().inputFeatures();
+  }
+
+  /** The one check that a recurrent layer can be streamed (sessions and stream batches). */
+  static void refuseBackwards(String layer, RecurrentSpec s) {
+    if (s.bidirectional() || s.reverse()) {
+      throw new IllegalStateException("model session: layer '" + layer + "' reads the sequence "
+          + "backwards (bidirectional or reverse); a streaming session needs every recurrent layer to "
+          + "read forwards only");
+    }
   }
 
   /** Back to the zero state. */
@@ -63,7 +68,7 @@ public final class ModelStream {
       if (e instanceof StreamState s) {
         s.reset();
       } else if (e instanceof RunningPool p) {
-        p.count = 0;
+        p.zero(0);
       }
     }
   }
@@ -111,48 +116,10 @@ public final class ModelStream {
         }
         in = y;
       } else if (e instanceof RunningPool p) {
-        in = p.add(in);
+        in = p.add(in, 1);
       }
       // dropout: identity at inference
     }
     return in;
-  }
-
-  /** Pooling over the steps read so far: a running sum (mean) or maximum. */
-  private static final class RunningPool {
-    final boolean mean;
-    final float[] acc;
-    final float[] out;
-    int count;
-
-    RunningPool(boolean mean, int features) {
-      this.mean = mean;
-      this.acc = new float[features];
-      this.out = new float[features];
-    }
-
-    float[] add(float[] x) {
-      int f = acc.length;
-      if (count == 0) {
-        System.arraycopy(x, 0, acc, 0, f);
-      } else if (mean) {
-        for (int j = 0; j < f; j++) {
-          acc[j] += x[j];
-        }
-      } else {
-        for (int j = 0; j < f; j++) {
-          acc[j] = Math.max(acc[j], x[j]);
-        }
-      }
-      count++;
-      if (!mean) {
-        return acc;
-      }
-      float inv = 1f / count;
-      for (int j = 0; j < f; j++) {
-        out[j] = acc[j] * inv;
-      }
-      return out;
-    }
   }
 }
