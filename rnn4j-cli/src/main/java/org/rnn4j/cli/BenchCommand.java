@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.rnn4j.Engine;
 import org.rnn4j.Model;
+import org.rnn4j.ModelSession;
+import org.rnn4j.ModelStreams;
 import org.rnn4j.Sequential;
 import org.rnn4j.Tensor;
 import org.rnn4j.cli.options.OneOf;
@@ -61,6 +63,14 @@ public final class BenchCommand implements Callable<Integer> {
       + " {25, 50, 100, 200} (B = 64) and B in {16, 32, 64, 128} (T = 100), to show time linear in T and B.")
   boolean sweep;
 
+  @Range(min = 1, max = 100_000)
+  @Option(names = "--streams", paramLabel = "S[,S...]", split = ",",
+      description = {"Instead of A-E, step S streams of config E's size together",
+          "(ModelStreams, one batch per step) and S sessions one after the",
+          "other (ModelSession), for each S, cell and thread count: steps per",
+          "second of each and their ratio."})
+  List<Integer> streams;
+
   @OneOf({"inference", "training"})
   @Option(names = "--modes", paramLabel = "MODE", split = ",", defaultValue = "inference,training",
       description = "inference and/or training (default: ${DEFAULT-VALUE}).")
@@ -99,6 +109,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
         for (int b : new int[] {16, 32, 64, 128}) {
           run(new Config("B/B=" + b, B.inputSize(), B.hidden(), 1, B.steps(), b, 0), CellType.LSTM, true, th);
+        }
+      }
+      Engine.setThreads(pool);
+      return 0;
+    }
+    if (streams != null) {
+      System.out.println("# streams      cell thr      S  together_steps_per_s  one_by_one_steps_per_s  ratio");
+      for (int th : threads) {
+        Engine.setThreads(checkThreads(th, pool));
+        for (String c : cells) {
+          for (int s : streams) {
+            timeStreams(CellType.parse(c), s, th);
+          }
         }
       }
       Engine.setThreads(pool);
@@ -183,6 +206,59 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%-14s %s %-4s %-5s %d %10.4f %10.4f %10.4f %4d %10.1f %8.1f%n", "rnn4j",
         cfg.name(), cell.name().replace("_TANH", ""), training ? "train" : "infer", th, median, ms[0],
         ms[ms.length - 1], ms.length, seqPerSec, gflops);
+  }
+
+  /**
+   * S streams of one config-E-sized model (I 256, H 256, one layer, a Linear(256, 10) head) advanced
+   * one step: all S together through {@link ModelStreams}, and one {@link ModelSession} per stream
+   * stepped one after the other. The two alternate in rounds (3 of each), and each side's best median
+   * is kept.
+   */
+  private void timeStreams(CellType cell, int s, int th) {
+    Model model = Sequential.features(E.inputSize()).recurrent(cell, E.hidden(), o -> o)
+        .dense(10).build(0);
+    SplittableRandom r = new SplittableRandom(1);
+    float[] x = new float[s * E.inputSize()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextDouble(-1, 1);
+    }
+    ModelStreams together = model.streams(s);
+    int[] handles = new int[s];
+    for (int i = 0; i < s; i++) {
+      handles[i] = together.open();
+    }
+    ModelSession[] sessions = new ModelSession[s];
+    float[][] rows = new float[s][];
+    for (int i = 0; i < s; i++) {
+      sessions[i] = model.session();
+      rows[i] = Arrays.copyOfRange(x, i * E.inputSize(), (i + 1) * E.inputSize());
+    }
+    // enough streams per timed call that a call lasts well above the timer's resolution
+    int calls = Math.max(1, 2000 / s);
+    Runnable batched = () -> {
+      for (int c = 0; c < calls; c++) {
+        together.step(handles, s, x);
+      }
+    };
+    Runnable separate = () -> {
+      for (int c = 0; c < calls; c++) {
+        for (int i = 0; i < s; i++) {
+          sessions[i].step(rows[i]);
+        }
+      }
+    };
+    double bestTogether = Double.MAX_VALUE;
+    double bestSeparate = Double.MAX_VALUE;
+    for (int round = 0; round < 3; round++) {
+      double[] a = time(batched, seconds / 3.0);
+      double[] b = time(separate, seconds / 3.0);
+      bestTogether = Math.min(bestTogether, a[a.length / 2]);
+      bestSeparate = Math.min(bestSeparate, b[b.length / 2]);
+    }
+    double stepsTogether = (double) s * calls * 1000.0 / bestTogether;
+    double stepsSeparate = (double) s * calls * 1000.0 / bestSeparate;
+    System.out.printf(Locale.ROOT, "%-14s %-4s %d %6d %21.0f %23.0f %6.2f%n", "rnn4j-streams",
+        cell.name().replace("_TANH", ""), th, s, stepsTogether, stepsSeparate, stepsTogether / stepsSeparate);
   }
 
   /**

@@ -6,8 +6,8 @@ import org.rnn4j.Tensor;
 import org.rnn4j.data.Dataset;
 
 /**
- * Assembles requests into one padded batch and cuts the batch's output back into each request's own:
- * the piece the request batcher and the stream batcher share. Rows keep their lengths, and the
+ * Assembles requests into one padded batch and cuts the batch's output back into each request's own,
+ * for the request batcher. Rows keep their lengths, and the
  * model's products are batch-invariant, so a request's answer is, to the last bit, what {@code
  * Model.predict} gives on that request alone. Thread-safe: stateless.
  */

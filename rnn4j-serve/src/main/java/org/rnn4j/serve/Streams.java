@@ -2,39 +2,41 @@ package org.rnn4j.serve;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.rnn4j.Model;
+import org.rnn4j.ModelStreams;
 import org.rnn4j.Tensor;
-import org.rnn4j.nn.CellType;
-import org.rnn4j.nn.LayerSpec;
-import org.rnn4j.nn.RecurrentLayerSpec;
 
 /**
  * One model's stateful streams (the sequence extension of the inference protocol): each stream keeps
- * the recurrent state of its recurrent layers between requests, and one worker thread steps the
- * streams that have a request waiting together, as one batch: their states are gathered into the
- * batch layout {@code [L*D, B, P]}, the batch is run through a stateful copy of the model, and the
- * final states are scattered back. Rows keep their lengths and the engine is batch-invariant, so a
- * stream's outputs are, to the last bit, {@code Model.predict} on the whole sequence so far.
+ * the recurrent state of its recurrent layers between requests, in one {@link ModelStreams} where it
+ * stays between steps, and one worker thread steps the streams that have a request waiting together,
+ * as one batch per time step (the longest request first, so the streams still reading are always the
+ * first rows). Each row of a step is computed as {@code predict} computes it, whatever else is in the
+ * batch, so a stream's outputs are, to the last bit, {@code Model.predict} on the whole sequence so far.
  *
  * <p>A stream's state is freed exactly once, by whichever comes first: its end, the idle timeout,
- * its client's connection closing, or the model being unloaded; each is counted by reason.
- * Thread-safe: requests from any thread; the worker alone runs the model copy.
+ * its client's connection closing, or the model being unloaded; each is counted by reason. Only the
+ * worker touches the {@link ModelStreams}: a stream freed on another thread is queued for it to close.
+ * Thread-safe: requests from any thread; the worker alone runs the model.
  */
 final class Streams implements AutoCloseable {
-  /** One stream: its state ({@code name.h}: {@code [L*D, 1, P]}, {@code name.c}: {@code [L*D, 1, H]}), null before its first step. */
+  /** One stream: its handle in the model's {@link ModelStreams}, opened by the worker on its first step. */
   static final class Stream {
     final String id;
     final boolean endOnDisconnect;
-    Map<String, float[]> state;
+    /** Its handle: -1 before its first step, then the handle until the worker closes it. Worker only. */
+    int handle = -1;
+    volatile boolean freed;
     volatile long lastFedNanos = System.nanoTime();
     volatile Object connection;
     /** Requests of this stream queued or running; the idle timeout waits for them. */
@@ -48,17 +50,18 @@ final class Streams implements AutoCloseable {
 
   private record Job(Stream stream, Rows rows, boolean end) {}
 
-  /** The state a recurrent layer carries: its key, layers*directions, and widths of h and c (0: none). */
-  private record Carried(String name, int ld, int p, int h) {}
-
   private static final int ENDED_REMEMBERED = 4096;
 
   private final String name;
-  private final Model model;
+  /** The streams' states and the engine that steps them; null when the model cannot stream. Worker only. */
+  private final ModelStreams streams;
+  private final int outputSize;
+  private final boolean sequenceOutput;
+  private final boolean tokens;
+  private final int features;
   private final ServeLimits limits;
   private final ServeMetrics.ModelMetrics metrics;
   private final String refusal;
-  private final List<Carried> carried = new ArrayList<>();
   private final Map<String, Stream> live = new ConcurrentHashMap<>();
   /** Recently freed ids and why, so a late request is told the stream ended rather than that it never was. */
   private final Map<String, String> ended = new LinkedHashMap<>() {
@@ -70,44 +73,35 @@ final class Streams implements AutoCloseable {
     }
   };
   private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+  /** Streams freed off the worker whose handles the worker has still to close. */
+  private final ConcurrentLinkedQueue<Stream> toClose = new ConcurrentLinkedQueue<>();
   private final Thread worker;
   private volatile boolean closed;
   private volatile boolean draining;
 
   /**
-   * @param served the model in service; the streams run a stateful copy of its weights
+   * @param served the model in service; the streams read its weights (which the server never changes)
    */
   Streams(String name, Model served, ServeLimits limits, ServeMetrics.ModelMetrics metrics) {
     this.name = name;
     this.limits = limits;
     this.metrics = metrics;
     String why = null;
+    ModelStreams made = null;
     try {
-      served.session(); // refuses the layers that need the whole sequence: the one check of that
+      made = served.streams(0); // refuses the layers that need the whole sequence: the one check of that
     } catch (IllegalStateException e) {
       why = e.getMessage();
     }
     this.refusal = why;
-    this.model = why == null ? statefulCopy(served) : null;
-    for (LayerSpec l : served.spec().layers()) {
-      if (l instanceof RecurrentLayerSpec r) {
-        int ld = r.rnn().numLayers() * r.rnn().numDirections();
-        carried.add(new Carried(r.name(), ld, r.rnn().outputHiddenSize(),
-            r.rnn().cell() == CellType.LSTM ? r.rnn().hiddenSize() : 0));
-      }
-    }
+    this.streams = made;
+    this.outputSize = served.outputFeatures();
+    this.sequenceOutput = served.sequenceOutput();
+    this.tokens = served.spec().tokenInput();
+    this.features = served.spec().inputFeatures();
     this.worker = new Thread(this::loop, "rnn4j-streams-" + name);
     this.worker.setDaemon(true);
     this.worker.start();
-  }
-
-  private static Model statefulCopy(Model served) {
-    Model copy = Model.create(served.spec(), served.seed());
-    for (String p : served.parameterNames()) {
-      copy.setParameter(p, served.parameter(p));
-    }
-    copy.setStateful(true);
-    return copy;
   }
 
   /** Why this model cannot keep streams (a layer needs the whole sequence), or null when it can. */
@@ -134,6 +128,10 @@ final class Streams implements AutoCloseable {
     if (rows.rows != 1) {
       throw HttpError.badRequest("inputs: a request of a stream carries that stream's next steps as one"
           + " sequence: expected a batch of 1, got " + rows.rows);
+    }
+    if (rows.lengths[0] != rows.steps) {
+      throw HttpError.badRequest("inputs: lengths: a request of a stream reads all of its steps: expected "
+          + rows.steps + ", got " + rows.lengths[0] + " (send only the steps to read)");
     }
     Stream s;
     if (start) {
@@ -203,7 +201,8 @@ final class Streams implements AutoCloseable {
       }
       ended.put(s.id, reason);
     }
-    s.state = null;
+    s.freed = true;
+    toClose.add(s); // the worker closes its handle: it alone touches the ModelStreams
     metrics.streamEnded(reason);
   }
 
@@ -212,6 +211,7 @@ final class Streams implements AutoCloseable {
     while (!closed) {
       try {
         Job first = !deferred.isEmpty() ? deferred.poll() : queue.poll(100, TimeUnit.MILLISECONDS);
+        closeFreed();
         if (first == null) {
           continue;
         }
@@ -242,34 +242,35 @@ final class Streams implements AutoCloseable {
     }
   }
 
-  private void run(List<Job> batch) {
-    int b = batch.size();
-    List<Rows> rows = new ArrayList<>(b);
-    for (Job j : batch) {
-      rows.add(j.rows);
-      metrics.queued(System.nanoTime() - j.rows.enqueuedNanos);
+  /** Closes the handles of the streams freed since the last batch. Worker only. */
+  private void closeFreed() {
+    for (Stream s; (s = toClose.poll()) != null; ) {
+      if (s.handle >= 0) {
+        streams.close(s.handle);
+      }
+      s.handle = -2; // closed (or never opened): its state is gone
     }
-    metrics.batch(b);
+  }
+
+  private void run(List<Job> batch) {
+    metrics.batch(batch.size());
+    List<Job> live = new ArrayList<>(batch.size());
+    for (Job j : batch) {
+      metrics.queued(System.nanoTime() - j.rows.enqueuedNanos);
+      if (j.stream.handle == -2) {
+        // freed (its connection closed) while this request waited: nobody keeps its state any more
+        j.rows.result.completeExceptionally(HttpError.badRequest("parameters.sequence_id: stream '"
+            + j.stream.id + "' has ended while this request waited"));
+      } else {
+        live.add(j);
+      }
+    }
     try {
-      Map<String, float[]> state = new HashMap<>();
-      for (Carried c : carried) {
-        state.put(c.name + ".h", gather(batch, c.name + ".h", c.ld, c.p));
-        if (c.h > 0) {
-          state.put(c.name + ".c", gather(batch, c.name + ".c", c.ld, c.h));
-        }
-      }
-      model.setCarriedState(state);
-      Tensor out = model.predict(Batches.assemble(model, rows), b);
-      Map<String, float[]> after = model.carriedState();
-      for (Carried c : carried) {
-        scatter(batch, c.name + ".h", after.get(c.name + ".h"), c.ld, c.p);
-        if (c.h > 0) {
-          scatter(batch, c.name + ".c", after.get(c.name + ".c"), c.ld, c.h);
-        }
-      }
-      Batches.complete(model, rows, out);
+      stepTogether(live);
     } catch (RuntimeException e) {
-      Batches.fail(rows, e);
+      for (Job j : live) {
+        j.rows.result.completeExceptionally(e);
+      }
     } finally {
       long now = System.nanoTime();
       for (Job j : batch) {
@@ -284,35 +285,55 @@ final class Streams implements AutoCloseable {
     }
   }
 
-  /** The batch's state {@code [ld, B, w]} from each stream's {@code [ld, 1, w]} (zeros for a new stream). */
-  private static float[] gather(List<Job> batch, String key, int ld, int w) {
-    int b = batch.size();
-    float[] all = new float[ld * b * w];
+  /**
+   * Steps the jobs' streams together, one time step at a time, and completes each job with its
+   * output ({@code [1, steps, U]} for a sequence model, else {@code [1, U]} after its last step).
+   * Longest first: at step t the streams with more than t steps are the first rows.
+   */
+  private void stepTogether(List<Job> jobs) {
+    int b = jobs.size();
+    if (b == 0) {
+      return;
+    }
+    Job[] order = jobs.toArray(new Job[0]);
+    Arrays.sort(order, (x, y) -> Integer.compare(y.rows.steps, x.rows.steps));
+    int[] handles = new int[b];
+    float[][] outs = new float[b][];
     for (int i = 0; i < b; i++) {
-      Map<String, float[]> mine = batch.get(i).stream.state;
-      float[] s = mine == null ? null : mine.get(key);
-      if (s != null) {
-        for (int l = 0; l < ld; l++) {
-          System.arraycopy(s, l * w, all, (l * b + i) * w, w);
+      Stream s = order[i].stream;
+      if (s.handle == -1) {
+        s.handle = streams.open();
+      }
+      handles[i] = s.handle;
+      outs[i] = new float[(sequenceOutput ? order[i].rows.steps : 1) * outputSize];
+    }
+    float[] x = tokens ? null : new float[b * features];
+    int[] ids = tokens ? new int[b] : null;
+    int u = outputSize;
+    for (int t = 0, n = b; t < order[0].rows.steps; t++) {
+      while (order[n - 1].rows.steps <= t) {
+        n--;
+      }
+      for (int i = 0; i < n; i++) {
+        Rows r = order[i].rows;
+        if (tokens) {
+          ids[i] = r.tokens[t];
+        } else {
+          System.arraycopy(r.features, t * features, x, i * features, features);
+        }
+      }
+      float[] y = tokens ? streams.step(handles, n, ids) : streams.step(handles, n, x);
+      for (int i = 0; i < n; i++) {
+        if (sequenceOutput) {
+          System.arraycopy(y, i * u, outs[i], t * u, u);
+        } else if (t == order[i].rows.steps - 1) {
+          System.arraycopy(y, i * u, outs[i], 0, u);
         }
       }
     }
-    return all;
-  }
-
-  private static void scatter(List<Job> batch, String key, float[] all, int ld, int w) {
-    int b = batch.size();
     for (int i = 0; i < b; i++) {
-      Stream s = batch.get(i).stream;
-      if (s.state == null) {
-        s.state = new HashMap<>();
-      }
-      // a stream's state arrays are made on its first step and overwritten on every later one
-      float[] mine = s.state.computeIfAbsent(key, k -> new float[ld * w]);
-      for (int l = 0; l < ld; l++) {
-        System.arraycopy(all, (l * b + i) * w, mine, l * w, w);
-      }
-      s.state.put(key, mine);
+      Rows r = order[i].rows;
+      r.result.complete(sequenceOutput ? new Tensor(outs[i], 1, r.steps, u) : new Tensor(outs[i], 1, u));
     }
   }
 

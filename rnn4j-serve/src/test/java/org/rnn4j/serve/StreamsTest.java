@@ -152,6 +152,12 @@ class StreamsTest {
       Harness.Reply batch = h.post("/v2/models/m/infer", two);
       assertThat(batch.status()).isEqualTo(400);
       assertThat(batch.body().get("error").asText()).contains("expected a batch of 1, got 2");
+      // a stream reads every step it is sent: padding inside one stream's request is refused
+      ObjectNode padded = Harness.features(new float[6], 1, 3, 2, new int[] {2});
+      padded.putObject("parameters").put("sequence_id", "b");
+      Harness.Reply pad = h.post("/v2/models/m/infer", padded);
+      assertThat(pad.status()).isEqualTo(400);
+      assertThat(pad.body().get("error").asText()).contains("lengths").contains("expected 3, got 2");
     }
     Model bi = Sequential.features(2).gru(4, o -> o.bidirectional(true)).dense(1).build(3);
     try (Harness h = serve(dir, bi, limits(60, 2))) {
