@@ -49,10 +49,12 @@ public final class ServeBench {
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) r.nextDouble(-1, 1);
     }
-    // args: SECONDS [CLIENTS, e.g. 1,8,64] then any of: json | binary | json,binary (the encodings), no-streams
+    // args: SECONDS [CLIENTS, e.g. 1,8,64] then any of: json | binary | json,binary (the encodings),
+    // no-streams, streams-only
     List<String> flags = Arrays.asList(args).subList(Math.min(2, args.length), args.length);
-    List<String> encodings = flags.stream().filter(f -> !f.equals("no-streams")).findFirst()
-        .map(f -> Arrays.asList(f.split(","))).orElse(List.of("json", "binary"));
+    List<String> encodings = flags.contains("streams-only") ? List.of()
+        : flags.stream().filter(f -> !f.startsWith("no-") && !f.equals("streams-only")).findFirst()
+            .map(f -> Arrays.asList(f.split(","))).orElse(List.of("json", "binary"));
     String json = Harness.JSON.writeValueAsString(Harness.features(x, 1, 100, 256, null));
     com.fasterxml.jackson.databind.node.ObjectNode head = Harness.F.objectNode();
     Harness.binaryInput(head.putArray("inputs"), "input", "FP32", 4L * x.length, 1, 100, 256);
@@ -287,6 +289,23 @@ public final class ServeBench {
     }
     System.out.printf(Locale.ROOT, "1000 sessions stepped one by one: %.0f steps/s%n",
         steps / ((System.nanoTime() - t0) / 1e9));
+    // the server's engine without the server: 1,000 streams of a ModelStreams stepped as one batch
+    org.rnn4j.ModelStreams together = m.streams(n);
+    int[] handles = new int[n];
+    for (int i = 0; i < n; i++) {
+      handles[i] = together.open();
+    }
+    float[] all = new float[n * 256];
+    Arrays.fill(all, 0.1f);
+    long stepped = 0;
+    long m0 = System.nanoTime();
+    long mEnd = m0 + (long) (seconds * 1e9);
+    while (System.nanoTime() < mEnd) {
+      together.step(handles, n, all);
+      stepped += n;
+    }
+    System.out.printf(Locale.ROOT, "ModelStreams, 1000 streams stepped as one batch, in process: %.0f steps/s%n",
+        stepped / ((System.nanoTime() - m0) / 1e9));
     // the ceiling of any stream batcher: the engine stepping the 1,000 rows one step, with no state to
     // move, in batches of the sizes above
     for (int b : new int[] {32, 1000}) {
