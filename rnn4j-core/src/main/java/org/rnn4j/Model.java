@@ -9,6 +9,7 @@ import org.rnn4j.internal.engine.ParameterStore;
 import org.rnn4j.internal.kernels.KernelProvider;
 import org.rnn4j.internal.model.Flow;
 import org.rnn4j.internal.model.ModelRuntime;
+import org.rnn4j.nn.WeightPrecision;
 
 /**
  * A sequential recurrent model: input (features or token ids) -> layers -> loss, with all parameters
@@ -227,7 +228,21 @@ public final class Model {
    *     the whole sequence)
    */
   public ModelSession session() {
-    return new ModelSession(runtime.newStream(), outputFeatures());
+    return session(WeightPrecision.FLOAT32);
+  }
+
+  /**
+   * A streaming session whose recurrent products read W_ih and W_hh in the given precision: {@link
+   * WeightPrecision#BFLOAT16} rounds a copy now and streams half the bytes per step (for inference
+   * bound by memory bandwidth; the state, biases and dense layers stay float32).
+   *
+   * @throws IllegalStateException when a recurrent layer is bidirectional or reversed
+   */
+  public ModelSession session(WeightPrecision precision) {
+    if (precision == null) {
+      throw new IllegalArgumentException("model session: expected a weight precision, got null");
+    }
+    return new ModelSession(runtime.newStream(precision), outputFeatures());
   }
 
   /**

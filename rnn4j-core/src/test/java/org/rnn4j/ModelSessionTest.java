@@ -87,6 +87,47 @@ class ModelSessionTest {
     assertThat(least).as("bytes allocated by 1000 steps (the least of up to 20 rounds)").isLessThan(1_000);
   }
 
+  /**
+   * A bf16 session equals a float32 session of the same model with W_ih and W_hh rounded to bf16 (to
+   * float32 rounding: only the products' storage differs), and differs from the unrounded model's.
+   */
+  @Test
+  void bf16WeightsEqualFloat32WeightsRoundedToBf16() {
+    java.util.List<Model> models = java.util.List.of(
+        Sequential.embedding(30, 16).lstm(40, o -> o.numLayers(2).returnSequences(true)).dense(30).build(1),
+        Sequential.embedding(30, 16).lstm(40, o -> o.projSize(12).returnSequences(true)).dense(30).build(2),
+        Sequential.embedding(30, 16).gru(33, o -> o.resetAfter(false).returnSequences(true)).dense(30).build(3),
+        Sequential.embedding(30, 16).gru(33, o -> o.returnSequences(true)).rnn(20).dense(30).build(4));
+    for (Model m : models) {
+      Model rounded = Model.create(m.spec(), m.seed());
+      for (String p : m.parameterNames()) {
+        float[] v = m.parameter(p);
+        if (p.contains("weight_ih") || p.contains("weight_hh")) {
+          for (int i = 0; i < v.length; i++) {
+            v[i] = org.rnn4j.internal.kernels.Bf16.toFloat(org.rnn4j.internal.kernels.Bf16.fromFloat(v[i]));
+          }
+        }
+        rounded.setParameter(p, v);
+      }
+      ModelSession bf16 = m.session(org.rnn4j.nn.WeightPrecision.BFLOAT16);
+      ModelSession exact = rounded.session();
+      ModelSession full = m.session();
+      int[] tokens = randomTokens(40, 30, 5);
+      double furthest = 0;
+      for (int step = 0; step < tokens.length; step++) {
+        float[] a = bf16.step(tokens[step]).clone();
+        float[] b = exact.step(tokens[step]);
+        float[] c = full.step(tokens[step]);
+        for (int j = 0; j < a.length; j++) {
+          assertThat(a[j]).as("%s step %d unit %d", m.spec().layers().get(1), step, j).isCloseTo(b[j], TOL);
+          furthest = Math.max(furthest, Math.abs(a[j] - c[j]));
+        }
+      }
+      assertThat(furthest).as("bf16 rounding must show against the float32 weights").isGreaterThan(1e-5);
+    }
+    assertThatThrownBy(() -> models.get(0).session(null)).hasMessageContaining("expected a weight precision");
+  }
+
   @Test
   void refusesWhatItCannotStream() {
     Model bi = Sequential.embedding(5, 3).lstm(4, o -> o.bidirectional(true)).dense(2).build(0);

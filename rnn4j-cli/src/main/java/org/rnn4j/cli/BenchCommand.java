@@ -20,6 +20,7 @@ import org.rnn4j.nn.Loss;
 import org.rnn4j.nn.Recurrent;
 import org.rnn4j.nn.RecurrentSpec;
 import org.rnn4j.nn.Session;
+import org.rnn4j.nn.WeightPrecision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,6 +72,13 @@ public final class BenchCommand implements Callable<Integer> {
           "second of each and their ratio."})
   List<Integer> streams;
 
+  @Range(min = 1, max = 8192)
+  @Option(names = "--step-sizes", paramLabel = "H[,H...]", split = ",",
+      description = {"Instead of A-E, time one streaming step (a session, B = 1) at",
+          "I = H = each size, with float32 and with bfloat16 weights: steps",
+          "per second of each, and the largest difference of h between them."})
+  List<Integer> stepSizes;
+
   @OneOf({"inference", "training"})
   @Option(names = "--modes", paramLabel = "MODE", split = ",", defaultValue = "inference,training",
       description = "inference and/or training (default: ${DEFAULT-VALUE}).")
@@ -109,6 +117,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
         for (int b : new int[] {16, 32, 64, 128}) {
           run(new Config("B/B=" + b, B.inputSize(), B.hidden(), 1, B.steps(), b, 0), CellType.LSTM, true, th);
+        }
+      }
+      Engine.setThreads(pool);
+      return 0;
+    }
+    if (stepSizes != null) {
+      System.out.println("# step-sizes   cell thr      H  fp32_steps_per_s  bf16_steps_per_s  bf16/fp32  max_abs_h_diff");
+      for (int th : threads) {
+        Engine.setThreads(checkThreads(th, pool));
+        for (String c : cells) {
+          for (int h : stepSizes) {
+            timeStepPrecisions(CellType.parse(c), h, th);
+          }
         }
       }
       Engine.setThreads(pool);
@@ -259,6 +280,58 @@ public final class BenchCommand implements Callable<Integer> {
     double stepsSeparate = (double) s * calls * 1000.0 / bestSeparate;
     System.out.printf(Locale.ROOT, "%-14s %-4s %d %6d %21.0f %23.0f %6.2f%n", "rnn4j-streams",
         cell.name().replace("_TANH", ""), th, s, stepsTogether, stepsSeparate, stepsTogether / stepsSeparate);
+  }
+
+  /**
+   * One session step of a one-layer stack at I = H = {@code h}, float32 against bfloat16 weights,
+   * alternating in rounds (3 of each, each side's best median kept); then both sessions read the
+   * same 1,000 random steps from the zero state and the largest |h_bf16 - h_fp32| is printed.
+   */
+  private void timeStepPrecisions(CellType cell, int h, int th) {
+    Recurrent rnn = new Recurrent(RecurrentSpec.builder(cell, h, h).build(), 0);
+    Session fp32 = rnn.session();
+    Session bf16 = rnn.session(WeightPrecision.BFLOAT16);
+    SplittableRandom r = new SplittableRandom(1);
+    float[] x = new float[h];
+    for (int i = 0; i < h; i++) {
+      x[i] = (float) r.nextDouble(-1, 1);
+    }
+    int calls = Math.max(1, (int) (4_000_000L / ((long) h * h)));
+    Runnable a = () -> {
+      for (int i = 0; i < calls; i++) {
+        fp32.step(x);
+      }
+    };
+    Runnable b = () -> {
+      for (int i = 0; i < calls; i++) {
+        bf16.step(x);
+      }
+    };
+    double bestA = Double.MAX_VALUE;
+    double bestB = Double.MAX_VALUE;
+    for (int round = 0; round < 3; round++) {
+      double[] ta = time(a, seconds / 3.0);
+      double[] tb = time(b, seconds / 3.0);
+      bestA = Math.min(bestA, ta[ta.length / 2]);
+      bestB = Math.min(bestB, tb[tb.length / 2]);
+    }
+    fp32.reset();
+    bf16.reset();
+    double worst = 0;
+    for (int t = 0; t < 1000; t++) {
+      for (int i = 0; i < h; i++) {
+        x[i] = (float) r.nextDouble(-1, 1);
+      }
+      float[] ha = fp32.step(x);
+      float[] hb = bf16.step(x);
+      for (int i = 0; i < ha.length; i++) {
+        worst = Math.max(worst, Math.abs(ha[i] - hb[i]));
+      }
+    }
+    double stepsA = calls * 1000.0 / bestA;
+    double stepsB = calls * 1000.0 / bestB;
+    System.out.printf(Locale.ROOT, "%-14s %-4s %d %6d %17.0f %17.0f %10.2f %15.2e%n", "rnn4j-step",
+        cell.name().replace("_TANH", ""), th, h, stepsA, stepsB, stepsB / stepsA, worst);
   }
 
   /**

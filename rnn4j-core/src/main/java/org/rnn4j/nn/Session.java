@@ -16,9 +16,9 @@ public final class Session {
   private final RecurrentSpec spec;
   private final StreamState state;
 
-  Session(Recurrent owner, ParameterStore store) {
+  Session(Recurrent owner, ParameterStore store, WeightPrecision precision) {
     this.spec = owner.spec();
-    this.state = new StreamState(spec, store, "", KernelProvider.get());
+    this.state = new StreamState(spec, store, "", KernelProvider.get(), precision);
   }
 
   /**

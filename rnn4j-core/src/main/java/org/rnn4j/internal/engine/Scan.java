@@ -62,6 +62,9 @@ final class Scan {
   float[] wHhBackP; // W_hh [GH, P], for the backward's dR x W_hh
   boolean wHhBackPacked;
   float[] packedFrom; // inference: W_ih, W_hh (and W_hr) as they were packed, or null
+  /** A one-row inference scan's W_ih [GH, I] and W_hh [GH, P] rounded to bf16, or null (float32). */
+  short[] wIhBf16;
+  short[] wHhBf16;
   float[] dPreSums; // [GH] column sums of dPre over T*B rows (bias gradients)
 
   int capT = -1;
@@ -270,11 +273,15 @@ final class Scan {
 
   /**
    * {@code c[B, n] = beta*c + a[B, P] x W_hh[colOff .. colOff+n, :]^T}: the recurrent product for
-   * gate columns [colOff, colOff + n). Packed when {@link #pack()} ran (full width), else the NT product on W.
+   * gate columns [colOff, colOff + n). bf16 for a session that asked for it; packed when {@link #pack()}
+   * ran (full width); else the NT product on W.
    */
   void recurrentProduct(int n, int colOff, float[] a, int aOff, float beta, float[] c, int cOff,
       int ldc) {
-    if (wHhP != null && colOff == 0 && n == gh) {
+    if (wHhBf16 != null) {
+      assert rows == 1 : "bf16 weights serve a one-row step";
+      k.gemvBf16(n, outHidden, a, aOff, wHhBf16, colOff * outHidden, outHidden, beta, c, cOff);
+    } else if (wHhP != null && colOff == 0 && n == gh) {
       k.gemmPacked(false, rows, n, outHidden, 1f, a, aOff, outHidden, wHhP, 0, beta, c, cOff, ldc);
     } else {
       k.gemm(false, true, rows, n, outHidden, 1f, a, aOff, outHidden, values, wHh + colOff * outHidden,
@@ -333,7 +340,10 @@ final class Scan {
     for (int r = 1; r < t0 * b0; r++) {
       System.arraycopy(pre, 0, pre, r * gh, gh);
     }
-    if (wIhP != null) {
+    if (wIhBf16 != null) {
+      assert t0 * b0 == 1 : "bf16 weights serve a one-row step";
+      k.gemvBf16(gh, inputSize, x, 0, wIhBf16, 0, inputSize, 1f, pre, 0);
+    } else if (wIhP != null) {
       k.gemmPacked(false, t0 * b0, gh, inputSize, 1f, x, 0, ldx, wIhP, 0, 1f, pre, 0, gh);
     } else {
       k.gemm(false, true, t0 * b0, gh, inputSize, 1f, x, 0, ldx, values, wIh, inputSize, 1f, pre, 0, gh);

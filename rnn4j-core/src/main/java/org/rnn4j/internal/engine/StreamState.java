@@ -1,9 +1,11 @@
 package org.rnn4j.internal.engine;
 
 import java.util.Arrays;
+import org.rnn4j.internal.kernels.Bf16;
 import org.rnn4j.internal.kernels.Kernels;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.RecurrentSpec;
+import org.rnn4j.nn.WeightPrecision;
 
 /**
  * The engine behind {@link org.rnn4j.nn.Session}: one unidirectional stack advanced one step at a
@@ -18,6 +20,12 @@ public final class StreamState {
   private final float[][] layerOut; // [L][P]
 
   public StreamState(RecurrentSpec spec, ParameterStore store, String prefix, Kernels kernels) {
+    this(spec, store, prefix, kernels, WeightPrecision.FLOAT32);
+  }
+
+  /** With {@link WeightPrecision#BFLOAT16}, W_ih and W_hh are rounded to bf16 now, once. */
+  public StreamState(RecurrentSpec spec, ParameterStore store, String prefix, Kernels kernels,
+      WeightPrecision precision) {
     this.spec = spec;
     this.store = store;
     this.scans = new Scan[spec.numLayers()];
@@ -28,6 +36,11 @@ public final class StreamState {
       s.steps = 1;
       s.rows = 1;
       s.lengths = null;
+      if (precision == WeightPrecision.BFLOAT16) {
+        float[] v = store.values();
+        s.wIhBf16 = Bf16.of(v, s.wIh, s.gh * s.inputSize);
+        s.wHhBf16 = Bf16.of(v, s.wHh, s.gh * s.outHidden);
+      }
       scans[l] = s;
     }
     reset();

@@ -27,6 +27,16 @@ public interface Kernels {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc);
 
+  /**
+   * {@code y[0..n) = beta * y + x[0..k) W^T} with W {@code [n, k]} (row stride {@code ldw}) stored in
+   * bfloat16 ({@link Bf16}): one row times weights kept at half the bytes, the product of a streaming
+   * step whose weights are streamed from memory every step. Each element is a float32 sum of
+   * {@code x[p] * w[j, p]} with w widened exactly; the sum's order is the provider's (as {@link #dot}).
+   * With {@code beta == 0} y's previous contents are ignored. Only {@code y} is modified.
+   */
+  void gemvBf16(int n, int k, float[] x, int xOff, short[] w, int wOff, int ldw, float beta, float[] y,
+      int yOff);
+
   /** Floats that {@link #packB} writes for an op(B) of {@code [k, n]}. */
   int packedSize(int k, int n);
 

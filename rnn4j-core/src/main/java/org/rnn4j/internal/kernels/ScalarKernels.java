@@ -103,6 +103,19 @@ public final class ScalarKernels implements Kernels {
 
   /** The scalar layout is plain row-major op(B) {@code [k, n]}. */
   @Override
+  public void gemvBf16(int n, int k, float[] x, int xOff, short[] w, int wOff, int ldw, float beta, float[] y,
+      int yOff) {
+    for (int j = 0; j < n; j++) {
+      float s = 0f;
+      int wj = wOff + j * ldw;
+      for (int p = 0; p < k; p++) {
+        s = Math.fma(x[xOff + p], Bf16.toFloat(w[wj + p]), s);
+      }
+      y[yOff + j] = beta == 0f ? s : beta * y[yOff + j] + s;
+    }
+  }
+
+  @Override
   public int packedSize(int k, int n) {
     return k * n;
   }

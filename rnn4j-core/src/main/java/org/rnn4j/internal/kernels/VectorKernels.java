@@ -1,7 +1,10 @@
 package org.rnn4j.internal.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -124,6 +127,118 @@ final class VectorKernels implements Kernels {
       }
     }
     gemmRows(transA, transB, packed, gemv, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** The shorts one float vector's worth of bf16 weights fills: S's lanes at half the bits. */
+  private static final VectorSpecies<Short> BF16 =
+      VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+
+  @Override
+  public void gemvBf16(int n, int k, float[] x, int xOff, short[] w, int wOff, int ldw, float beta, float[] y,
+      int yOff) {
+    if ((long) n * k >= GEMV_PARALLEL_MIN_MACS && RowParallel.shared().threads() > 1) {
+      // as the fp32 one-row product: each core owns a fixed half of W's rows (C's columns), which then
+      // stays in its L2 from step to step
+      Bf16Task t = bf16Tasks.get();
+      t.set(n, k, x, xOff, w, wOff, ldw, beta, y, yOff);
+      boolean ran = RowParallel.shared().tryRun(t, (n + 3) / 4);
+      t.clear();
+      if (ran) {
+        return;
+      }
+    }
+    gemvBf16Rows(0, n, k, x, xOff, w, wOff, ldw, beta, y, yOff);
+  }
+
+  /**
+   * Columns [j0, j1) of {@link #gemvBf16}, four rows of W at a time (x loaded once for four). A bf16
+   * vector widens to floats exactly: its shorts, sign-extended to ints and shifted up 16 bits, are
+   * the floats' bits.
+   */
+  private static void gemvBf16Rows(int j0, int j1, int k, float[] x, int xOff, short[] w, int wOff, int ldw,
+      float beta, float[] y, int yOff) {
+    int kv = k - k % L;
+    int j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      int w0 = wOff + j * ldw;
+      int w1 = w0 + ldw;
+      int w2 = w1 + ldw;
+      int w3 = w2 + ldw;
+      FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+      FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+      for (int p = 0; p < kv; p += L) {
+        FloatVector v = FloatVector.fromArray(S, x, xOff + p);
+        s0 = v.fma(widen(w, w0 + p), s0);
+        s1 = v.fma(widen(w, w1 + p), s1);
+        s2 = v.fma(widen(w, w2 + p), s2);
+        s3 = v.fma(widen(w, w3 + p), s3);
+      }
+      storeBf16(y, yOff + j, beta, bf16Tail(s0.reduceLanes(VectorOperators.ADD), x, xOff, w, w0, kv, k));
+      storeBf16(y, yOff + j + 1, beta, bf16Tail(s1.reduceLanes(VectorOperators.ADD), x, xOff, w, w1, kv, k));
+      storeBf16(y, yOff + j + 2, beta, bf16Tail(s2.reduceLanes(VectorOperators.ADD), x, xOff, w, w2, kv, k));
+      storeBf16(y, yOff + j + 3, beta, bf16Tail(s3.reduceLanes(VectorOperators.ADD), x, xOff, w, w3, kv, k));
+    }
+    for (; j < j1; j++) {
+      int w0 = wOff + j * ldw;
+      FloatVector s0 = FloatVector.zero(S);
+      for (int p = 0; p < kv; p += L) {
+        s0 = FloatVector.fromArray(S, x, xOff + p).fma(widen(w, w0 + p), s0);
+      }
+      storeBf16(y, yOff + j, beta, bf16Tail(s0.reduceLanes(VectorOperators.ADD), x, xOff, w, w0, kv, k));
+    }
+  }
+
+  private static FloatVector widen(short[] w, int off) {
+    return ((IntVector) ShortVector.fromArray(BF16, w, off).convertShape(VectorOperators.S2I, I32, 0))
+        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+  }
+
+  private static final VectorSpecies<Integer> I32 = VectorSpecies.of(int.class, S.vectorShape());
+
+  private static void storeBf16(float[] y, int at, float beta, float s) {
+    y[at] = beta == 0f ? s : beta * y[at] + s;
+  }
+
+  /** s + sum over p in [from, k) of x[xOff + p] * w[wi + p] widened, FMA in p order. */
+  private static float bf16Tail(float s, float[] x, int xOff, short[] w, int wi, int from, int k) {
+    for (int p = from; p < k; p++) {
+      s = Math.fma(x[xOff + p], Bf16.toFloat(w[wi + p]), s);
+    }
+    return s;
+  }
+
+  private final ThreadLocal<Bf16Task> bf16Tasks = ThreadLocal.withInitial(Bf16Task::new);
+
+  /** The reusable, per-thread body of {@link #gemvBf16} split by columns, in groups of 4. */
+  private static final class Bf16Task implements RowParallel.RowTask {
+    int n, k, xOff, wOff, ldw, yOff;
+    float beta;
+    float[] x, y;
+    short[] w;
+
+    void set(int n, int k, float[] x, int xOff, short[] w, int wOff, int ldw, float beta, float[] y, int yOff) {
+      this.n = n;
+      this.k = k;
+      this.x = x;
+      this.xOff = xOff;
+      this.w = w;
+      this.wOff = wOff;
+      this.ldw = ldw;
+      this.beta = beta;
+      this.y = y;
+      this.yOff = yOff;
+    }
+
+    void clear() {
+      x = null;
+      w = null;
+      y = null;
+    }
+
+    @Override
+    public void run(int groupStart, int groupEnd) {
+      gemvBf16Rows(4 * groupStart, Math.min(n, 4 * groupEnd), k, x, xOff, w, wOff, ldw, beta, y, yOff);
+    }
   }
 
   private final ThreadLocal<GemvTask> gemvTasks = ThreadLocal.withInitial(GemvTask::new);

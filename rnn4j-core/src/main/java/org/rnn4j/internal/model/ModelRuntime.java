@@ -17,6 +17,7 @@ import org.rnn4j.nn.LayerSpec;
 import org.rnn4j.nn.Loss;
 import org.rnn4j.nn.PoolingSpec;
 import org.rnn4j.nn.RecurrentLayerSpec;
+import org.rnn4j.nn.WeightPrecision;
 
 /**
  * The run-time side of a {@link org.rnn4j.Model}: the layers over one parameter store, batch assembly
@@ -99,7 +100,12 @@ public final class ModelRuntime {
    * @throws IllegalStateException when a recurrent layer reads backwards
    */
   public ModelStream newStream() {
-    return new ModelStream(this, kernels);
+    return newStream(WeightPrecision.FLOAT32);
+  }
+
+  /** {@link #newStream()} with the recurrent products' weights in the given precision. */
+  public ModelStream newStream(WeightPrecision precision) {
+    return new ModelStream(this, kernels, precision);
   }
 
   /**

@@ -5,6 +5,7 @@ import org.rnn4j.internal.kernels.Kernels;
 import org.rnn4j.nn.DenseActivation;
 import org.rnn4j.nn.PoolingSpec;
 import org.rnn4j.nn.RecurrentSpec;
+import org.rnn4j.nn.WeightPrecision;
 
 /**
  * The engine behind {@link org.rnn4j.ModelSession}: a model's layers advanced one step at a time for
@@ -23,7 +24,7 @@ public final class ModelStream {
   private final int inputSize; // features per step, 0 for token input
   private final int vocabSize; // token input only
 
-  ModelStream(ModelRuntime runtime, Kernels k) {
+  ModelStream(ModelRuntime runtime, Kernels k, WeightPrecision precision) {
     this.runtime = runtime;
     this.k = k;
     int n = runtime.layers().size();
@@ -40,7 +41,7 @@ public final class ModelStream {
       } else if (l instanceof RecurrentLayer r) {
         RecurrentSpec s = r.spec().rnn();
         refuseBackwards(l.name(), s);
-        engines[i] = new StreamState(s, runtime.store(), l.name() + ".", k);
+        engines[i] = new StreamState(s, runtime.store(), l.name() + ".", k, precision);
       } else if (l instanceof DenseLayer d) {
         engines[i] = d;
         outs[i] = new float[d.spec().units()];
