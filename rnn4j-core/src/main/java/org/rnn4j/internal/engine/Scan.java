@@ -62,9 +62,29 @@ final class Scan {
   float[] wHhBackP; // W_hh [GH, P], for the backward's dR x W_hh
   boolean wHhBackPacked;
   float[] packedFrom; // inference: W_ih, W_hh (and W_hr) as they were packed, or null
-  /** A one-row inference scan's W_ih [GH, I] and W_hh [GH, P] rounded to bf16, or null (float32). */
-  short[] wIhBf16;
-  short[] wHhBf16;
+  /**
+   * A one-row inference scan's W_ih [GH, I] and W_hh [GH, P] rounded to bf16 in the kernels' layout
+   * ({@link Kernels#packBf16}), or null (float32). The full-width W_hh also serves products over its
+   * first columns; GRU reset-before's product over columns [2H, 3H) has its own.
+   */
+  int[] wIhBf16;
+  int[] wHhBf16;
+  int[] wHhBf16Cols;
+  int wHhBf16ColsOff = -1;
+
+  /** Rounds this scan's W_ih and W_hh to bf16 for one-row inference steps (a session's choice). */
+  void useBf16() {
+    wIhBf16 = new int[k.packedBf16Size(gh, inputSize)];
+    k.packBf16(gh, inputSize, values, wIh, inputSize, wIhBf16);
+    wHhBf16 = new int[k.packedBf16Size(gh, outHidden)];
+    k.packBf16(gh, outHidden, values, wHh, outHidden, wHhBf16);
+    if (cell instanceof Cell.GruResetBefore) {
+      // its n block multiplies r * h: a product over columns [2H, 3H) of its own
+      wHhBf16ColsOff = 2 * hidden;
+      wHhBf16Cols = new int[k.packedBf16Size(hidden, outHidden)];
+      k.packBf16(hidden, outHidden, values, wHh + wHhBf16ColsOff * outHidden, outHidden, wHhBf16Cols);
+    }
+  }
   float[] dPreSums; // [GH] column sums of dPre over T*B rows (bias gradients)
 
   int capT = -1;
@@ -280,7 +300,8 @@ final class Scan {
       int ldc) {
     if (wHhBf16 != null) {
       assert rows == 1 : "bf16 weights serve a one-row step";
-      k.gemvBf16(n, outHidden, a, aOff, wHhBf16, colOff * outHidden, outHidden, beta, c, cOff);
+      assert colOff == 0 || colOff == wHhBf16ColsOff : "no bf16 W_hh packed from column " + colOff;
+      k.gemvBf16(n, outHidden, a, aOff, colOff == 0 ? wHhBf16 : wHhBf16Cols, beta, c, cOff);
     } else if (wHhP != null && colOff == 0 && n == gh) {
       k.gemmPacked(false, rows, n, outHidden, 1f, a, aOff, outHidden, wHhP, 0, beta, c, cOff, ldc);
     } else {
@@ -342,7 +363,7 @@ final class Scan {
     }
     if (wIhBf16 != null) {
       assert t0 * b0 == 1 : "bf16 weights serve a one-row step";
-      k.gemvBf16(gh, inputSize, x, 0, wIhBf16, 0, inputSize, 1f, pre, 0);
+      k.gemvBf16(gh, inputSize, x, 0, wIhBf16, 1f, pre, 0);
     } else if (wIhP != null) {
       k.gemmPacked(false, t0 * b0, gh, inputSize, 1f, x, 0, ldx, wIhP, 0, 1f, pre, 0, gh);
     } else {

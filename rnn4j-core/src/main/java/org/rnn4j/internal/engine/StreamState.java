@@ -1,7 +1,6 @@
 package org.rnn4j.internal.engine;
 
 import java.util.Arrays;
-import org.rnn4j.internal.kernels.Bf16;
 import org.rnn4j.internal.kernels.Kernels;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.RecurrentSpec;
@@ -37,9 +36,8 @@ public final class StreamState {
       s.rows = 1;
       s.lengths = null;
       if (precision == WeightPrecision.BFLOAT16) {
-        float[] v = store.values();
-        s.wIhBf16 = Bf16.of(v, s.wIh, s.gh * s.inputSize);
-        s.wHhBf16 = Bf16.of(v, s.wHh, s.gh * s.outHidden);
+        s.bind(store.values(), store.grads());
+        s.useBf16();
       }
       scans[l] = s;
     }

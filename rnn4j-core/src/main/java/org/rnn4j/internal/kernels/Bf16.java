@@ -23,13 +23,4 @@ public final class Bf16 {
   public static float toFloat(short b) {
     return Float.intBitsToFloat((b & 0xFFFF) << 16);
   }
-
-  /** {@code n} floats from {@code src[off..]} rounded to bf16. */
-  public static short[] of(float[] src, int off, int n) {
-    short[] out = new short[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = fromFloat(src[off + i]);
-    }
-    return out;
-  }
 }

@@ -27,15 +27,23 @@ public interface Kernels {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc);
 
+  /** Ints that {@link #packBf16} writes for a W of {@code [n, k]}. */
+  int packedBf16Size(int n, int k);
+
   /**
-   * {@code y[0..n) = beta * y + x[0..k) W^T} with W {@code [n, k]} (row stride {@code ldw}) stored in
-   * bfloat16 ({@link Bf16}): one row times weights kept at half the bytes, the product of a streaming
-   * step whose weights are streamed from memory every step. Each element is a float32 sum of
-   * {@code x[p] * w[j, p]} with w widened exactly; the sum's order is the provider's (as {@link #dot}).
-   * With {@code beta == 0} y's previous contents are ignored. Only {@code y} is modified.
+   * Rounds W {@code [n, k]} (row stride {@code ldw}) to bfloat16 ({@link Bf16}) into {@code dst} in
+   * this provider's own layout, for {@link #gemvBf16}: the weights of a streaming step kept at half
+   * the bytes.
    */
-  void gemvBf16(int n, int k, float[] x, int xOff, short[] w, int wOff, int ldw, float beta, float[] y,
-      int yOff);
+  void packBf16(int n, int k, float[] w, int wOff, int ldw, int[] dst);
+
+  /**
+   * {@code y[0..n) = beta * y + x[0..k) W^T} with W {@code [n, k]} packed by {@link #packBf16} of
+   * the same provider: one row times weights streamed at half the bytes. Each element is a float32
+   * sum of {@code x[p] * w[j, p]} with w widened exactly, in p order. With {@code beta == 0} y's
+   * previous contents are ignored. Only {@code y} is modified.
+   */
+  void gemvBf16(int n, int k, float[] x, int xOff, int[] packed, float beta, float[] y, int yOff);
 
   /** Floats that {@link #packB} writes for an op(B) of {@code [k, n]}. */
   int packedSize(int k, int n);

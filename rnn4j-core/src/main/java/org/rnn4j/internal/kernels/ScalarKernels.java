@@ -103,13 +103,26 @@ public final class ScalarKernels implements Kernels {
 
   /** The scalar layout is plain row-major op(B) {@code [k, n]}. */
   @Override
-  public void gemvBf16(int n, int k, float[] x, int xOff, short[] w, int wOff, int ldw, float beta, float[] y,
-      int yOff) {
+  public int packedBf16Size(int n, int k) {
+    return n * k;
+  }
+
+  /** Row-major W, each weight as the bits of its bf16 rounding widened to a float. */
+  @Override
+  public void packBf16(int n, int k, float[] w, int wOff, int ldw, int[] dst) {
+    for (int j = 0; j < n; j++) {
+      for (int p = 0; p < k; p++) {
+        dst[j * k + p] = (Bf16.fromFloat(w[wOff + j * ldw + p]) & 0xFFFF) << 16;
+      }
+    }
+  }
+
+  @Override
+  public void gemvBf16(int n, int k, float[] x, int xOff, int[] packed, float beta, float[] y, int yOff) {
     for (int j = 0; j < n; j++) {
       float s = 0f;
-      int wj = wOff + j * ldw;
       for (int p = 0; p < k; p++) {
-        s = Math.fma(x[xOff + p], Bf16.toFloat(w[wj + p]), s);
+        s = Math.fma(x[xOff + p], Float.intBitsToFloat(packed[j * k + p]), s);
       }
       y[yOff + j] = beta == 0f ? s : beta * y[yOff + j] + s;
     }

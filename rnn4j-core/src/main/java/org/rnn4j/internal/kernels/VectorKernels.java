@@ -2,9 +2,7 @@ package org.rnn4j.internal.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -129,101 +127,142 @@ final class VectorKernels implements Kernels {
     gemmRows(transA, transB, packed, gemv, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
-  /** The shorts one float vector's worth of bf16 weights fills: S's lanes at half the bits. */
-  private static final VectorSpecies<Short> BF16 =
-      VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+  private static final VectorSpecies<Integer> I32 = VectorSpecies.of(int.class, S.vectorShape());
+  /** Columns of one bf16 block: an int vector's lanes each hold two, column c and column c + L. */
+  private static final int BF16_BLOCK = 2 * L;
+  /** Blocks a one-row bf16 product sweeps at once: 8 float accumulators, enough to hide the FMA latency. */
+  private static final int BF16_GROUP = 4;
 
   @Override
-  public void gemvBf16(int n, int k, float[] x, int xOff, short[] w, int wOff, int ldw, float beta, float[] y,
-      int yOff) {
-    if ((long) n * k >= GEMV_PARALLEL_MIN_MACS && RowParallel.shared().threads() > 1) {
-      // as the fp32 one-row product: each core owns a fixed half of W's rows (C's columns), which then
-      // stays in its L2 from step to step
+  public int packedBf16Size(int n, int k) {
+    return (n + BF16_BLOCK - 1) / BF16_BLOCK * k * L;
+  }
+
+  /**
+   * Blocks of {@code 2L} columns of W^T, each {@code [k, L]} ints contiguous over p: lane c of row p
+   * of block b holds column {@code 2L*b + c} in its lower 16 bits and column {@code 2L*b + L + c} in
+   * its upper 16 (zero past n). The product reads W^T row by row as W's own layout cannot: a
+   * broadcast x[p] times whole vectors of columns, with no reduction across lanes, and one int load
+   * gives two float vectors (a shift and a mask, both exact).
+   */
+  @Override
+  public void packBf16(int n, int k, float[] w, int wOff, int ldw, int[] dst) {
+    int blocks = (n + BF16_BLOCK - 1) / BF16_BLOCK;
+    for (int b = 0; b < blocks; b++) {
+      for (int p = 0; p < k; p++) {
+        int o = (b * k + p) * L;
+        for (int c = 0; c < L; c++) {
+          int lo = b * BF16_BLOCK + c;
+          int hi = lo + L;
+          int vLo = lo < n ? Bf16.fromFloat(w[wOff + lo * ldw + p]) & 0xFFFF : 0;
+          int vHi = hi < n ? Bf16.fromFloat(w[wOff + hi * ldw + p]) & 0xFFFF : 0;
+          dst[o + c] = vHi << 16 | vLo;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void gemvBf16(int n, int k, float[] x, int xOff, int[] packed, float beta, float[] y, int yOff) {
+    int blocks = (n + BF16_BLOCK - 1) / BF16_BLOCK;
+    int groups = (blocks + BF16_GROUP - 1) / BF16_GROUP;
+    if ((long) n * k >= GEMV_PARALLEL_MIN_MACS && groups >= 2 && RowParallel.shared().threads() > 1) {
+      // as the float32 one-row product: each core owns a fixed part of W's columns, which then stays
+      // in its L2 from step to step
       Bf16Task t = bf16Tasks.get();
-      t.set(n, k, x, xOff, w, wOff, ldw, beta, y, yOff);
-      boolean ran = RowParallel.shared().tryRun(t, (n + 3) / 4);
+      t.set(n, k, x, xOff, packed, beta, y, yOff);
+      boolean ran = RowParallel.shared().tryRun(t, groups);
       t.clear();
       if (ran) {
         return;
       }
     }
-    gemvBf16Rows(0, n, k, x, xOff, w, wOff, ldw, beta, y, yOff);
+    gemvBf16Blocks(0, blocks, n, k, x, xOff, packed, beta, y, yOff);
   }
 
-  /**
-   * Columns [j0, j1) of {@link #gemvBf16}, four rows of W at a time (x loaded once for four). A bf16
-   * vector widens to floats exactly: its shorts, sign-extended to ints and shifted up 16 bits, are
-   * the floats' bits.
-   */
-  private static void gemvBf16Rows(int j0, int j1, int k, float[] x, int xOff, short[] w, int wOff, int ldw,
-      float beta, float[] y, int yOff) {
-    int kv = k - k % L;
-    int j = j0;
-    for (; j + 4 <= j1; j += 4) {
-      int w0 = wOff + j * ldw;
-      int w1 = w0 + ldw;
-      int w2 = w1 + ldw;
-      int w3 = w2 + ldw;
-      FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
-      FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
-      for (int p = 0; p < kv; p += L) {
-        FloatVector v = FloatVector.fromArray(S, x, xOff + p);
-        s0 = v.fma(widen(w, w0 + p), s0);
-        s1 = v.fma(widen(w, w1 + p), s1);
-        s2 = v.fma(widen(w, w2 + p), s2);
-        s3 = v.fma(widen(w, w3 + p), s3);
+  /** Blocks [b0, b1) of {@link #gemvBf16}: four at a time, then one at a time. */
+  private static void gemvBf16Blocks(int b0, int b1, int n, int k, float[] x, int xOff, int[] packed, float beta,
+      float[] y, int yOff) {
+    int stride = k * L; // ints per block
+    float[] out = BF16_OUT.get();
+    int b = b0;
+    for (; b + BF16_GROUP <= b1; b += BF16_GROUP) {
+      FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S);
+      FloatVector a3 = FloatVector.zero(S), a4 = FloatVector.zero(S), a5 = FloatVector.zero(S);
+      FloatVector a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
+      int o0 = b * stride;
+      int o1 = o0 + stride;
+      int o2 = o1 + stride;
+      int o3 = o2 + stride;
+      for (int p = 0; p < k; p++) {
+        FloatVector v = FloatVector.broadcast(S, x[xOff + p]);
+        int q = p * L;
+        IntVector w0 = IntVector.fromArray(I32, packed, o0 + q);
+        IntVector w1 = IntVector.fromArray(I32, packed, o1 + q);
+        IntVector w2 = IntVector.fromArray(I32, packed, o2 + q);
+        IntVector w3 = IntVector.fromArray(I32, packed, o3 + q);
+        a0 = v.fma(w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
+        a1 = v.fma(w0.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats(), a1);
+        a2 = v.fma(w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a2);
+        a3 = v.fma(w1.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats(), a3);
+        a4 = v.fma(w2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a4);
+        a5 = v.fma(w2.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats(), a5);
+        a6 = v.fma(w3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a6);
+        a7 = v.fma(w3.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats(), a7);
       }
-      storeBf16(y, yOff + j, beta, bf16Tail(s0.reduceLanes(VectorOperators.ADD), x, xOff, w, w0, kv, k));
-      storeBf16(y, yOff + j + 1, beta, bf16Tail(s1.reduceLanes(VectorOperators.ADD), x, xOff, w, w1, kv, k));
-      storeBf16(y, yOff + j + 2, beta, bf16Tail(s2.reduceLanes(VectorOperators.ADD), x, xOff, w, w2, kv, k));
-      storeBf16(y, yOff + j + 3, beta, bf16Tail(s3.reduceLanes(VectorOperators.ADD), x, xOff, w, w3, kv, k));
+      a0.intoArray(out, 0);
+      a1.intoArray(out, L);
+      a2.intoArray(out, 2 * L);
+      a3.intoArray(out, 3 * L);
+      a4.intoArray(out, 4 * L);
+      a5.intoArray(out, 5 * L);
+      a6.intoArray(out, 6 * L);
+      a7.intoArray(out, 7 * L);
+      storeBf16(out, BF16_GROUP * BF16_BLOCK, b * BF16_BLOCK, n, beta, y, yOff);
     }
-    for (; j < j1; j++) {
-      int w0 = wOff + j * ldw;
-      FloatVector s0 = FloatVector.zero(S);
-      for (int p = 0; p < kv; p += L) {
-        s0 = FloatVector.fromArray(S, x, xOff + p).fma(widen(w, w0 + p), s0);
+    for (; b < b1; b++) {
+      FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+      int o0 = b * stride;
+      for (int p = 0; p < k; p++) {
+        FloatVector v = FloatVector.broadcast(S, x[xOff + p]);
+        IntVector w0 = IntVector.fromArray(I32, packed, o0 + p * L);
+        a0 = v.fma(w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0);
+        a1 = v.fma(w0.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats(), a1);
       }
-      storeBf16(y, yOff + j, beta, bf16Tail(s0.reduceLanes(VectorOperators.ADD), x, xOff, w, w0, kv, k));
+      a0.intoArray(out, 0);
+      a1.intoArray(out, L);
+      storeBf16(out, BF16_BLOCK, b * BF16_BLOCK, n, beta, y, yOff);
     }
   }
 
-  private static FloatVector widen(short[] w, int off) {
-    return ((IntVector) ShortVector.fromArray(BF16, w, off).convertShape(VectorOperators.S2I, I32, 0))
-        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-  }
-
-  private static final VectorSpecies<Integer> I32 = VectorSpecies.of(int.class, S.vectorShape());
-
-  private static void storeBf16(float[] y, int at, float beta, float s) {
-    y[at] = beta == 0f ? s : beta * y[at] + s;
-  }
-
-  /** s + sum over p in [from, k) of x[xOff + p] * w[wi + p] widened, FMA in p order. */
-  private static float bf16Tail(float s, float[] x, int xOff, short[] w, int wi, int from, int k) {
-    for (int p = from; p < k; p++) {
-      s = Math.fma(x[xOff + p], Bf16.toFloat(w[wi + p]), s);
+  /** y[col0 + i] = beta * y + sums[i] for the {@code count} columns from col0 that are below n. */
+  private static void storeBf16(float[] sums, int count, int col0, int n, float beta, float[] y, int yOff) {
+    int m = Math.min(count, n - col0);
+    for (int i = 0; i < m; i++) {
+      int at = yOff + col0 + i;
+      y[at] = beta == 0f ? sums[i] : beta * y[at] + sums[i];
     }
-    return s;
   }
+
+  /** Per-thread sums of one group of blocks on their way to y (nothing allocated per call). */
+  private static final ThreadLocal<float[]> BF16_OUT =
+      ThreadLocal.withInitial(() -> new float[BF16_GROUP * BF16_BLOCK]);
 
   private final ThreadLocal<Bf16Task> bf16Tasks = ThreadLocal.withInitial(Bf16Task::new);
 
-  /** The reusable, per-thread body of {@link #gemvBf16} split by columns, in groups of 4. */
+  /** The reusable, per-thread body of {@link #gemvBf16} split by groups of blocks. */
   private static final class Bf16Task implements RowParallel.RowTask {
-    int n, k, xOff, wOff, ldw, yOff;
+    int n, k, xOff, yOff;
     float beta;
     float[] x, y;
-    short[] w;
+    int[] packed;
 
-    void set(int n, int k, float[] x, int xOff, short[] w, int wOff, int ldw, float beta, float[] y, int yOff) {
+    void set(int n, int k, float[] x, int xOff, int[] packed, float beta, float[] y, int yOff) {
       this.n = n;
       this.k = k;
       this.x = x;
       this.xOff = xOff;
-      this.w = w;
-      this.wOff = wOff;
-      this.ldw = ldw;
+      this.packed = packed;
       this.beta = beta;
       this.y = y;
       this.yOff = yOff;
@@ -231,13 +270,15 @@ final class VectorKernels implements Kernels {
 
     void clear() {
       x = null;
-      w = null;
+      packed = null;
       y = null;
     }
 
     @Override
     public void run(int groupStart, int groupEnd) {
-      gemvBf16Rows(4 * groupStart, Math.min(n, 4 * groupEnd), k, x, xOff, w, wOff, ldw, beta, y, yOff);
+      int blocks = (n + BF16_BLOCK - 1) / BF16_BLOCK;
+      gemvBf16Blocks(groupStart * BF16_GROUP, Math.min(blocks, groupEnd * BF16_GROUP), n, k, x, xOff, packed,
+          beta, y, yOff);
     }
   }
 
