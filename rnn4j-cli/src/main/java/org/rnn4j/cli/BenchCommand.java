@@ -123,30 +123,12 @@ public final class BenchCommand implements Callable<Integer> {
       return 0;
     }
     if (stepSizes != null) {
-      System.out.println("# step-sizes   cell thr      H  fp32_steps_per_s  bf16_steps_per_s  bf16/fp32  max_abs_h_diff");
-      for (int th : threads) {
-        Engine.setThreads(checkThreads(th, pool));
-        for (String c : cells) {
-          for (int h : stepSizes) {
-            timeStepPrecisions(CellType.parse(c), h, th);
-          }
-        }
-      }
-      Engine.setThreads(pool);
-      return 0;
+      return sweep("# step-sizes   cell thr      H  fp32_steps_per_s  bf16_steps_per_s  bf16/fp32  max_abs_h_diff",
+          stepSizes, this::timeStepPrecisions, pool);
     }
     if (streams != null) {
-      System.out.println("# streams      cell thr      S  together_steps_per_s  one_by_one_steps_per_s  ratio");
-      for (int th : threads) {
-        Engine.setThreads(checkThreads(th, pool));
-        for (String c : cells) {
-          for (int s : streams) {
-            timeStreams(CellType.parse(c), s, th);
-          }
-        }
-      }
-      Engine.setThreads(pool);
-      return 0;
+      return sweep("# streams      cell thr      S  together_steps_per_s  one_by_one_steps_per_s  ratio",
+          streams, this::timeStreams, pool);
     }
     for (int th : threads) {
       Engine.setThreads(checkThreads(th, pool));
@@ -280,6 +262,26 @@ public final class BenchCommand implements Callable<Integer> {
     double stepsSeparate = (double) s * calls * 1000.0 / bestSeparate;
     System.out.printf(Locale.ROOT, "%-14s %-4s %d %6d %21.0f %23.0f %6.2f%n", "rnn4j-streams",
         cell.name().replace("_TANH", ""), th, s, stepsTogether, stepsSeparate, stepsTogether / stepsSeparate);
+  }
+
+  /** A case of a sweep: one cell, one size, at a thread count already set. */
+  private interface SweepCase {
+    void run(CellType cell, int size, int threads);
+  }
+
+  /** Prints the header, then runs every (thread count, cell, size) case; the pool is set back after. */
+  private int sweep(String header, List<Integer> sizes, SweepCase body, int pool) {
+    System.out.println(header);
+    for (int th : threads) {
+      Engine.setThreads(checkThreads(th, pool));
+      for (String c : cells) {
+        for (int size : sizes) {
+          body.run(CellType.parse(c), size, th);
+        }
+      }
+    }
+    Engine.setThreads(pool);
+    return 0;
   }
 
   /**

@@ -19,7 +19,7 @@ import org.rnn4j.nn.RecurrentSpec;
  *
  * <p>Legend: L layers, R row capacity, n rows stepped, P output hidden size, H hidden size.
  */
-public final class StreamRows {
+public final class StreamRows implements RowStates {
   private final RecurrentSpec spec;
   private final ParameterStore store;
   private final Scan[] scans; // one per layer
@@ -54,6 +54,7 @@ public final class StreamRows {
   }
 
   /** Makes room for {@code rows} rows, keeping every row's state. */
+  @Override
   public void grow(int rows) {
     if (rows <= capacity) {
       return;
@@ -68,6 +69,7 @@ public final class StreamRows {
   }
 
   /** Zeroes row {@code r}'s state in every layer. */
+  @Override
   public void zero(int r) {
     for (int l = 0; l < scans.length; l++) {
       Arrays.fill(hPool[l], r * p, (r + 1) * p, 0f);
@@ -78,6 +80,7 @@ public final class StreamRows {
   }
 
   /** Exchanges the states of rows {@code a} and {@code b}. */
+  @Override
   public void swap(int a, int b) {
     for (int l = 0; l < scans.length; l++) {
       swapRows(hPool[l], a, b, p);
@@ -88,6 +91,7 @@ public final class StreamRows {
   }
 
   /** Copies row {@code from}'s state over row {@code to}'s. */
+  @Override
   public void copy(int from, int to) {
     for (int l = 0; l < scans.length; l++) {
       System.arraycopy(hPool[l], from * p, hPool[l], to * p, p);

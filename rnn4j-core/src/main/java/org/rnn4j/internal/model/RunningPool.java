@@ -7,7 +7,7 @@ import java.util.Arrays;
  * features and the count of steps. Serves one stream ({@link ModelStream}) and many
  * ({@link StreamBatch}); the mean is the sum times 1/count. Not thread-safe.
  */
-final class RunningPool {
+final class RunningPool implements org.rnn4j.internal.engine.RowStates {
   private final boolean mean;
   private final int f;
   private float[] acc; // [R, F]
@@ -22,7 +22,8 @@ final class RunningPool {
     this.count = new int[rows];
   }
 
-  void grow(int rows) {
+  @Override
+  public void grow(int rows) {
     if (rows > count.length) {
       acc = Arrays.copyOf(acc, rows * f);
       out = new float[rows * f];
@@ -31,18 +32,21 @@ final class RunningPool {
   }
 
   /** Row {@code r} starts again with no steps read. */
-  void zero(int r) {
+  @Override
+  public void zero(int r) {
     count[r] = 0;
   }
 
-  void swap(int a, int b) {
+  @Override
+  public void swap(int a, int b) {
     org.rnn4j.internal.engine.StreamRows.swapRows(acc, a, b, f);
     int t = count[a];
     count[a] = count[b];
     count[b] = t;
   }
 
-  void copy(int from, int to) {
+  @Override
+  public void copy(int from, int to) {
     System.arraycopy(acc, from * f, acc, to * f, f);
     count[to] = count[from];
   }

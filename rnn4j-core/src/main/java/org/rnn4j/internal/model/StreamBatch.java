@@ -1,5 +1,6 @@
 package org.rnn4j.internal.model;
 
+import org.rnn4j.internal.engine.RowStates;
 import org.rnn4j.internal.engine.StreamRows;
 import org.rnn4j.internal.kernels.Kernels;
 import org.rnn4j.nn.DenseActivation;
@@ -23,6 +24,7 @@ public final class StreamBatch {
   private final Kernels k;
   private final Object[] engines; // per layer: StreamRows, DenseLayer, EmbeddingLayer, RunningPool, or null
   private final int[] widths; // per layer: its output features
+  private final RowStates[] rowStates; // the engines that keep a state per row
   private float[][] outs; // per layer: its output [R, F] (dense, embedding); otherwise unused
   private final float[][] packed; // per dense layer: its packed W^T, made on the first step
   private final int inputSize; // features per step, 0 for token input
@@ -61,6 +63,13 @@ public final class StreamBatch {
     this.vocabSize = vocab;
     this.inputSize = runtime.spec().inputFeatures();
     this.outputSize = width;
+    java.util.List<RowStates> states = new java.util.ArrayList<>();
+    for (Object e : engines) {
+      if (e instanceof RowStates s) {
+        states.add(s);
+      }
+    }
+    this.rowStates = states.toArray(new RowStates[0]);
     grow(rows);
   }
 
@@ -89,12 +98,9 @@ public final class StreamBatch {
       return;
     }
     for (int i = 0; i < engines.length; i++) {
-      Object e = engines[i];
-      if (e instanceof StreamRows s) {
+      if (engines[i] instanceof RowStates s) {
         s.grow(rows);
-      } else if (e instanceof RunningPool p) {
-        p.grow(rows);
-      } else if (e instanceof DenseLayer || e instanceof EmbeddingLayer) {
+      } else if (engines[i] instanceof DenseLayer || engines[i] instanceof EmbeddingLayer) {
         outs[i] = new float[rows * widths[i]];
       }
     }
@@ -103,34 +109,22 @@ public final class StreamBatch {
 
   /** Row {@code r} back to the zero state (a new stream). */
   public void zero(int r) {
-    for (Object e : engines) {
-      if (e instanceof StreamRows s) {
-        s.zero(r);
-      } else if (e instanceof RunningPool p) {
-        p.zero(r);
-      }
+    for (RowStates s : rowStates) {
+      s.zero(r);
     }
   }
 
   /** Exchanges the states of rows a and b. */
   public void swap(int a, int b) {
-    for (Object e : engines) {
-      if (e instanceof StreamRows s) {
-        s.swap(a, b);
-      } else if (e instanceof RunningPool p) {
-        p.swap(a, b);
-      }
+    for (RowStates s : rowStates) {
+      s.swap(a, b);
     }
   }
 
   /** Copies row {@code from}'s state over row {@code to}'s. */
   public void copy(int from, int to) {
-    for (Object e : engines) {
-      if (e instanceof StreamRows s) {
-        s.copy(from, to);
-      } else if (e instanceof RunningPool p) {
-        p.copy(from, to);
-      }
+    for (RowStates s : rowStates) {
+      s.copy(from, to);
     }
   }
 
