@@ -3,6 +3,7 @@ package org.rnn4j.internal.engine;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.rnn4j.internal.kernels.Kernels;
+import org.rnn4j.internal.kernels.RowParallel;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.RecurrentSpec;
 
@@ -112,8 +113,18 @@ public final class RecurrentStack {
         s.lengths = lengths;
         s.pack(training);
         s.recMask = training && spec.recurrentDropout() > 0f ? recurrentMask(s, b) : null;
+      }
+      directions.set(l, in, ldx, h0, c0, o, b);
+      // The two directions of a layer share nothing but its input: one core each, when there are two
+      // (each direction's products then run whole on its core, with no split and no barrier per step;
+      // a product's bits do not depend on which thread computes it).
+      if (dirs == 1 || !RowParallel.shared().tryRun(directions, dirs)) {
+        directions.run(0, dirs);
+      }
+      directions.clear();
+      for (int d = 0; d < dirs; d++) {
+        Scan s = scans[l][d];
         int idx = l * dirs + d;
-        s.forward(in, ldx, h0, idx * b * p, c0, idx * b * h, o, outSize, d * p);
         System.arraycopy(s.hCur, 0, hN, idx * b * p, b * p);
         if (cN != null && spec.cell() == CellType.LSTM) {
           System.arraycopy(s.cCur, 0, cN, idx * b * h, b * h);
@@ -124,6 +135,41 @@ public final class RecurrentStack {
       }
       in = o;
       ldx = outSize;
+    }
+  }
+
+  private final DirectionsTask directions = new DirectionsTask();
+
+  /** The forward of directions [start, end) of one layer: the reusable body of the split by direction. */
+  private final class DirectionsTask implements RowParallel.RowTask {
+    int layer, ldx, b;
+    float[] in, h0, c0, o;
+
+    void set(int layer, float[] in, int ldx, float[] h0, float[] c0, float[] o, int b) {
+      this.layer = layer;
+      this.in = in;
+      this.ldx = ldx;
+      this.h0 = h0;
+      this.c0 = c0;
+      this.o = o;
+      this.b = b;
+    }
+
+    void clear() {
+      in = null;
+      h0 = null;
+      c0 = null;
+      o = null;
+    }
+
+    @Override
+    public void run(int start, int end) {
+      int p = spec.outputHiddenSize();
+      int h = spec.hiddenSize();
+      for (int d = start; d < end; d++) {
+        int idx = layer * dirs + d;
+        scans[layer][d].forward(in, ldx, h0, idx * b * p, c0, idx * b * h, o, outSize, d * p);
+      }
     }
   }
 

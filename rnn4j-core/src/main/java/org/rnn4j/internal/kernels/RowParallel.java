@@ -93,11 +93,12 @@ public final class RowParallel {
 
   /**
    * Runs {@code body} over rows [0, totalRows) split between the threads, or returns false at once
-   * (running nothing) when the pool has one thread or is busy with another caller.
+   * (running nothing) when the pool has one thread or is busy with another caller, the calling
+   * thread's own split included (a body that splits again runs its inner rows itself).
    */
   public boolean tryRun(RowTask body, int totalRows) {
     int use = active;
-    if (use == 1 || totalRows < use || !lock.tryLock()) {
+    if (use == 1 || totalRows < use || lock.isHeldByCurrentThread() || !lock.tryLock()) {
       return false;
     }
     try {
