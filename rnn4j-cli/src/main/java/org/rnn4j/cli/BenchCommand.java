@@ -250,18 +250,26 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     };
-    double bestTogether = Double.MAX_VALUE;
-    double bestSeparate = Double.MAX_VALUE;
-    for (int round = 0; round < 3; round++) {
-      double[] a = time(batched, seconds / 3.0);
-      double[] b = time(separate, seconds / 3.0);
-      bestTogether = Math.min(bestTogether, a[a.length / 2]);
-      bestSeparate = Math.min(bestSeparate, b[b.length / 2]);
-    }
-    double stepsTogether = (double) s * calls * 1000.0 / bestTogether;
-    double stepsSeparate = (double) s * calls * 1000.0 / bestSeparate;
+    double[] best = alternate(batched, separate);
+    double stepsTogether = (double) s * calls * 1000.0 / best[0];
+    double stepsSeparate = (double) s * calls * 1000.0 / best[1];
     System.out.printf(Locale.ROOT, "%-14s %-4s %d %6d %21.0f %23.0f %6.2f%n", "rnn4j-streams",
         cell.name().replace("_TANH", ""), th, s, stepsTogether, stepsSeparate, stepsTogether / stepsSeparate);
+  }
+
+  /**
+   * Times two bodies alternately, 3 rounds of a third of {@code --seconds} each, and returns each
+   * one's best median in ms: this VM's speed drifts, so one side timed alone may catch a slow phase.
+   */
+  private double[] alternate(Runnable first, Runnable second) {
+    double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+    for (int round = 0; round < 3; round++) {
+      double[] a = time(first, seconds / 3.0);
+      double[] b = time(second, seconds / 3.0);
+      best[0] = Math.min(best[0], a[a.length / 2]);
+      best[1] = Math.min(best[1], b[b.length / 2]);
+    }
+    return best;
   }
 
   /** A case of a sweep: one cell, one size, at a thread count already set. */
@@ -309,14 +317,9 @@ public final class BenchCommand implements Callable<Integer> {
         bf16.step(x);
       }
     };
-    double bestA = Double.MAX_VALUE;
-    double bestB = Double.MAX_VALUE;
-    for (int round = 0; round < 3; round++) {
-      double[] ta = time(a, seconds / 3.0);
-      double[] tb = time(b, seconds / 3.0);
-      bestA = Math.min(bestA, ta[ta.length / 2]);
-      bestB = Math.min(bestB, tb[tb.length / 2]);
-    }
+    double[] best = alternate(a, b);
+    double bestA = best[0];
+    double bestB = best[1];
     fp32.reset();
     bf16.reset();
     double worst = 0;
