@@ -59,8 +59,28 @@ public final class CsvSeriesReader {
   public static final List<String> EMBEDDED = List.of("seattle_weather");
 
   private static final String EMBEDDED_FOLDER = "/org/rnn4j/cli/datasets/";
-  private static final Set<String> DATE_NAMES = Set.of("date", "ds", "timestamp", "month", "week", "quarter",
+  private static final List<String> DATE_NAMES = List.of("date", "ds", "timestamp", "month", "week", "quarter",
       "period");
+
+  /**
+   * The date column a header names without {@code --date-column}: the first column whose name,
+   * ignoring case, is date, ds, timestamp, month, week, quarter or period; or null. The one rule,
+   * for the local reader and the Spark jobs alike.
+   */
+  public static String dateColumnOf(List<String> header) {
+    for (String name : header) {
+      if (DATE_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  /** The names {@link #dateColumnOf} looks for, for messages: "date, ds, ... or period". */
+  public static String dateColumnNames() {
+    return String.join(", ", DATE_NAMES.subList(0, DATE_NAMES.size() - 1)) + " or "
+        + DATE_NAMES.get(DATE_NAMES.size() - 1);
+  }
   private static final java.util.regex.Pattern QUARTER = java.util.regex.Pattern.compile("(\\d{4})-?Q([1-4])");
   private static final Set<String> MISSING = Set.of("", "na", "n/a", "nan", "null");
   private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
@@ -409,12 +429,8 @@ public final class CsvSeriesReader {
         }
         return i;
       }
-      for (int c = 0; c < header.size(); c++) {
-        if (DATE_NAMES.contains(header.get(c).toLowerCase(Locale.ROOT))) {
-          return c;
-        }
-      }
-      return -1;
+      String found = dateColumnOf(header);
+      return found == null ? -1 : header.indexOf(found);
     }
 
     private int firstPresent(int c) {

@@ -34,6 +34,14 @@ class CsvSeriesReaderTest {
       """;
 
   @Test
+  void theDateColumnIsTheFirstWithADateNameWhateverItsCase() {
+    assertThat(CsvSeriesReader.dateColumnOf(List.of("id", "Month", "value", "date"))).isEqualTo("Month");
+    assertThat(CsvSeriesReader.dateColumnOf(List.of("DS", "y"))).isEqualTo("DS");
+    assertThat(CsvSeriesReader.dateColumnOf(List.of("time", "y"))).isNull();
+    assertThat(CsvSeriesReader.dateColumnNames()).isEqualTo("date, ds, timestamp, month, week, quarter or period");
+  }
+
+  @Test
   void readsNumericColumnsAndDatesAndNotesIgnoredColumns() throws IOException {
     CsvSeriesReader.Result r = CsvSeriesReader.read(write("w.csv", WEATHER), null, null);
     SeriesTable t = r.table();

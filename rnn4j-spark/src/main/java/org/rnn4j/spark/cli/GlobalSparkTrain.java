@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.rnn4j.Model;
 import org.rnn4j.Sequential;
 import org.rnn4j.cli.UserInputException;
+import org.rnn4j.cli.data.CsvSeriesReader;
 import org.rnn4j.cli.forecast.ForecastSetup;
 import org.rnn4j.data.ChronologicalSplit;
 import org.rnn4j.data.WindowSpec;
@@ -40,7 +41,6 @@ import org.rnn4j.train.History;
  * Stateless; not thread-safe in use (a command runs once).
  */
 final class GlobalSparkTrain {
-  private static final List<String> DATE_NAMES = List.of("date", "ds", "timestamp", "time");
 
   private GlobalSparkTrain() {
   }
@@ -65,9 +65,11 @@ final class GlobalSparkTrain {
     }
     String date = c.series.dateColumn;
     if (date == null) {
-      date = DATE_NAMES.stream().filter(columns::contains).findFirst().orElseThrow(() -> new UserInputException(
-          data + ": expected a date column (one named " + String.join("/", DATE_NAMES) + ", or --date-column),"
-          + " the header has " + columns));
+      date = CsvSeriesReader.dateColumnOf(columns);
+      if (date == null) {
+        throw new UserInputException(data + ": expected a date column (one named "
+            + CsvSeriesReader.dateColumnNames() + ", or --date-column), the header has " + columns);
+      }
     } else if (!columns.contains(date)) {
       throw new UserInputException("--date-column: expected a column of " + data + ", got '" + date + "'; the"
           + " header has " + columns);
