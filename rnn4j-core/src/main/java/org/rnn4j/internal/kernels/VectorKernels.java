@@ -106,15 +106,18 @@ final class VectorKernels implements Kernels {
       gemvRows(0, 1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
       return;
     }
-    if ((long) m * n * k >= PARALLEL_MIN_MACS && RowParallel.shared().threads() > 1) {
-      int panels = (n + W - 1) / W;
-      // A time step's product (B rows x G*H columns) with weights larger than a core's L2: split B's
-      // panels, not A's rows, so that each core streams its own part of the packed weights (with a
-      // row split every core reads all of them). Measured on 2 cores, 1 -> 2 threads: [64, 512] x
-      // [512, 2048] 1.42x by rows, 1.75x by panels; but [32, 128] x [128, 512] (256 KB of weights,
-      // in L2) 1.7x by rows and no gain by panels.
-      boolean byPanels = packed && !transA && alpha == 1f && m <= COLUMN_SPLIT_MAX_ROWS
-          && (long) k * n >= COLUMN_SPLIT_MIN_B && panels >= 2 * RowParallel.shared().threads();
+    int panels = (n + W - 1) / W;
+    // A time step's product (B rows x G*H columns) with weights larger than a core's L2: split B's
+    // panels, not A's rows, so that each core streams its own part of the packed weights (with a
+    // row split every core reads all of them). Measured on 2 cores, 1 -> 2 threads: [64, 512] x
+    // [512, 2048] 1.42x by rows, 1.75x by panels; but [32, 128] x [128, 512] (256 KB of weights,
+    // in L2) 1.7x by rows and no gain by panels.
+    boolean byPanels = packed && !transA && alpha == 1f && m <= COLUMN_SPLIT_MAX_ROWS
+        && (long) k * n >= COLUMN_SPLIT_MIN_B && panels >= 2 * RowParallel.shared().threads();
+    // Split by panels, a product of a few rows pays off from where a one-row dot-product step's
+    // does: each core then keeps its half of the weights in its own L2 from step to step.
+    long splitFrom = byPanels ? GEMV_PARALLEL_MIN_MACS : PARALLEL_MIN_MACS;
+    if ((long) m * n * k >= splitFrom && RowParallel.shared().threads() > 1) {
       GemmTask t = tasks.get();
       t.set(transA, transB, packed, gemv, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       t.panelRows = byPanels ? m : -1;

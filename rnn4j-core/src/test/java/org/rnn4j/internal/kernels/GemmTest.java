@@ -249,7 +249,10 @@ class GemmTest {
     int before = pool.threads();
     Kernels vector = KernelProvider.vector();
     SplittableRandom r = new SplittableRandom(5);
-    int[][] shapes = {{67, 1000, 600}, {64, 2048, 512}, {9, 4100, 300}, {192, 129, 70}};
+    // and one to three rows (a streaming step of a few streams, a one-sequence predict), split from
+    // a smaller product than a row split is
+    int[][] shapes = {{67, 1000, 600}, {64, 2048, 512}, {9, 4100, 300}, {192, 129, 70}, {1, 1024, 256},
+        {2, 1030, 300}, {3, 2048, 129}};
     try {
       int max = maxThreads(pool);
       for (int[] s : shapes) {
