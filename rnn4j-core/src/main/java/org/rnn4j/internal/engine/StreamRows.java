@@ -110,26 +110,6 @@ public final class StreamRows implements RowStates {
     }
   }
 
-  /** Copies row {@code r}'s state of layer {@code l} out: h [P] and (LSTM) c [H]; c may be null. */
-  public void getState(int r, int l, float[] hOut, float[] cOut) {
-    System.arraycopy(hPool[l], r * p, hOut, 0, p);
-    if (lstm && cOut != null) {
-      System.arraycopy(cPool[l], r * h, cOut, 0, h);
-    }
-  }
-
-  /** Sets row {@code r}'s state of layer {@code l}: h [P] and (LSTM) c [H], or null for zeros. */
-  public void setState(int r, int l, float[] hIn, float[] cIn) {
-    System.arraycopy(hIn, 0, hPool[l], r * p, p);
-    if (lstm) {
-      if (cIn == null) {
-        Arrays.fill(cPool[l], r * h, (r + 1) * h, 0f);
-      } else {
-        System.arraycopy(cIn, 0, cPool[l], r * h, h);
-      }
-    }
-  }
-
   /**
    * Advances rows 0..n-1 by one step.
    *
