@@ -112,8 +112,11 @@ final class VectorKernels implements Kernels {
     // row split every core reads all of them). Measured on 2 cores, 1 -> 2 threads: [64, 512] x
     // [512, 2048] 1.42x by rows, 1.75x by panels; but [32, 128] x [128, 512] (256 KB of weights,
     // in L2) 1.7x by rows and no gain by panels.
+    // A product of fewer rows than a row split could share out splits by panels whatever the
+    // weights' size, as a one-row dot-product step splits its columns.
     boolean byPanels = packed && !transA && alpha == 1f && m <= COLUMN_SPLIT_MAX_ROWS
-        && (long) k * n >= COLUMN_SPLIT_MIN_B && panels >= 2 * RowParallel.shared().threads();
+        && ((long) k * n >= COLUMN_SPLIT_MIN_B || m < GEMV_MAX_ROWS)
+        && panels >= 2 * RowParallel.shared().threads();
     // Split by panels, a product of a few rows pays off from where a one-row dot-product step's
     // does: each core then keeps its half of the weights in its own L2 from step to step.
     long splitFrom = byPanels ? GEMV_PARALLEL_MIN_MACS : PARALLEL_MIN_MACS;

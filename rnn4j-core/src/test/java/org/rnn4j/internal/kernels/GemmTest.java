@@ -252,7 +252,7 @@ class GemmTest {
     // and one to three rows (a streaming step of a few streams, a one-sequence predict), split from
     // a smaller product than a row split is
     int[][] shapes = {{67, 1000, 600}, {64, 2048, 512}, {9, 4100, 300}, {192, 129, 70}, {1, 1024, 256},
-        {2, 1030, 300}, {3, 2048, 129}};
+        {2, 1030, 300}, {3, 2048, 129}, {1, 520, 130}, {3, 300, 100}};
     try {
       int max = maxThreads(pool);
       for (int[] s : shapes) {
