@@ -220,11 +220,7 @@ public final class BenchCommand implements Callable<Integer> {
   private void timeStreams(CellType cell, int s, int th) {
     Model model = Sequential.features(E.inputSize()).recurrent(cell, E.hidden(), o -> o)
         .dense(10).build(0);
-    SplittableRandom r = new SplittableRandom(1);
-    float[] x = new float[s * E.inputSize()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextDouble(-1, 1);
-    }
+    float[] x = Batch.uniform(new SplittableRandom(1), s * E.inputSize()).data();
     ModelStreams together = model.streams(s);
     int[] handles = new int[s];
     for (int i = 0; i < s; i++) {
@@ -302,10 +298,7 @@ public final class BenchCommand implements Callable<Integer> {
     Session fp32 = rnn.session();
     Session bf16 = rnn.session(WeightPrecision.BFLOAT16);
     SplittableRandom r = new SplittableRandom(1);
-    float[] x = new float[h];
-    for (int i = 0; i < h; i++) {
-      x[i] = (float) r.nextDouble(-1, 1);
-    }
+    float[] x = Batch.uniform(r, h).data();
     int calls = Math.max(1, (int) (4_000_000L / ((long) h * h)));
     Runnable a = () -> {
       for (int i = 0; i < calls; i++) {
@@ -324,11 +317,9 @@ public final class BenchCommand implements Callable<Integer> {
     bf16.reset();
     double worst = 0;
     for (int t = 0; t < 1000; t++) {
-      for (int i = 0; i < h; i++) {
-        x[i] = (float) r.nextDouble(-1, 1);
-      }
-      float[] ha = fp32.step(x);
-      float[] hb = bf16.step(x);
+      float[] step = Batch.uniform(r, h).data();
+      float[] ha = fp32.step(step);
+      float[] hb = bf16.step(step);
       for (int i = 0; i < ha.length; i++) {
         worst = Math.max(worst, Math.abs(ha[i] - hb[i]));
       }
@@ -488,11 +479,7 @@ public final class BenchCommand implements Callable<Integer> {
       Recurrent rnn = new Recurrent(
           RecurrentSpec.builder(cell, cfg.inputSize(), cfg.hidden()).build(), 0);
       session = rnn.session();
-      step = new float[cfg.inputSize()];
-      SplittableRandom r = new SplittableRandom(1);
-      for (int i = 0; i < step.length; i++) {
-        step[i] = (float) r.nextDouble(-1, 1);
-      }
+      step = Batch.uniform(new SplittableRandom(1), cfg.inputSize()).data();
     }
 
     @Override

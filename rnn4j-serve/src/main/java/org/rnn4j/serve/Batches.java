@@ -7,7 +7,7 @@ import org.rnn4j.data.Dataset;
 
 /**
  * Assembles requests into one padded batch and cuts the batch's output back into each request's own,
- * for the request batcher. Rows keep their lengths, and the
+ * for the request batcher (the stream batcher shares {@link #fail}). Rows keep their lengths, and the
  * model's products are batch-invariant, so a request's answer is, to the last bit, what {@code
  * Model.predict} gives on that request alone. Thread-safe: stateless.
  */

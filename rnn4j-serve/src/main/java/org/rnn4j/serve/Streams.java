@@ -36,7 +36,6 @@ final class Streams implements AutoCloseable {
     final boolean endOnDisconnect;
     /** Its handle: -1 before its first step, then the handle until the worker closes it. Worker only. */
     int handle = -1;
-    volatile boolean freed;
     volatile long lastFedNanos = System.nanoTime();
     volatile Object connection;
     /** Requests of this stream queued or running; the idle timeout waits for them. */
@@ -201,7 +200,6 @@ final class Streams implements AutoCloseable {
       }
       ended.put(s.id, reason);
     }
-    s.freed = true;
     toClose.add(s); // the worker closes its handle: it alone touches the ModelStreams
     metrics.streamEnded(reason);
   }
@@ -268,9 +266,7 @@ final class Streams implements AutoCloseable {
     try {
       stepTogether(live);
     } catch (RuntimeException e) {
-      for (Job j : live) {
-        j.rows.result.completeExceptionally(e);
-      }
+      Batches.fail(live.stream().map(Job::rows).toList(), e);
     } finally {
       long now = System.nanoTime();
       for (Job j : batch) {

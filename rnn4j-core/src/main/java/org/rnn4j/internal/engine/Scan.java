@@ -173,13 +173,7 @@ final class Scan {
    * copy.
    */
   void pack(boolean training) {
-    if (wIhP == null) {
-      wIhP = new float[k.packedSize(inputSize, gh)];
-      wHhP = new float[k.packedSize(outHidden, gh)];
-      if (wHr >= 0) {
-        wHrP = new float[k.packedSize(hidden, outHidden)];
-      }
-    }
+    allocatePacked();
     int ihSize = gh * inputSize;
     int hhSize = gh * outHidden;
     int hrSize = wHr >= 0 ? outHidden * hidden : 0;
@@ -202,6 +196,29 @@ final class Scan {
     } else {
       packedFrom = null; // weights change every step: comparing would only cost
     }
+    packWeights(training);
+  }
+
+  /**
+   * Packs the inference weights once, keeping no copy to compare against: for a caller whose weights
+   * do not change while it runs (a stream batch packs on its first step).
+   */
+  void packOnce() {
+    allocatePacked();
+    packWeights(false);
+  }
+
+  private void allocatePacked() {
+    if (wIhP == null) {
+      wIhP = new float[k.packedSize(inputSize, gh)];
+      wHhP = new float[k.packedSize(outHidden, gh)];
+      if (wHr >= 0) {
+        wHrP = new float[k.packedSize(hidden, outHidden)];
+      }
+    }
+  }
+
+  private void packWeights(boolean training) {
     k.packB(true, inputSize, gh, values, wIh, inputSize, wIhP, 0);
     k.packB(true, outHidden, gh, values, wHh, outHidden, wHhP, 0);
     if (training) {

@@ -127,7 +127,7 @@ public final class StreamRows implements RowStates {
       s.lengths = null;
       s.recMask = null;
       if (!packed) {
-        s.pack(false);
+        s.packOnce();
       }
       s.forward(in, ldx, hPool[l], 0, lstm ? cPool[l] : null, 0, layerOut[l], p, 0);
       System.arraycopy(s.hCur, 0, hPool[l], 0, n * p);

@@ -98,14 +98,17 @@ final class DenseLayer extends Layer {
     y.reshape(input.sequence, input.steps, input.batch, u, input.lengths);
     float[] v = store.values();
     packedWeight = Linear.forward(k, input.data, rows, in, v, w, b >= 0 ? v : null, b, u, y.data, packedWeight);
-    DenseActivation a = spec.activation();
+    activate(spec.activation(), y.data, rows * u);
+    return y;
+  }
+
+  /** Applies the activation to {@code y[0..count)} in place (nothing for LINEAR): the forward's and a stream batch's. */
+  static void activate(DenseActivation a, float[] y, int count) {
     if (a != DenseActivation.LINEAR) {
-      float[] d = y.data;
-      for (int i = 0; i < rows * u; i++) {
-        d[i] = apply(a, d[i]);
+      for (int i = 0; i < count; i++) {
+        y[i] = apply(a, y[i]);
       }
     }
-    return y;
   }
 
   static float apply(DenseActivation a, float p) {

@@ -3,7 +3,6 @@ package org.rnn4j.internal.model;
 import org.rnn4j.internal.engine.RowStates;
 import org.rnn4j.internal.engine.StreamRows;
 import org.rnn4j.internal.kernels.Kernels;
-import org.rnn4j.nn.DenseActivation;
 import org.rnn4j.nn.PoolingSpec;
 import org.rnn4j.nn.RecurrentSpec;
 
@@ -162,12 +161,7 @@ public final class StreamBatch {
           k.packB(true, width, u, v, d.weightOffset(), width, packed[i], 0);
         }
         Linear.forwardPacked(k, in, n, width, b >= 0 ? v : null, b, u, y, packed[i]);
-        DenseActivation a = d.spec().activation();
-        if (a != DenseActivation.LINEAR) {
-          for (int j = 0; j < n * u; j++) {
-            y[j] = DenseLayer.apply(a, y[j]);
-          }
-        }
+        DenseLayer.activate(d.spec().activation(), y, n * u);
         in = y;
       } else if (e instanceof RunningPool p) {
         in = p.add(in, n);
